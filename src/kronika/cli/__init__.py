@@ -1,0 +1,35 @@
+"""The ``kronika`` command line: thin wrappers that parse options, call the library and turn
+``KronikaError`` into a clean exit. JSON goes to stdout; logs and progress to stderr."""
+
+from __future__ import annotations
+
+import importlib
+
+from kronika.cli.app import app
+
+# Each module registers its commands on import.
+_COMMAND_MODULES = (
+    "kronika.cli.core",
+    "kronika.cli.evaluate_timex",
+    "kronika.cli.evaluate_geo",
+    "kronika.cli.evaluate_events",
+    "kronika.cli.actors_cmd",
+    "kronika.cli.serve_cmd",
+)
+
+
+def _register() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real missing dependency, not an absent module
+                raise
+
+
+def main() -> None:
+    _register()
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,112 @@
+"""The pipeline: wires the stages in order and nothing else.
+
+    Article ─► nlp ─► time ─► actors ─► geo ─► events ─► Analysis
+
+Each stage is an object built once from ``Settings`` (it loads its data files in its
+constructor) and called per document. Stages only see the records earlier stages
+produced; the pipeline passes them along. A failure inside one article's extraction is
+reported through ``on_error`` and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from kronika.actors import ActorResolver
+from kronika.config import Settings
+from kronika.errors import CodingError
+from kronika.events import EventCoder
+from kronika.geo import Geoparser
+from kronika.model import Analysis, Article, ParsedDoc
+from kronika.nlp import SpacyParser
+from kronika.time import TimeTagger
+
+ErrorHandler = Callable[[Article, Exception], None]
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The extraction components, in the order they run after parsing."""
+
+    time: TimeTagger
+    actors: ActorResolver
+    geo: Geoparser
+    events: EventCoder
+
+
+class Pipeline:
+    """Load models and knowledge once; analyse one article or a stream of them."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        parser: SpacyParser | None = None,
+        stages: Stages | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.parser = parser or SpacyParser(self.settings)
+        self.stages = stages or build_stages(self.settings)
+
+    def analyze(self, article: Article) -> Analysis:
+        t0 = time.perf_counter()
+        doc = self.parser.parse(article)
+        analysis = self.extract(doc)
+        analysis.timings["nlp"] = time.perf_counter() - t0 - sum(analysis.timings.values())
+        return analysis
+
+    def analyze_many(
+        self,
+        articles: Iterable[Article],
+        *,
+        n_process: int = 1,
+        on_error: ErrorHandler | None = None,
+    ) -> Iterator[Analysis]:
+        """Stream analyses in input order; an article whose extraction fails is handed to
+        ``on_error`` (or re-raised when there is none) and skipped."""
+        for doc in self.parser.parse_many(articles, n_process=n_process):
+            try:
+                yield self.extract(doc)
+            except Exception as exc:  # one bad article must not end the batch
+                if on_error is None:
+                    raise
+                on_error(doc.article, exc)
+
+    def extract(self, doc: ParsedDoc) -> Analysis:
+        """Run the extraction stages over a parsed document."""
+        s = self.stages
+        timings: dict[str, float] = {}
+        try:
+            t = time.perf_counter()
+            times = s.time(doc)
+            timings["time"] = _lap(t)
+            t = time.perf_counter()
+            actors = s.actors(doc, times)
+            timings["actors"] = _lap(t)
+            t = time.perf_counter()
+            places = s.geo(doc, actors)
+            timings["geo"] = _lap(t)
+            t = time.perf_counter()
+            events = s.events(doc, times, actors, places)
+            timings["events"] = _lap(t)
+        except Exception as exc:
+            raise CodingError(
+                f"extraction failed on article {doc.article.id} ({doc.article.origin}): "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        return Analysis(doc=doc, times=times, actors=actors, places=places, events=events, timings=timings)
+
+
+def build_stages(settings: Settings) -> Stages:
+    return Stages(
+        time=TimeTagger(settings),
+        actors=ActorResolver(settings),
+        geo=Geoparser(settings),
+        events=EventCoder(settings),
+    )
+
+
+def _lap(t: float) -> float:
+    return time.perf_counter() - t
