@@ -1,0 +1,266 @@
+"""Core commands: extract, ingest, events, export, stats."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kronika.cli.app import app
+from kronika.config import Settings
+from kronika.errors import KronikaError
+from kronika.model import IngestProblem
+
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB store file [default: kronika.duckdb]")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")]
+
+
+class ExtractFormat(StrEnum):
+    jsonl = "jsonl"
+    timeml = "timeml"
+    entities = "entities"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+    plover = "plover"
+
+
+def fail(exc: KronikaError) -> typer.Exit:
+    err.print(f"[red]error[/red] {exc}")
+    return typer.Exit(code=2)
+
+
+def load_settings(config: Path | None, **overrides: Any) -> Settings:
+    try:
+        return Settings.load(config, **overrides)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+
+
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(help="Article file or directory ('-' for stdin)")],
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.jsonl,
+    config: ConfigOption = None,
+) -> None:
+    """Extract events (jsonl), TimeML, or resolved mentions (entities) from FILE; no database."""
+    from kronika.library import analyses_of
+    from kronika.output import entity_records
+
+    settings = load_settings(config)
+    problems: list[IngestProblem] = []
+    try:
+        for analysis in analyses_of([path], settings, problems):
+            if format is ExtractFormat.jsonl:
+                for ev in analysis.events:
+                    sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
+            elif format is ExtractFormat.entities:
+                for rec in entity_records(analysis):
+                    sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            else:
+                from kronika.time.timeml import to_timeml
+
+                origin = analysis.article.origin or ""
+                src = Path(origin.rsplit(":", 1)[0]) if origin else None
+                sys.stdout.write(to_timeml(analysis.article, analysis.times, source_path=src))
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    _report_problems(problems)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files, directories, .gz or '-'")],
+    db: DbOption = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="spaCy processes")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Read, analyse and store articles (re-ingesting the same article is a no-op)."""
+    from kronika.runner import ingest as run_ingest
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db, workers=workers, batch_size=batch_size)
+    try:
+        with Store(settings.db_path) as store, _progress() as bar:
+            task = bar.add_task("ingesting", total=None)
+            report = run_ingest(paths, settings, store=store, progress=lambda n: bar.advance(task, n))
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    err.print(
+        f"articles: {report.articles_seen} read, {report.articles_written} stored, "
+        f"{report.articles_skipped} already stored; events: {report.events_written}; "
+        f"problems: {len(report.problems)}"
+    )
+    _report_problems(report.problems)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option(help="Source country/actor code or name")] = None,
+    target: Annotated[str | None, typer.Option(help="Target country/actor code or name")] = None,
+    actor: Annotated[str | None, typer.Option(help="Either side")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. CONSULT")] = None,
+    status: Annotated[str | None, typer.Option(help="occurred|planned|denied|hypothetical")] = None,
+    since: Annotated[str | None, typer.Option(help="ISO date (event date overlaps)")] = None,
+    until: Annotated[str | None, typer.Option(help="ISO date")] = None,
+    text: Annotated[str | None, typer.Option(help="Search evidence text")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    config: ConfigOption = None,
+) -> None:
+    """List stored events with filters."""
+    from kronika.query import EventFilter, find_events
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db)
+    try:
+        flt = EventFilter(
+            source=source, target=target, actor=actor, type=type.upper() if type else None,
+            status=status, since=since, until=until, text=text, limit=limit,
+        )
+        with Store(settings.db_path, read_only=True) as store:
+            rows = find_events(store, flt)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    emit_events(rows, format)
+
+
+def emit_events(rows: list[dict[str, Any]], format: TableFormat) -> None:
+    """Print event records as a Rich table, JSON lines or CSV."""
+    if format is TableFormat.jsonl:
+        for r in rows:
+            sys.stdout.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+        return
+    flat = [_flat(r) for r in rows]
+    if format is TableFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(flat[0]) if flat else ["event_id"])
+        writer.writeheader()
+        writer.writerows(flat)
+        return
+    table = Table(show_lines=False)
+    for col in ("date", "type", "status", "source", "target", "location", "evidence"):
+        table.add_column(col, overflow="fold", max_width=60 if col == "evidence" else None)
+    for f in flat:
+        table.add_row(f["date"], f["type"], f["status"], f["source"], f["target"], f["location"],
+                      f["evidence"])
+    out.print(table)
+
+
+def _side(side: Any) -> str:
+    if not side:
+        return "-"
+    items = side if isinstance(side, list) else [side]
+    return " + ".join(f"{s.get('entity') or s.get('text')} ({s.get('actor') or s.get('country') or '?'})"
+                      for s in items)
+
+
+def _flat(r: dict[str, Any]) -> dict[str, str]:
+    date = r.get("date") or {}
+    loc = r.get("location") or {}
+    return {
+        "event_id": str(r.get("event_id")), "article_id": str(r.get("article_id")),
+        "date": str(date.get("value") if isinstance(date, dict) else date),
+        "type": str(r.get("type")), "mode": str(r.get("mode") or ""),
+        "status": str(r.get("status")), "source": _side(r.get("source")),
+        "target": _side(r.get("target")), "location": str(loc.get("name") or "-"),
+        "confidence": str(r.get("confidence")), "evidence": str(r.get("evidence")),
+    }
+
+
+@app.command()
+def export(
+    dest: Annotated[Path, typer.Argument(help="Output folder (parquet/csv) or file (jsonl/plover)")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Export the store as Parquet, CSV, JSON lines or PLOVER records."""
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db)
+    try:
+        with Store(settings.db_path, read_only=True) as store:
+            written = store.export(format.value, dest)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    for p in written:
+        err.print(f"wrote {p}")
+
+
+@app.command()
+def stats(db: DbOption = None, config: ConfigOption = None,
+          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Summary of the store: articles, events by type and status, top dyads."""
+    from kronika.query import summary
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db)
+    try:
+        with Store(settings.db_path, read_only=True) as store:
+            s = summary(store)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(s, default=str, indent=2) + "\n")
+        return
+    print_summary(s)
+
+
+def print_summary(s: dict[str, Any]) -> None:
+    out.print(f"[bold]articles[/bold] {s.get('articles')}   [bold]events[/bold] {s.get('events')}"
+              f"   [bold]ingest errors[/bold] {s.get('ingest_errors', 0)}")
+    for key, title in (("by_type", "events by type"), ("by_status", "events by status"),
+                       ("by_quad_class", "events by quad class")):
+        data = s.get(key) or {}
+        t = Table(title=title)
+        t.add_column(key.removeprefix("by_"))
+        t.add_column("events", justify="right")
+        for k, v in (data.items() if isinstance(data, dict) else data):
+            t.add_row(str(k), str(v))
+        out.print(t)
+    t = Table(title="top dyads")
+    t.add_column("dyad")
+    t.add_column("events", justify="right")
+    for row in s.get("top_dyads") or []:
+        if isinstance(row, dict):
+            t.add_row(f"{row.get('a') or row.get('source')} – {row.get('b') or row.get('target')}",
+                      str(row.get("events") or row.get("count")))
+        else:
+            t.add_row(f"{row[0]} – {row[1]}", str(row[2]))
+    out.print(t)
+
+
+def _report_problems(problems: list[IngestProblem], shown: int = 10) -> None:
+    for p in problems[:shown]:
+        err.print(f"[yellow]skipped[/yellow] {p.origin}: [{p.code}] {p.reason}")
+    if len(problems) > shown:
+        err.print(f"… and {len(problems) - shown} more (see the ingest_errors table)")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )

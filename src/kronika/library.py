@@ -1,0 +1,102 @@
+"""The Python API behind ``kronika`` (the CLI only wraps these).
+
+    >>> import kronika
+    >>> events = kronika.extract("Japan and Russia met on Thursday.", "2019-05-30")
+
+Models load when a ``Pipeline`` is built; pass one in to reuse it across calls (building
+one takes a few seconds). Nothing here keeps hidden module-level caches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kronika.config import Settings
+from kronika.ingest import iter_records
+from kronika.model import Analysis, Article, Event, IngestProblem
+from kronika.pipeline import Pipeline
+
+
+def _as_date(date: str | dt.date) -> dt.date:
+    return dt.date.fromisoformat(date) if isinstance(date, str) else date
+
+
+def analyze(text: str, date: str | dt.date, *, pipeline: Pipeline | None = None, **meta: str) -> Analysis:
+    """Analyse one article given as text and its date."""
+    pipeline = pipeline or Pipeline()
+    return pipeline.analyze(Article.create(text, _as_date(date), **meta))
+
+
+def extract(text: str, date: str | dt.date, *, pipeline: Pipeline | None = None) -> list[Event]:
+    """The events of one article."""
+    return list(analyze(text, date, pipeline=pipeline).events)
+
+
+def analyses_of(
+    paths: Iterable[Path | str],
+    settings: Settings | None = None,
+    problems: list[IngestProblem] | None = None,
+    *,
+    pipeline: Pipeline | None = None,
+) -> Iterator[Analysis]:
+    """Analyse every article under ``paths`` (models loaded once); bad records are appended
+    to ``problems`` and skipped."""
+    settings = settings or Settings()
+    pipeline = pipeline or Pipeline(settings)
+    sink = problems if problems is not None else []
+
+    def articles() -> Iterator[Article]:
+        for rec in iter_records(paths, settings):
+            if isinstance(rec, IngestProblem):
+                sink.append(rec)
+            else:
+                yield rec
+
+    def on_error(article: Article, exc: Exception) -> None:
+        sink.append(IngestProblem(origin=article.origin or article.id, reason=str(exc), code="K301"))
+
+    yield from pipeline.analyze_many(articles(), n_process=settings.workers, on_error=on_error)
+
+
+def ingest(paths: Sequence[Path | str], db: Path | str | None = None, *, settings: Settings | None = None,
+           pipeline: Pipeline | None = None) -> Any:
+    """Store every article under ``paths`` in the DuckDB file ``db``; returns an IngestReport."""
+    from kronika.runner import ingest as run
+    from kronika.store import Store
+
+    settings = settings or Settings()
+    if db is not None:
+        settings = settings.replace(db_path=db)
+    with Store(settings.db_path) as store:
+        return run(paths, settings, store=store, pipeline=pipeline)
+
+
+def query_events(db: Path | str = "kronika.duckdb", **filters: Any) -> list[dict[str, Any]]:
+    """Stored events matching ``filters`` (the fields of ``kronika.query.EventFilter``).
+
+    Named ``query_events`` because ``kronika.events`` is the events stage package."""
+    from kronika.query import EventFilter, find_events
+    from kronika.store import Store
+
+    with Store(db, read_only=True) as store:
+        return find_events(store, EventFilter(**filters))
+
+
+def stats(db: Path | str = "kronika.duckdb") -> dict[str, Any]:
+    """Summary of a store: articles, events by type/status/quad class, top dyads."""
+    from kronika.query import summary
+    from kronika.store import Store
+
+    with Store(db, read_only=True) as store:
+        return summary(store)
+
+
+def export(db: Path | str, fmt: str, dest: Path | str) -> list[Path]:
+    """Export a store as parquet, csv, jsonl or plover; returns the files written."""
+    from kronika.store import Store
+
+    with Store(db, read_only=True) as store:
+        return store.export(fmt, Path(dest))

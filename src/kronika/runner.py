@@ -1,0 +1,113 @@
+"""Batch jobs that join the stages to the store: streaming ingest with bounded memory.
+
+Articles flow: readers → skip ids already stored (cheap, resumable) → ``nlp.pipe`` in
+batches (optionally several processes) → extraction → one store transaction per batch.
+Memory stays flat: at most one write batch of analyses is held at a time. A bad record
+or an article whose extraction fails is recorded as an ``IngestProblem`` (stored in
+``ingest_errors``) and the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kronika.config import Settings
+from kronika.ingest import iter_records
+from kronika.model import Analysis, Article, IngestProblem
+from kronika.pipeline import Pipeline
+from kronika.store import Store
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; printed by the CLI, returned by the library."""
+
+    articles_seen: int = 0
+    articles_written: int = 0
+    articles_skipped: int = 0
+    events_written: int = 0
+    problems: list[IngestProblem] = field(default_factory=list)
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    settings: Settings,
+    *,
+    store: Store,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read, analyse and store every article under ``paths``; idempotent and resumable."""
+    pipeline = pipeline or Pipeline(settings)
+    report = IngestReport()
+    pending_problems: list[IngestProblem] = []
+    fresh = _new_articles(iter_records(paths, settings), store, report, pending_problems)
+
+    def on_error(article: Article, exc: Exception) -> None:
+        pending_problems.append(
+            IngestProblem(origin=article.origin or article.id, reason=str(exc), code="K301")
+        )
+
+    batch: list[Analysis] = []
+    for analysis in pipeline.analyze_many(fresh, n_process=settings.workers, on_error=on_error):
+        batch.append(analysis)
+        if len(batch) >= settings.batch_size:
+            _flush(store, batch, pending_problems, report, progress)
+    _flush(store, batch, pending_problems, report, progress)
+    return report
+
+
+def _new_articles(
+    records: Iterator[Article | IngestProblem],
+    store: Store,
+    report: IngestReport,
+    problems: list[IngestProblem],
+    chunk: int = 256,
+) -> Iterator[Article]:
+    """Articles not yet stored (nor seen earlier in this run), looked up a chunk at a time."""
+    seen: set[str] = set()
+    buf: list[Article] = []
+
+    def drain() -> Iterator[Article]:
+        known = store.known_article_ids(a.id for a in buf)
+        for a in buf:
+            if a.id in known or a.id in seen:
+                report.articles_skipped += 1
+                continue
+            seen.add(a.id)
+            yield a
+        buf.clear()
+
+    for rec in records:
+        if isinstance(rec, IngestProblem):
+            problems.append(rec)
+            continue
+        report.articles_seen += 1
+        buf.append(rec)
+        if len(buf) >= chunk:
+            yield from drain()
+    yield from drain()
+
+
+def _flush(
+    store: Store,
+    batch: list[Analysis],
+    problems: list[IngestProblem],
+    report: IngestReport,
+    progress: Progress | None,
+) -> None:
+    if not batch and not problems:
+        return
+    result = store.write_batch(batch, problems)
+    report.articles_written += result.articles_written
+    report.articles_skipped += result.articles_skipped
+    report.events_written += result.events_written
+    report.problems.extend(problems)
+    if progress is not None:
+        progress(len(batch))
+    batch.clear()
+    problems.clear()
