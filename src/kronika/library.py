@@ -17,7 +17,7 @@ from typing import Any
 from kronika.config import Settings
 from kronika.ingest import iter_records
 from kronika.model import Analysis, Article, Event, IngestProblem
-from kronika.pipeline import Pipeline
+from kronika.pipeline import Pipeline, collect_errors
 
 
 def _as_date(date: str | dt.date) -> dt.date:
@@ -55,16 +55,14 @@ def analyses_of(
             else:
                 yield rec
 
-    def on_error(article: Article, exc: Exception) -> None:
-        sink.append(IngestProblem(origin=article.origin or article.id, reason=str(exc), code="K301"))
 
-    yield from pipeline.analyze_many(articles(), n_process=settings.workers, on_error=on_error)
+    yield from pipeline.analyze_many(articles(), n_process=settings.workers, on_error=collect_errors(sink))
 
 
 def ingest(paths: Sequence[Path | str], db: Path | str | None = None, *, settings: Settings | None = None,
            pipeline: Pipeline | None = None) -> Any:
     """Store every article under ``paths`` in the DuckDB file ``db``; returns an IngestReport."""
-    from kronika.runner import ingest as run
+    from kronika.jobs import ingest as run
     from kronika.store import Store
 
     settings = settings or Settings()

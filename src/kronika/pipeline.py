@@ -19,7 +19,7 @@ from kronika.config import Settings
 from kronika.errors import CodingError
 from kronika.events import EventCoder
 from kronika.geo import Geoparser
-from kronika.model import Analysis, Article, ParsedDoc
+from kronika.model import Analysis, Article, IngestProblem, ParsedDoc
 from kronika.nlp import SpacyParser
 from kronika.time import TimeTagger
 
@@ -97,6 +97,16 @@ class Pipeline:
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         return Analysis(doc=doc, times=times, actors=actors, places=places, events=events, timings=timings)
+
+
+def collect_errors(sink: list[IngestProblem]) -> ErrorHandler:
+    """An ``on_error`` handler that records each failed article as an ``IngestProblem``."""
+
+    def on_error(article: Article, exc: Exception) -> None:
+        code = getattr(exc, "code", "K301")
+        sink.append(IngestProblem(origin=article.origin or article.id, reason=str(exc), code=code))
+
+    return on_error
 
 
 def build_stages(settings: Settings) -> Stages:

@@ -92,27 +92,62 @@ def extract(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, directories, .gz or '-'")],
     db: DbOption = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="spaCy processes")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="spaCy processes (or Dask workers)")] = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Read, analyse and store articles (re-ingesting the same article is a no-op)."""
-    from kronika.runner import ingest as run_ingest
+    from kronika.jobs import ingest as run_ingest
     from kronika.store import Store
 
     settings = load_settings(config, db_path=db, workers=workers, batch_size=batch_size)
     try:
         with Store(settings.db_path) as store, _progress() as bar:
             task = bar.add_task("ingesting", total=None)
-            report = run_ingest(paths, settings, store=store, progress=lambda n: bar.advance(task, n))
+            advance = lambda n: bar.advance(task, n)  # noqa: E731
+            if dask:
+                from kronika.jobs.dask import ingest_dask
+
+                report = ingest_dask(paths, settings, store=store, address=dask, progress=advance)
+            else:
+                report = run_ingest(paths, settings, store=store, progress=advance)
     except KronikaError as exc:
         raise fail(exc) from exc
+    _print_report(report)
+
+
+def _print_report(report: Any) -> None:
     err.print(
         f"articles: {report.articles_seen} read, {report.articles_written} stored, "
         f"{report.articles_skipped} already stored; events: {report.events_written}; "
         f"problems: {len(report.problems)}"
     )
     _report_problems(report.problems)
+
+
+@app.command()
+def watch(
+    target: Annotated[str, typer.Argument(help="Folder or feed URL to poll")],
+    every: Annotated[str, typer.Option("--every", help="Cadence: 30s, 15m, 2h")] = "15m",
+    rounds: Annotated[int | None, typer.Option("--rounds", help="Stop after N rounds")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest new files or feed items at a fixed cadence (idempotent)."""
+    from kronika.jobs.watch import parse_every
+    from kronika.jobs.watch import watch as run_watch
+
+    settings = load_settings(config, db_path=db)
+
+    def on_round(n: int, report: Any) -> None:
+        err.print(f"round {n}: ", end="")
+        _print_report(report)
+
+    try:
+        run_watch(target, settings, every=parse_every(every), rounds=rounds, on_round=on_round)
+    except KronikaError as exc:
+        raise fail(exc) from exc
 
 
 @app.command()
@@ -126,6 +161,8 @@ def events(
     since: Annotated[str | None, typer.Option(help="ISO date (event date overlaps)")] = None,
     until: Annotated[str | None, typer.Option(help="ISO date")] = None,
     text: Annotated[str | None, typer.Option(help="Search evidence text")] = None,
+    article: Annotated[str | None, typer.Option("--article", help="Article id")] = None,
+    doc: Annotated[str | None, typer.Option("--doc", help="The input's own id (file name, JSONL id)")] = None,
     limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
     config: ConfigOption = None,
@@ -138,7 +175,8 @@ def events(
     try:
         flt = EventFilter(
             source=source, target=target, actor=actor, type=type.upper() if type else None,
-            status=status, since=since, until=until, text=text, limit=limit,
+            status=status, since=since, until=until, text=text, article_id=article, doc_id=doc,
+            limit=limit,
         )
         with Store(settings.db_path, read_only=True) as store:
             rows = find_events(store, flt)

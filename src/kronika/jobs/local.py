@@ -16,7 +16,7 @@ from pathlib import Path
 from kronika.config import Settings
 from kronika.ingest import iter_records
 from kronika.model import Analysis, Article, IngestProblem
-from kronika.pipeline import Pipeline
+from kronika.pipeline import Pipeline, collect_errors
 from kronika.store import Store
 
 Progress = Callable[[int], None]
@@ -45,30 +45,28 @@ def ingest(
     pipeline = pipeline or Pipeline(settings)
     report = IngestReport()
     pending_problems: list[IngestProblem] = []
-    fresh = _new_articles(iter_records(paths, settings), store, report, pending_problems)
-
-    def on_error(article: Article, exc: Exception) -> None:
-        pending_problems.append(
-            IngestProblem(origin=article.origin or article.id, reason=str(exc), code="K301")
-        )
+    fresh = new_articles(iter_records(paths, settings), store, report, pending_problems)
 
     batch: list[Analysis] = []
-    for analysis in pipeline.analyze_many(fresh, n_process=settings.workers, on_error=on_error):
+    for analysis in pipeline.analyze_many(
+        fresh, n_process=settings.workers, on_error=collect_errors(pending_problems)
+    ):
         batch.append(analysis)
         if len(batch) >= settings.batch_size:
-            _flush(store, batch, pending_problems, report, progress)
-    _flush(store, batch, pending_problems, report, progress)
+            write_results(store, batch, pending_problems, report, progress)
+    write_results(store, batch, pending_problems, report, progress)
     return report
 
 
-def _new_articles(
+def new_articles(
     records: Iterator[Article | IngestProblem],
     store: Store,
     report: IngestReport,
     problems: list[IngestProblem],
     chunk: int = 256,
 ) -> Iterator[Article]:
-    """Articles not yet stored (nor seen earlier in this run), looked up a chunk at a time."""
+    """Articles not yet stored (nor seen earlier in this run), looked up a chunk at a time;
+    bad records go to ``problems``. Shared by the local and the Dask job."""
     seen: set[str] = set()
     buf: list[Article] = []
 
@@ -93,21 +91,22 @@ def _new_articles(
     yield from drain()
 
 
-def _flush(
+def write_results(
     store: Store,
-    batch: list[Analysis],
+    analyses: list[Analysis],
     problems: list[IngestProblem],
     report: IngestReport,
     progress: Progress | None,
 ) -> None:
-    if not batch and not problems:
+    """Write one batch (one transaction), add it to ``report``, then empty both lists."""
+    if not analyses and not problems:
         return
-    result = store.write_batch(batch, problems)
+    result = store.write_batch(analyses, problems)
     report.articles_written += result.articles_written
     report.articles_skipped += result.articles_skipped
     report.events_written += result.events_written
     report.problems.extend(problems)
     if progress is not None:
-        progress(len(batch))
-    batch.clear()
+        progress(len(analyses))
+    analyses.clear()
     problems.clear()

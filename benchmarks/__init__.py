@@ -1,0 +1,1 @@
+"""Speed and memory measurements (not tests): run with ``python -m benchmarks.<name>``."""
