@@ -10,8 +10,11 @@ reported through ``on_error`` and never stops the batch.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kronika.actors import ActorResolver
@@ -75,27 +78,36 @@ class Pipeline:
                 on_error(doc.article, exc)
 
     def extract(self, doc: ParsedDoc) -> Analysis:
-        """Run the extraction stages over a parsed document."""
-        s = self.stages
+        """Run the extraction stages over a parsed document (bounded by the article time limit)."""
         timings: dict[str, float] = {}
         try:
-            t = time.perf_counter()
-            times = s.time(doc)
-            timings["time"] = _lap(t)
-            t = time.perf_counter()
-            actors = s.actors(doc, times)
-            timings["actors"] = _lap(t)
-            t = time.perf_counter()
-            places = s.geo(doc, actors)
-            timings["geo"] = _lap(t)
-            t = time.perf_counter()
-            events = s.events(doc, times, actors, places)
-            timings["events"] = _lap(t)
+            with _deadline(self.settings.article_timeout_s):
+                return self._extract(doc, timings)
+        except ArticleTimeout as exc:
+            raise CodingError(
+                f"extraction of article {doc.article.id} ({doc.article.origin}) exceeded "
+                f"{self.settings.article_timeout_s:g} s and was skipped", code="K302"
+            ) from exc
         except Exception as exc:
             raise CodingError(
                 f"extraction failed on article {doc.article.id} ({doc.article.origin}): "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+
+    def _extract(self, doc: ParsedDoc, timings: dict[str, float]) -> Analysis:
+        s = self.stages
+        t = time.perf_counter()
+        times = s.time(doc)
+        timings["time"] = _lap(t)
+        t = time.perf_counter()
+        actors = s.actors(doc, times)
+        timings["actors"] = _lap(t)
+        t = time.perf_counter()
+        places = s.geo(doc, actors)
+        timings["geo"] = _lap(t)
+        t = time.perf_counter()
+        events = s.events(doc, times, actors, places)
+        timings["events"] = _lap(t)
         return Analysis(doc=doc, times=times, actors=actors, places=places, events=events, timings=timings)
 
 
@@ -116,6 +128,34 @@ def build_stages(settings: Settings) -> Stages:
         geo=Geoparser(settings),
         events=EventCoder(settings),
     )
+
+
+class ArticleTimeout(Exception):
+    """Raised inside extraction when one article exceeds ``article_timeout_s``."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt a runaway extraction (pathological input) after ``seconds``.
+
+    Uses a real-time interval timer, which Python delivers only in the main thread; in
+    other threads (the API's workers, Dask tasks) it is a no-op and the batch-level limits
+    apply instead.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise ArticleTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _lap(t: float) -> float:
