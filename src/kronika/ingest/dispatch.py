@@ -1,0 +1,181 @@
+"""Which reader reads what: walking paths, choosing a format, unpacking ``.gz``.
+
+Why a guard around every file: one bad file must never end a batch of thousands. Each
+reader already turns the bad records it knows about into ``IngestProblem``s; anything a
+reader did not foresee (a library raising on strange bytes) is caught at the file level,
+recorded as a problem for that file, and the walk goes on. Only a path that does not exist
+raises, before anything is read, because that is a typo to fix, not bad data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from kronika.config import Settings
+from kronika.errors import IngestError, KronikaError
+from kronika.ingest.decode import decode_bytes
+from kronika.ingest.records import K_DECODE, K_FILE, checked
+from kronika.ingest.tabular import read_csv, read_json, read_jsonl
+from kronika.ingest.text import read_text_article
+from kronika.ingest.web import read_feed, read_html, read_url, sniff_markup
+from kronika.model import Article, IngestProblem
+
+Record = Article | IngestProblem
+
+# Suffix (after any ".gz") → format. Directory walks read only these (and suffix-less
+# files); a file named explicitly is read whatever its suffix, by sniffing its content.
+FORMATS: dict[str, str] = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".rss": "feed", ".atom": "feed",
+    ".xml": "sniff", ".txt": "text", ".text": "text", "": "sniff",
+    ".tml": "timeml", ".te3input": "timeml",
+}
+_URL = re.compile(r"https?://", re.I)
+STDIN_LABEL = "<stdin>"
+
+
+def iter_records(
+    paths: Iterable[Path | str], settings: Settings, *, stdin: BinaryIO | None = None,
+) -> Iterator[Record]:
+    """Every article (or problem) under ``paths``: files, directories (recursive, sorted,
+    hidden entries skipped), ``.gz`` files, ``-`` for stdin, ``http(s)://`` feed/page URLs.
+
+    Raises ``IngestError`` (K100) up front when a path does not exist; never for bad data.
+    """
+    items = [str(p) if not isinstance(p, Path) else p for p in paths]
+    for item in items:
+        if isinstance(item, str) and (item == "-" or _URL.match(item)):
+            continue
+        if not Path(item).exists():
+            raise IngestError(f"no such file or directory: {item}", code="K100")
+    for item in items:
+        if item == "-":
+            yield from _guarded(_read_stdin(stdin, settings), STDIN_LABEL)
+        elif isinstance(item, str) and _URL.match(item):
+            yield from _guarded(read_url(item, settings), item)
+        elif Path(item).is_dir():
+            for f in walk(Path(item)):
+                yield from _guarded(read_file(f, settings), str(f))
+        else:
+            yield from _guarded(read_file(Path(item), settings), str(item))
+
+
+def walk(root: Path) -> Iterator[Path]:
+    """Readable files under ``root`` in sorted order, skipping hidden files and folders and
+    files whose suffix is not a known article format (READMEs, images)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and format_of(name, strict=True) is not None:
+                yield Path(dirpath) / name
+
+
+def format_of(name: str, *, strict: bool = False) -> str | None:
+    """The format a file name implies ("jsonl", "csv", …, "sniff"); None for an unknown
+    suffix when ``strict``, else "sniff"."""
+    inner = name[:-3] if name.lower().endswith(".gz") else name
+    suffix = Path(inner).suffix.lower()
+    if suffix and not re.fullmatch(r"\.[a-z0-9]+", suffix):
+        suffix = ""  # "report.2019" or "v1.final draft": not a real suffix
+    fmt = FORMATS.get(suffix)
+    if fmt is None and not strict:
+        return "sniff"
+    return fmt
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[Record]:
+    """The records of one file, chosen by suffix (``.gz`` unpacked) or by content."""
+    label = str(path)
+    gz = path.name.lower().endswith(".gz")
+    name = path.name[:-3] if gz else path.name
+    fmt = format_of(path.name) or "sniff"
+    if fmt == "timeml":
+        yield _read_timeml(path, settings)
+        return
+    try:
+        if fmt == "jsonl":
+            with (gzip.open(path, "rb") if gz else path.open("rb")) as f:
+                yield from read_jsonl(f, settings, label=label)
+            return
+        data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield IngestProblem(label, f"broken gzip file: {exc}", K_FILE)
+        return
+    except OSError as exc:
+        yield IngestProblem(label, f"cannot read file: {exc}", K_FILE)
+        return
+    yield from read_bytes(data, fmt, settings, label=label, name=name)
+
+
+def read_bytes(data: bytes, fmt: str, settings: Settings, *, label: str, name: str | None) -> Iterator[Record]:
+    """Records from a whole document already in memory; ``fmt`` as ``format_of`` gives."""
+    if fmt in ("sniff", "feed", "html"):
+        kind = sniff_markup(data) or (fmt if fmt != "sniff" else None)
+        if kind == "feed":
+            yield from read_feed(data, settings, label=label)
+            return
+        if kind == "html":
+            yield read_html(data, settings, origin=f"{label}:1", name=name)
+            return
+    decoded = decode_bytes(data)
+    if decoded.text is None:
+        yield IngestProblem(f"{label}:1", decoded.reason or "undecodable", K_DECODE)
+        return
+    text = decoded.text
+    if fmt in ("csv", "tsv"):
+        yield from read_csv(text, settings, label=label, delimiter="\t" if fmt == "tsv" else None)
+    elif fmt == "json" or (fmt == "sniff" and text.lstrip()[:1] in ("{", "[")):
+        yield from read_json(text, settings, label=label)
+    else:
+        yield read_text_article(text, settings, origin=f"{label}:1", name=name)
+
+
+def _read_stdin(stream: BinaryIO | None, settings: Settings) -> Iterator[Record]:
+    """``-``: JSON lines (streamed) when the first line is an object, else one document."""
+    import sys
+
+    src = stream if stream is not None else sys.stdin.buffer
+    lines = iter(src)
+    head: list[bytes] = []  # blank lines before the first content line, kept for offsets
+    first = next(lines, b"")
+    while first and not first.strip():
+        head.append(first)
+        first = next(lines, b"")
+    head.append(first)
+    if first.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+        yield from read_jsonl(_prepend(head, lines), settings, label=STDIN_LABEL)
+        return
+    yield from read_bytes(b"".join(head) + b"".join(lines), "sniff", settings, label=STDIN_LABEL, name=None)
+
+
+def _prepend(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from head
+    yield from rest
+
+
+def _read_timeml(path: Path, settings: Settings) -> Record:
+    """TimeML files belong to the time stage's reader, imported only when one is met."""
+    try:
+        from kronika.ingest.timeml import read_timeml_article
+    except ImportError as exc:
+        return IngestProblem(str(path), f"no TimeML reader available: {exc}", K_FILE)
+    try:
+        return checked(read_timeml_article(path), settings)
+    except KronikaError as exc:
+        return IngestProblem(str(path), str(exc.args[0]), exc.code)
+    except (ValueError, OverflowError) as exc:  # e.g. a character reference out of range
+        return IngestProblem(str(path), f"malformed TimeML: {exc}", "K102")
+
+
+def _guarded(records: Iterator[Record], origin: str) -> Iterator[Record]:
+    """Pass ``records`` through; an exception no reader foresaw becomes one problem."""
+    try:
+        yield from records
+    except Exception as exc:  # noqa: BLE001 - the contract: bad input never ends a batch
+        yield IngestProblem(origin, f"unexpected {type(exc).__name__} while reading: {exc}", K_FILE)
