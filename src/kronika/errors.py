@@ -5,8 +5,12 @@
     KronikaError            K000  base; the CLI turns any of these into a clean exit
     ├── ConfigError         K0xx  bad settings or data files
     ├── IngestError         K1xx  a record or file that cannot be read (per record: skipped)
+    │     K100 missing path · K101 malformed record · K102 bad TimeML · K103 missing,
+    │     relative or impossible date · K104 empty text · K105 article too long ·
+    │     K106 undecodable bytes · K107 unreadable file/gzip/download · K108 broken feed/HTML
     ├── NlpError            K2xx  the language model is missing or failed
     ├── CodingError         K3xx  an extraction stage failed on an article
+    │     K301 a stage raised · K302 the article exceeded ``article_timeout_s``
     ├── StoreError          K4xx  the database cannot be opened, migrated or written
     └── QueryError          K5xx  a query with impossible parameters
 
