@@ -1,0 +1,179 @@
+"""``create_app``: the FastAPI application (HTTP API + dashboard), safe by default.
+
+Defaults chosen for a server an analyst starts on a laptop and may expose by mistake:
+read-only unless a token is configured, no CORS (same-origin only) unless origins are
+listed in ``settings.extra["api_cors_origins"]``, only the host names in
+``settings.extra["api_allowed_hosts"]`` answered when set (``kronika serve`` sets them for a
+loopback address, against DNS rebinding), request bodies capped, every query
+time-limited, no endpoint taking a filesystem path, and the OpenAPI docs served from a
+local copy of Swagger UI (PyPI ``swagger-ui-py``) because there is no CDN offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kronika.api import ingest, read
+from kronika.api.access import StoreAccess, StoreBusy, StoreMissing
+from kronika.api.context import ApiContext, ctx_of
+from kronika.config import Settings
+from kronika.errors import KronikaError, QueryError, StoreError
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    # Plotly sets inline styles; scripts come only from this server.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+def version() -> str:
+    try:
+        return metadata.version("kronika")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def create_app(
+    settings: Settings,
+    store_path: Path | str | None = None,
+    pipeline_factory: Callable[[], Any] | None = None,
+    *,
+    dashboard: bool = True,
+) -> FastAPI:
+    """The app over the store at ``store_path`` (default ``settings.db_path``).
+
+    ``pipeline_factory`` builds the analysis pipeline for ``POST /api/articles`` on first
+    use; by default it builds ``kronika.pipeline.Pipeline(settings)``.
+    """
+    factory = pipeline_factory if pipeline_factory is not None else _default_pipeline(settings)
+    path = Path(store_path) if store_path is not None else Path(settings.db_path)
+    linger = float(settings.extra.get("api_linger_s", 1.0))
+    ctx = ApiContext(settings=settings, access=StoreAccess(path, linger_s=linger), pipeline_factory=factory)
+    app = FastAPI(title="Kronika", version=version(), docs_url=None, redoc_url=None,
+                  max_body_size=ctx.max_body,  # 413 past it, by header or while streaming
+                  description="Event data from news: who did what to whom, when and where.")
+    app.state.kronika = ctx
+    app.include_router(read.router)
+    app.include_router(ingest.router)
+    _meta_routes(app)
+    _error_handlers(app)
+    hosts = settings.extra.get("api_allowed_hosts") or []
+    if hosts:  # DNS-rebinding guard: answer only to the names the server is meant to have
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
+    origins = settings.extra.get("api_cors_origins") or []
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(SecurityHeaders)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    if dashboard:
+        from kronika.web import mount
+
+        mount(app)
+    return app
+
+
+def _default_pipeline(settings: Settings) -> Callable[[], Any]:
+    def build() -> Any:
+        from kronika.pipeline import Pipeline
+
+        return Pipeline(settings)
+
+    return build
+
+
+def _meta_routes(app: FastAPI) -> None:
+    @app.get("/api/health", tags=["meta"], summary="Liveness and whether the store can be read")
+    def health(request: Request) -> dict[str, Any]:
+        ctx = ctx_of(request)
+        return {"status": "ok", "store": ctx.access.path.exists(),
+                "writable": bool(ctx.settings.api_token)}
+
+    @app.get("/api/version", tags=["meta"], summary="Kronika version")
+    def get_version() -> dict[str, str]:
+        return {"kronika": version(), "api": "1"}
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
+
+
+DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Kronika API</title><link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head><body><div id="swagger-ui"><p style="font-family:sans-serif;margin:2em">Loading the API
+reference… The raw description is at <a href="/openapi.json">/openapi.json</a>.</p></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>"""
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                             routes=app.routes)
+        article = ingest.ArticleIn.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = article
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def _error_handlers(app: FastAPI) -> None:
+    def error(status: int, exc: KronikaError, headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse({"detail": str(exc.args[0]), "code": exc.code}, status_code=status,
+                            headers=headers)
+
+    @app.exception_handler(KronikaError)
+    async def kronika_error(_: Request, exc: KronikaError) -> JSONResponse:
+        if isinstance(exc, StoreBusy):
+            return error(503, exc, {"Retry-After": "1"})
+        if isinstance(exc, StoreMissing):
+            return error(404, exc)
+        if isinstance(exc, QueryError):
+            return error(404 if _is_not_found(exc) else 422, exc)
+        if isinstance(exc, StoreError):
+            return error(503, exc)
+        return error(500, exc)
+
+
+def _is_not_found(exc: KronikaError) -> bool:
+    try:
+        from kronika.query import NotFoundError
+    except ImportError:  # pragma: no cover - query layer absent
+        return False
+    return isinstance(exc, NotFoundError)
+
+
+class SecurityHeaders:
+    """Adds the headers of ``SECURITY_HEADERS`` to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                names = {k.lower() for k, _ in msg.get("headers", [])}
+                extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()
+                         if k.lower().encode() not in names]
+                msg["headers"] = list(msg.get("headers", [])) + extra
+            await send(msg)
+
+        await self.app(scope, receive, with_headers)

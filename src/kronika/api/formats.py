@@ -1,0 +1,119 @@
+"""Rendering query results as JSON or CSV (``?format=csv``).
+
+Why CSV at all: analysts paste event lists into spreadsheets. Nested records (actor
+sides, dates, locations) are flattened to dotted columns (``source.actor``), lists are
+joined with "; ", and text cells that a spreadsheet would run as a formula (leading
+``= + - @``) are prefixed with an apostrophe (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from fastapi.responses import Response
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TABLE_KEYS = ("items", "events", "rows", "series", "points", "edges", "clusters")
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON types from whatever the query layer returns (dates, decimals, tuples)."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if hasattr(value, "to_json"):
+        return jsonable(value.to_json())
+    return value
+
+
+def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"source": {"actor": "JPNGOV"}}`` → ``{"source.actor": "JPNGOV"}``."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{name}."))
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            merged: dict[str, list[str]] = {}
+            for item in value:
+                for k, v in flatten(item).items():
+                    merged.setdefault(k, []).append("" if v is None else str(v))
+            out.update({f"{name}.{k}": " + ".join(vs) for k, vs in merged.items()})
+        elif isinstance(value, list):
+            out[name] = "; ".join("" if v is None else str(v) for v in value)
+        else:
+            out[name] = value
+    return out
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_of(data: Any) -> list[Mapping[str, Any]]:
+    """The rows a CSV should hold: a list itself, the list inside an envelope, or one
+    row per key of a flat mapping (for summaries)."""
+    if isinstance(data, list):
+        return [r if isinstance(r, Mapping) else {"value": r} for r in data]
+    if isinstance(data, Mapping):
+        for key in TABLE_KEYS:
+            if isinstance(data.get(key), list):
+                return table_of(data[key])
+        rows: list[Mapping[str, Any]] = []
+        for key, value in data.items():
+            if isinstance(value, Mapping):
+                rows.extend({"section": key, "key": k, "value": v} for k, v in value.items())
+            elif isinstance(value, list):
+                rows.extend({"section": key, **flatten(v)} if isinstance(v, Mapping)
+                            else {"section": key, "value": v} for v in value)
+            else:
+                rows.append({"section": "", "key": key, "value": value})
+        return rows
+    return [{"value": data}]
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    flat = [flatten(jsonable(r)) for r in rows]
+    columns: list[str] = []
+    for r in flat:
+        columns.extend(k for k in r if k not in columns)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns or ["value"], extrasaction="ignore")
+    writer.writeheader()
+    for r in flat:
+        writer.writerow({k: safe_cell(v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def render(data: Any, fmt: Format, filename: str = "kronika") -> Response:
+    """A JSON response, or the table inside ``data`` as a CSV download."""
+    if fmt is Format.csv:
+        return Response(
+            to_csv(table_of(jsonable(data))),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
+    body = json.dumps(jsonable(data), ensure_ascii=False, separators=(",", ":"))
+    return Response(body, media_type="application/json")

@@ -1,0 +1,143 @@
+"""Query-string parameters → validated values → the query layer's ``EventFilter``.
+
+Why validate here although the query layer binds parameters: the API is the trust
+boundary. Every value is checked for shape and size before it reaches SQL, so a hostile
+request gets a clear 422 instead of a slow or odd query, and no parameter ever names a
+file, a table or a column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query, Request
+
+from kronika.model import PLOVER_TYPES, STATUSES
+
+QUAD_CLASSES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+MAX_TEXT = 200
+MAX_OFFSET = 10_000_000
+
+
+def bad(detail: str) -> HTTPException:
+    return HTTPException(status_code=422, detail=detail)
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not ISO_DATE.match(value):
+        raise bad(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value
+
+
+def check_name(value: str | None, name: str) -> str | None:
+    """Actor codes and names: printable, short; no control characters."""
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    if len(value) > MAX_TEXT or any(ord(c) < 32 for c in value):
+        raise bad(f"{name} must be printable text of at most {MAX_TEXT} characters")
+    return value
+
+
+def check_choice(value: str | None, name: str, choices: tuple[str, ...], upper: bool) -> str | None:
+    if value is None or value == "":
+        return None
+    v = value.upper() if upper else value.lower()
+    if v not in choices:
+        raise bad(f"{name} must be one of {', '.join(choices)}")
+    return v
+
+
+def parse_dyad(value: str | None) -> tuple[str, str] | None:
+    if value is None or value.strip() == "":
+        return None
+    parts = [p.strip() for p in re.split(r"[,\-–]", value) if p.strip()]
+    if len(parts) != 2:
+        raise bad("dyad must be two actors separated by a comma, e.g. JPN,RUS")
+    a, b = (check_name(p, "dyad") for p in parts)
+    return (a or "", b or "")
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        w, s, e, n = (float(p) for p in value.split(","))
+    except ValueError as exc:
+        raise bad("bbox must be min_lon,min_lat,max_lon,max_lat") from exc
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90):
+        raise bad("bbox is outside the world (lon -180..180, lat -90..90, south <= north)")
+    return (w, s, e, n)
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def page(
+    request: Request,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (capped by api_max_page)")] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> Page:
+    cap = request.app.state.kronika.settings.api_max_page
+    size = min(limit or min(100, cap), cap)
+    return Page(limit=size, offset=offset)
+
+
+def event_filter_values(
+    actor: Annotated[str | None, Query(description="Either side: country/actor code or name")] = None,
+    source: Annotated[str | None, Query(description="Source actor code or name")] = None,
+    target: Annotated[str | None, Query(description="Target actor code or name")] = None,
+    dyad: Annotated[str | None, Query(description="Two actors, e.g. JPN,RUS")] = None,
+    type: Annotated[str | None, Query(description="PLOVER type, e.g. CONSULT")] = None,
+    quad_class: Annotated[str | None, Query(description="verbal_cooperation, …")] = None,
+    status: Annotated[str | None, Query(description="occurred|planned|denied|hypothetical")] = None,
+    since: Annotated[str | None, Query(description="ISO date; events on or after")] = None,
+    until: Annotated[str | None, Query(description="ISO date; events on or before")] = None,
+    place: Annotated[str | None, Query(description="Place name or GeoNames id")] = None,
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
+    text: Annotated[str | None, Query(description="Words in the evidence sentence")] = None,
+    article_id: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_\-]{1,64}$")] = None,
+    cluster_id: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_\-]{1,64}$")] = None,
+) -> dict[str, Any]:
+    """The filter parameters every event-listing endpoint accepts, validated."""
+    return {
+        "actor": check_name(actor, "actor"),
+        "source": check_name(source, "source"),
+        "target": check_name(target, "target"),
+        "dyad": parse_dyad(dyad),
+        "type": check_choice(type, "type", PLOVER_TYPES, upper=True),
+        "quad_class": check_choice(quad_class, "quad_class", QUAD_CLASSES, upper=False),
+        "status": check_choice(status, "status", STATUSES, upper=False),
+        "since": check_date(since, "since"),
+        "until": check_date(until, "until"),
+        "place": check_name(place, "place"),
+        "bbox": parse_bbox(bbox),
+        "text": check_name(text, "text"),
+        "article_id": article_id,
+        "cluster_id": cluster_id,
+    }
+
+
+FilterValues = Annotated[dict[str, Any], Depends(event_filter_values)]
+PageParams = Annotated[Page, Depends(page)]
+
+
+def make_filter(values: dict[str, Any], pg: Page | None = None, limit: int | None = None) -> Any:
+    """Build the query layer's ``EventFilter`` from validated values (only fields it has)."""
+    from kronika.query import EventFilter
+
+    known = {f.name for f in dataclasses.fields(EventFilter)}
+    kwargs = {k: v for k, v in values.items() if v is not None and k in known}
+    if pg is not None:
+        kwargs["limit"], kwargs["offset"] = pg.limit, pg.offset
+    elif limit is not None and "limit" in known:
+        kwargs["limit"] = limit
+    return EventFilter(**kwargs)

@@ -1,0 +1,22 @@
+"""Named queries over a ``Store``, returning plain rows (dicts) shared by the CLI, the HTTP
+API and the dashboard. Every user value is a bound SQL parameter.
+"""
+
+from kronika.query.aggregates import QUAD_CLASSES, actor_network, dyad_series, summary
+from kronika.query.clusters import get_cluster, list_clusters
+from kronika.query.errors import NotFoundError
+from kronika.query.events import (
+    article_view,
+    count_events,
+    find_events,
+    iter_event_records,
+    map_points,
+    timeline,
+)
+from kronika.query.filters import EventFilter
+
+__all__ = [
+    "QUAD_CLASSES", "EventFilter", "NotFoundError", "actor_network", "article_view",
+    "count_events", "dyad_series", "find_events", "get_cluster", "iter_event_records",
+    "list_clusters", "map_points", "summary", "timeline",
+]

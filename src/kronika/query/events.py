@@ -1,0 +1,120 @@
+"""Event look-ups: filtered lists, counts, timelines, map points, one article's mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from kronika.query.errors import NotFoundError
+from kronika.query.filters import EventFilter, page, where
+from kronika.query.records import EVENT_SELECT, event_record, fetch_records
+from kronika.store import Store
+
+_ORDER_RECENT = "ORDER BY e.date_start DESC NULLS LAST, e.article_id, e.sentence, e.event_id"
+_ORDER_CHRONO = "ORDER BY e.date_start NULLS LAST, e.date_end, e.article_id, e.sentence, e.event_id"
+
+
+def find_events(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
+    """Events matching ``flt``, most recent event date first, one page of them."""
+    return fetch_records(store, _page_ids(store, flt, _ORDER_RECENT, max_page))
+
+
+def _page_ids(store: Store, flt: EventFilter, order: str, max_page: int | None) -> list[str]:
+    limit, offset = page(flt, max_page)
+    clause, params = where(flt)
+    rows = store.fetch_tuples(
+        f"SELECT e.event_id FROM events e {clause} {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+    )
+    return [r[0] for r in rows]
+
+
+def count_events(store: Store, flt: EventFilter) -> int:
+    """How many events match ``flt`` (ignoring its limit/offset)."""
+    clause, params = where(flt)
+    return int(store.scalar(f"SELECT count(*) FROM events e {clause}", params) or 0)
+
+
+def iter_event_records(store: Store, flt: EventFilter, chunk: int = 10_000) -> Iterator[dict[str, Any]]:
+    """Every matching record (no paging), streamed a chunk at a time from one cursor."""
+    clause, params = where(flt)
+    with store.cursor() as cur:
+        res = cur.execute(
+            f"SELECT {EVENT_SELECT}, a.date AS article_date, a.title AS article_title "
+            f"FROM events e JOIN articles a ON a.id = e.article_id {clause} "
+            "ORDER BY e.article_id, e.sentence, e.event_id",
+            params,
+        )
+        names = [d[0] for d in res.description]
+        while rows := res.fetchmany(chunk):
+            for row in rows:
+                yield event_record(dict(zip(names, row, strict=True)))
+
+
+def timeline(
+    store: Store,
+    actor: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    place: str | int | None = None,
+    limit: int = 200,
+    *,
+    flt: EventFilter | None = None,
+    max_page: int | None = None,
+) -> list[dict[str, Any]]:
+    """Events in date order (oldest first) with their evidence, for a chronology."""
+    base = flt or EventFilter()
+    flt = replace(base, actor=actor or base.actor, dyad=dyad or base.dyad,
+                  place=place if place is not None else base.place, limit=limit)
+    return fetch_records(store, _page_ids(store, flt, _ORDER_CHRONO, max_page), spans=True)
+
+
+def map_points(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
+    """Located events as points (lat/lon plus what a popup shows)."""
+    limit, offset = page(flt, max_page)
+    clause, params = where(flt)
+    located = "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
+    clause = f"{clause} AND {located}" if clause else f"WHERE {located}"
+    return store.fetch(
+        f"""SELECT e.event_id, e.location_lat AS lat, e.location_lon AS lon,
+                   e.location_name AS place, e.location_geonameid AS geonameid,
+                   e.type, e.quad_class, e.status, e.date_value AS date,
+                   e.source_country, e.target_country, e.evidence, e.article_id, e.cluster_id
+            FROM events e {clause} {_ORDER_RECENT} LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    )
+
+
+def _article_rows(store: Store, table: str, article_id: str) -> list[dict[str, Any]]:
+    # ``table`` is one of this module's literal names, never user input.
+    return store.fetch(
+        f'SELECT * EXCLUDE (article_id) FROM {table} WHERE article_id = ? ORDER BY start, "end"',
+        [article_id],
+    )
+
+
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """An article's text with every mention's character span, for highlighting."""
+    rows = store.fetch(
+        "SELECT id, doc_id, date, title, url, source, origin, text, n_sentences, ingested_at "
+        "FROM articles WHERE id = ?", [article_id],
+    )
+    if not rows:
+        raise NotFoundError(f"no article {article_id!r} in the store", code="K510")
+    art = rows[0]
+    ids = [r[0] for r in store.fetch_tuples(
+        "SELECT event_id FROM events WHERE article_id = ? ORDER BY sentence, evidence_start, event_id",
+        [article_id],
+    )]
+    return {
+        "id": art["id"], "doc_id": art["doc_id"], "date": art["date"].isoformat(),
+        "title": art["title"], "url": art["url"], "source": art["source"], "origin": art["origin"],
+        "text": art["text"], "n_sentences": art["n_sentences"],
+        "ingested_at": art["ingested_at"].isoformat() if art["ingested_at"] else None,
+        "sentences": store.fetch(
+            'SELECT idx, start, "end" FROM sentences WHERE article_id = ? ORDER BY idx', [article_id]
+        ),
+        "actors": _article_rows(store, "actor_mentions", article_id),
+        "places": _article_rows(store, "places", article_id),
+        "timexes": _article_rows(store, "timexes", article_id),
+        "events": fetch_records(store, ids, spans=True),
+    }

@@ -1,0 +1,165 @@
+"""``EventFilter`` and its translation into a parameterised SQL ``WHERE`` clause.
+
+Every user value becomes a bound parameter; only fixed SQL fragments written here are
+ever concatenated, so a filter value like ``x' OR 1=1 --`` matches nothing instead of
+everything. Dates filter by *overlap*: ``since="2019-06"`` keeps events whose interval
+ends on or after 1 June 2019, so a "2019" event and a "2019-06-14" event both count.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from kronika.errors import QueryError
+from kronika.store.dates import date_interval
+
+DEFAULT_MAX_PAGE = 1000  # Settings.api_max_page's default; callers pass their own
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a query is about. Every field is optional; they combine with AND.
+
+    ``actor``/``source``/``target`` (and each half of ``dyad``) match a country code
+    ("RUS"), an actor code ("RUSGOV"), or an entity or mention text ("Sergey Lavrov"),
+    case-insensitively, against any member of a compound side. ``type``, ``quad_class``
+    and ``status`` take one value or several separated by commas.
+    """
+
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    dyad: tuple[str, str] | None = None
+    type: str | None = None
+    quad_class: str | None = None
+    status: str | None = None
+    since: str | None = None
+    until: str | None = None
+    place: str | int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    text: str | None = None
+    article_id: str | None = None
+    cluster_id: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def page(flt: EventFilter, max_page: int | None = None) -> tuple[int, int]:
+    """(limit, offset), the limit clamped to ``max_page``; negative values are refused."""
+    cap = max_page or DEFAULT_MAX_PAGE
+    if flt.limit < 0 or flt.offset < 0:
+        raise QueryError(f"limit and offset must be >= 0 (got {flt.limit}, {flt.offset})", code="K502")
+    return min(flt.limit, cap), flt.offset
+
+
+def _side(side: str, value: str, params: list[Any]) -> str:
+    """Match one side: flattened first member, or any later member of a compound side."""
+    params.extend([value, value, value, value, side, value, value, value])
+    return (
+        f"(e.{side}_country = upper(?) OR e.{side}_actor = upper(?)"
+        f" OR lower(e.{side}_entity) = lower(?) OR lower(e.{side}_text) = lower(?)"
+        " OR e.event_id IN (SELECT event_id FROM event_actors WHERE side = ? AND idx > 0"
+        " AND (country = upper(?) OR actor = upper(?) OR lower(entity) = lower(?))))"
+    )
+
+
+def _either(value: str, params: list[Any]) -> str:
+    return f"({_side('source', value, params)} OR {_side('target', value, params)})"
+
+
+def _listed(column: str, value: str, params: list[Any], upper: bool = False) -> str:
+    items = [v.strip() for v in str(value).split(",") if v.strip()]
+    params.append([v.upper() for v in items] if upper else items)
+    return f"list_contains(?::VARCHAR[], {column})"
+
+
+def _dates(flt: EventFilter, clauses: list[str], params: list[Any]) -> None:
+    lo = hi = None
+    if flt.since:
+        iv = date_interval(flt.since)
+        if iv is None:
+            raise QueryError(f"since={flt.since!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)", code="K503")
+        lo = iv[0]
+        clauses.append("e.date_end >= ?")
+        params.append(lo)
+    if flt.until:
+        iv = date_interval(flt.until)
+        if iv is None:
+            raise QueryError(f"until={flt.until!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)", code="K503")
+        hi = iv[1]
+        clauses.append("e.date_start <= ?")
+        params.append(hi)
+    if lo is not None and hi is not None and lo > hi:
+        raise QueryError(f"since={flt.since} is after until={flt.until}", code="K503")
+
+
+def _place(value: str | int, clauses: list[str], params: list[Any]) -> None:
+    text = str(value).strip()
+    if text.isdigit():
+        clauses.append("e.location_geonameid = ?")
+        params.append(int(text))
+    else:
+        clauses.append("lower(e.location_name) = lower(?)")
+        params.append(text)
+
+
+def _bbox(bbox: tuple[float, float, float, float], clauses: list[str], params: list[Any]) -> None:
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+    except (TypeError, ValueError) as exc:
+        raise QueryError(f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat: {exc}", code="K504") from exc
+    if not all(map(math.isfinite, (min_lon, min_lat, max_lon, max_lat))) or min_lat > max_lat:
+        raise QueryError(f"bbox {bbox} is not a box (min_lat must be <= max_lat)", code="K504")
+    clauses.append("e.location_lat BETWEEN ? AND ?")
+    params.extend([min_lat, max_lat])
+    # min_lon > max_lon: the box crosses the antimeridian.
+    joiner = "AND" if min_lon <= max_lon else "OR"
+    clauses.append(f"(e.location_lon >= ? {joiner} e.location_lon <= ?)")
+    params.extend([min_lon, max_lon])
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def where(flt: EventFilter) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause (over alias ``e`` = events) and its parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.actor:
+        clauses.append(_either(flt.actor, params))
+    if flt.source:
+        clauses.append(_side("source", flt.source, params))
+    if flt.target:
+        clauses.append(_side("target", flt.target, params))
+    if flt.dyad:
+        if len(flt.dyad) != 2 or not all(flt.dyad):
+            raise QueryError(f"dyad needs exactly two actors, got {flt.dyad!r}", code="K505")
+        a, b = flt.dyad
+        ab = f"({_side('source', a, params)} AND {_side('target', b, params)})"
+        ba = f"({_side('source', b, params)} AND {_side('target', a, params)})"
+        clauses.append(f"({ab} OR {ba})")
+    if flt.type:
+        clauses.append(_listed("e.type", flt.type, params, upper=True))
+    if flt.quad_class:
+        clauses.append(_listed("e.quad_class", flt.quad_class, params))
+    if flt.status:
+        clauses.append(_listed("e.status", flt.status, params))
+    _dates(flt, clauses, params)
+    if flt.place is not None and str(flt.place).strip():
+        _place(flt.place, clauses, params)
+    if flt.bbox is not None:
+        _bbox(flt.bbox, clauses, params)
+    if flt.text:
+        clauses.append("e.evidence ILIKE ? ESCAPE '\\'")
+        params.append(_like_pattern(flt.text))
+    if flt.article_id:
+        clauses.append("e.article_id = ?")
+        params.append(flt.article_id)
+    if flt.cluster_id:
+        clauses.append("e.cluster_id = ?")
+        params.append(flt.cluster_id)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params

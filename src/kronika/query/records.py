@@ -1,0 +1,97 @@
+"""Stored event rows → the event record contract of DESIGN.md (plain dicts).
+
+Why records are fetched by id in a second step: DuckDB finds one page of event ids
+among millions in milliseconds, but materialising every wide column (evidence, JSON
+sides) and joining ``articles`` before the ``LIMIT`` costs ten times more. So queries
+pick ids first (filter, order, limit) and ``fetch_records`` reads just those rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from kronika.store import Store
+
+# Alias ``e`` = events.
+EVENT_SELECT = """e.event_id, e.article_id, e.doc_id, e.sentence, e.evidence, e.type, e.mode,
+    e.contexts, e.status, e.cameo, e.quad_class, e.source, e.target, e.date_value,
+    e.date_text, e.date_origin, e.location_name, e.location_geonameid, e.location_lat,
+    e.location_lon, e.location_country, e.confidence, e.cluster_id,
+    e.evidence_start, e.evidence_end, e.trigger, e.trigger_start, e.date_start, e.date_end"""
+_CHUNK = 1000
+
+
+def fetch_records(store: Store, ids: Sequence[str], *, spans: bool = False) -> list[dict[str, Any]]:
+    """The records of events ``ids``, in that order, with their article's date and title."""
+    rows: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), _CHUNK):
+        part = list(ids[i : i + _CHUNK])
+        marks = ", ".join("?" * len(part))
+        for r in store.fetch(f"SELECT {EVENT_SELECT} FROM events e WHERE e.event_id IN ({marks})", part):
+            rows[r["event_id"]] = r
+    arts: dict[str, tuple[Any, Any]] = {}
+    art_ids = list(dict.fromkeys(r["article_id"] for r in rows.values()))
+    for i in range(0, len(art_ids), _CHUNK):
+        part = art_ids[i : i + _CHUNK]
+        marks = ", ".join("?" * len(part))
+        for aid, date, title in store.fetch_tuples(
+            f"SELECT id, date, title FROM articles WHERE id IN ({marks})", part
+        ):
+            arts[aid] = (date, title)
+    out = []
+    for eid in ids:
+        row = rows.get(eid)
+        if row is not None:
+            row["article_date"], row["article_title"] = arts.get(row["article_id"], (None, None))
+            out.append(event_record(row, spans=spans))
+    return out
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
+    """The contract record plus ``cluster_id``, ``article_date``, ``article_title``
+    (and, with ``spans``, the character offsets a viewer highlights)."""
+    loc = None
+    if row["location_name"] is not None:
+        loc = {
+            "name": row["location_name"], "geonameid": row["location_geonameid"],
+            "lat": row["location_lat"], "lon": row["location_lon"],
+            "country": row["location_country"],
+        }
+    record: dict[str, Any] = {
+        "event_id": row["event_id"],
+        "article_id": row["article_id"],
+        "doc_id": row["doc_id"],
+        "sentence": row["sentence"],
+        "evidence": row["evidence"],
+        "type": row["type"],
+        "mode": row["mode"],
+        "contexts": list(row["contexts"] or []),
+        "status": row["status"],
+        "cameo": row["cameo"],
+        "quad_class": row["quad_class"],
+        "source": _json(row["source"]),
+        "target": _json(row["target"]),
+        "date": {"value": row["date_value"], "text": row["date_text"], "origin": row["date_origin"]},
+        "location": loc,
+        "confidence": None if row["confidence"] is None else round(row["confidence"], 3),
+        "cluster_id": row["cluster_id"],
+        "article_date": _iso(row["article_date"]),
+        "article_title": row["article_title"],
+    }
+    if spans:
+        record.update(
+            evidence_start=row["evidence_start"], evidence_end=row["evidence_end"],
+            trigger=row["trigger"], trigger_start=row["trigger_start"],
+            date_start=_iso(row["date_start"]), date_end=_iso(row["date_end"]),
+        )
+    return record

@@ -1,0 +1,315 @@
+"""The event store: one DuckDB file, one writer, many readers.
+
+Lock protocol
+-------------
+DuckDB lets exactly one *process* open a database file for writing, and while it does,
+no other process can open the file at all; any number of processes may open it
+``read_only`` when no writer holds it. Kronika therefore:
+
+* opens a writable ``Store`` only in batch jobs (``kronika ingest``, ``import``), holds it
+  for the job and closes it at the end (use ``with Store(path) as store:``);
+* opens ``Store(path, read_only=True)`` in every reader (CLI queries, HTTP API,
+  dashboard); a reader that meets a writer gets ``StoreError`` K402 saying so;
+* within one process, shares one ``Store`` between threads: every query runs on its
+  own cursor (``con.cursor()``), which DuckDB makes safe for concurrent readers, while
+  writes are serialised by the single write connection and a lock.
+
+Writes are transactional per batch: ``write_batch`` commits every article of the batch,
+with all its mentions and events, or none of them, so a crash never leaves half an
+article; articles already stored are skipped, so re-ingest is a no-op.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kronika.config import Settings
+from kronika.errors import StoreError
+from kronika.model import Analysis, IngestProblem
+from kronika.store import clustering
+from kronika.store.migrations import migrate
+from kronika.store.rows import (
+    ACTOR_COLUMNS,
+    ARTICLE_COLUMNS,
+    EVENT_ACTOR_COLUMNS,
+    EVENT_COLUMNS,
+    PLACE_COLUMNS,
+    PROBLEM_COLUMNS,
+    SENTENCE_COLUMNS,
+    TIMEX_COLUMNS,
+    Columns,
+    Row,
+    article_row,
+    event_actor_rows,
+    event_row,
+    insert_rows,
+    mention_rows,
+    now_utc,
+)
+
+_MENTION_TABLES: tuple[tuple[str, Columns], ...] = (
+    ("sentences", SENTENCE_COLUMNS), ("actor_mentions", ACTOR_COLUMNS),
+    ("places", PLACE_COLUMNS), ("timexes", TIMEX_COLUMNS),
+)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one ``write_batch`` did."""
+
+    articles_written: int = 0
+    articles_skipped: int = 0
+    events_written: int = 0
+    problems: int = 0
+
+
+@dataclass
+class _Batch:
+    """Rows of one write, collected before the transaction opens."""
+
+    articles: list[Row] = field(default_factory=list)
+    mentions: dict[str, list[Row]] = field(default_factory=dict)
+    events: list[Row] = field(default_factory=list)
+    event_actors: list[Row] = field(default_factory=list)
+
+
+class Store:
+    """A Kronika database file. Writable unless ``read_only``; a context manager."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._lock = threading.Lock()
+        self._cursors_lock = threading.Lock()
+        self._cursors: set[duckdb.DuckDBPyConnection] = set()
+        if read_only and not self.path.exists():
+            raise StoreError(
+                f"no Kronika database at {self.path}: run `kronika ingest` first or pass --db",
+                code="K403",
+            )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise _open_error(self.path, exc) from exc
+        if not read_only:
+            try:
+                migrate(self._con)
+            except duckdb.Error as exc:
+                self._con.close()
+                raise StoreError(f"cannot migrate {self.path}: {exc}", code="K404") from exc
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
+        """The store at ``settings.db_path``."""
+        return cls(settings.db_path, read_only=read_only)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The underlying connection, for ad-hoc SQL in tests and tools (not thread-safe:
+        library code uses ``fetch``/``cursor``)."""
+        return self._con
+
+    # ------------------------------------------------------------------ reading
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A private cursor for one query (safe to use from several threads)."""
+        cur = self._con.cursor()
+        with self._cursors_lock:
+            self._cursors.add(cur)
+        try:
+            yield cur
+        finally:
+            with self._cursors_lock:
+                self._cursors.discard(cur)
+            cur.close()
+
+    def interrupt(self) -> None:
+        """Stop the queries running now (the API's time limit calls this)."""
+        with self._cursors_lock:
+            running = list(self._cursors)
+        for cur in running:
+            cur.interrupt()
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a parameterised query as dicts keyed by column name."""
+        with self.cursor() as cur:
+            try:
+                res = cur.execute(sql, list(params))
+            except duckdb.Error as exc:
+                raise StoreError(f"query failed: {exc}", code="K405") from exc
+            names = [d[0] for d in res.description]
+            return [dict(zip(names, row, strict=True)) for row in res.fetchall()]
+
+    def fetch_tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur:
+            try:
+                return cur.execute(sql, list(params)).fetchall()
+            except duckdb.Error as exc:
+                raise StoreError(f"query failed: {exc}", code="K405") from exc
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self.fetch_tuples(sql, params)
+        return rows[0][0] if rows else None
+
+    def known_article_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are already stored (one indexed look-up for the lot)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        rows = self.fetch_tuples(
+            "SELECT id FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))", [wanted]
+        )
+        return {r[0] for r in rows}
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self.fetch_tuples("SELECT name FROM schema_migrations ORDER BY name")]
+
+    # ------------------------------------------------------------------ writing
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction on the writer connection: all or nothing."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; writes need a writable Store", code="K406")
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+
+    def write_batch(
+        self, analyses: Sequence[Analysis], problems: Sequence[IngestProblem] = ()
+    ) -> BatchResult:
+        """Store new articles with all their mentions and events in ONE transaction.
+
+        Articles already stored (or repeated within the batch) are skipped; on any
+        failure nothing of the batch is kept and ``StoreError`` says why.
+        """
+        try:
+            with self.transaction() as con:
+                fresh, skipped = self._fresh(con, analyses)
+                batch = _collect(fresh)
+                events = clustering.assign(con, batch.events)
+                insert_rows(con, "articles", ARTICLE_COLUMNS, batch.articles)
+                for table, columns in _MENTION_TABLES:
+                    insert_rows(con, table, columns, batch.mentions[table])
+                insert_rows(con, "events", EVENT_COLUMNS, events)
+                insert_rows(con, "event_actors", EVENT_ACTOR_COLUMNS, batch.event_actors)
+                _insert_problems(con, problems)
+        except StoreError:
+            raise
+        except Exception as exc:  # any failure: the transaction was rolled back
+            raise StoreError(f"batch not written (nothing of it was kept): {exc}", code="K407") from exc
+        return BatchResult(
+            articles_written=len(fresh), articles_skipped=skipped,
+            events_written=len(events), problems=len(problems),
+        )
+
+    def record_problems(self, problems: Sequence[IngestProblem]) -> int:
+        """Store records that could not be ingested (``ingest_errors``)."""
+        try:
+            with self.transaction() as con:
+                return _insert_problems(con, problems)
+        except duckdb.Error as exc:
+            raise StoreError(f"problems not recorded: {exc}", code="K407") from exc
+
+    def _fresh(
+        self, con: duckdb.DuckDBPyConnection, analyses: Sequence[Analysis]
+    ) -> tuple[list[Analysis], int]:
+        ids = list(dict.fromkeys(a.article.id for a in analyses))
+        known: set[str] = set()
+        if ids:
+            rows = con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))", [ids])
+            known = {r[0] for r in rows.fetchall()}
+        fresh: list[Analysis] = []
+        for a in analyses:
+            if a.article.id not in known:
+                known.add(a.article.id)
+                fresh.append(a)
+        return fresh, len(analyses) - len(fresh)
+
+    # ------------------------------------------------------------------ derived data
+
+    def learned_actor_rows(self) -> list[dict[str, Any]]:
+        """People the corpus itself introduced ("Russian Foreign Minister Sergey Lavrov"):
+        person mentions resolved by an appositive or a title, grouped, with the article
+        dates (ISO strings) they were first and last seen and how often."""
+        return self.fetch(
+            """SELECT m.entity, m.country, m.sector, m.role,
+                      strftime(min(a.date), '%Y-%m-%d') AS first_seen,
+                      strftime(max(a.date), '%Y-%m-%d') AS last_seen,
+                      count(*) AS count
+               FROM actor_mentions m JOIN articles a ON a.id = m.article_id
+               WHERE m.kind = 'person' AND m.entity IS NOT NULL
+                 AND (m.how LIKE 'appositive%' OR m.how LIKE 'title%')
+               GROUP BY ALL ORDER BY m.entity, first_seen"""
+        )
+
+    def export(self, fmt: str, dest: Path | str) -> list[Path]:
+        """Write the store to ``dest`` (a folder) as parquet|csv|jsonl|plover."""
+        from kronika.store.exchange import export
+
+        return export(self, fmt, Path(dest))
+
+    def import_parquet(self, folder: Path | str) -> BatchResult:
+        """Add the articles of a parquet export that this store lacks (and their rows)."""
+        from kronika.store.exchange import import_parquet
+
+        return import_parquet(self, Path(folder))
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower() or "different configuration" in text:
+        return StoreError(
+            f"cannot open {path}: {text}. A writer holds it (another process, or this one "
+            "with a writable Store); readers must wait until the writer closes it",
+            code="K402",
+        )
+    return StoreError(f"cannot open {path} as a Kronika database: {text}", code="K401")
+
+
+def _collect(analyses: Sequence[Analysis]) -> _Batch:
+    at = now_utc()
+    batch = _Batch(mentions={table: [] for table, _ in _MENTION_TABLES})
+    seen_events: set[str] = set()
+    for a in analyses:
+        batch.articles.append(article_row(a, at))
+        for table, rows in mention_rows(a).items():
+            batch.mentions[table].extend(rows)
+        for e in a.events:
+            if e.event_id in seen_events:  # a coder emitting one event twice must not sink the batch
+                continue
+            seen_events.add(e.event_id)
+            batch.events.append(event_row(e))
+            batch.event_actors.extend(event_actor_rows(e))
+    return batch
+
+
+def _insert_problems(con: duckdb.DuckDBPyConnection, problems: Sequence[IngestProblem]) -> int:
+    at = now_utc()
+    return insert_rows(con, "ingest_errors", PROBLEM_COLUMNS, [(p.origin, p.reason, p.code, at) for p in problems])

@@ -1,0 +1,129 @@
+"""Named schema migrations, recorded in ``schema_migrations`` (name, applied_at).
+
+Why named and recorded: a store written by an older Kronika opens in a newer one and is
+upgraded in place, once; ``SELECT * FROM schema_migrations`` tells what a file holds.
+A migration is never edited after release: a schema change is a new entry at the end.
+
+Column names ``start``/``end`` are char offsets into ``articles.text`` (``end`` is an SQL
+keyword, so it is always written quoted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+_INITIAL = (
+    """CREATE TABLE articles (
+        id VARCHAR PRIMARY KEY, doc_id VARCHAR, date DATE NOT NULL, title VARCHAR, url VARCHAR,
+        source VARCHAR, origin VARCHAR, text VARCHAR NOT NULL, n_sentences INTEGER,
+        ingested_at TIMESTAMP)""",
+    """CREATE TABLE sentences (
+        article_id VARCHAR NOT NULL, idx INTEGER NOT NULL, start INTEGER, "end" INTEGER)""",
+    """CREATE TABLE actor_mentions (
+        article_id VARCHAR NOT NULL, start INTEGER, "end" INTEGER, text VARCHAR, sentence INTEGER,
+        head_token INTEGER, code VARCHAR, country VARCHAR, sector VARCHAR, entity VARCHAR,
+        role VARCHAR, kind VARCHAR, how VARCHAR, confidence DOUBLE)""",
+    """CREATE TABLE places (
+        article_id VARCHAR NOT NULL, start INTEGER, "end" INTEGER, text VARCHAR, sentence INTEGER,
+        head_token INTEGER, name VARCHAR, geonameid BIGINT, lat DOUBLE, lon DOUBLE,
+        country VARCHAR, feature VARCHAR, admin1 VARCHAR, confidence DOUBLE)""",
+    """CREATE TABLE timexes (
+        article_id VARCHAR NOT NULL, start INTEGER, "end" INTEGER, text VARCHAR, sentence INTEGER,
+        type VARCHAR, value VARCHAR, mod VARCHAR, quant VARCHAR, freq VARCHAR,
+        anchor_token INTEGER, rule VARCHAR)""",
+    """CREATE TABLE events (
+        event_id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, doc_id VARCHAR,
+        sentence INTEGER, evidence VARCHAR, evidence_start INTEGER, evidence_end INTEGER,
+        type VARCHAR NOT NULL, mode VARCHAR, contexts VARCHAR[], status VARCHAR, cameo VARCHAR,
+        quad_class VARCHAR, source JSON, target JSON,
+        source_country VARCHAR, target_country VARCHAR, source_actor VARCHAR,
+        target_actor VARCHAR, source_text VARCHAR, target_text VARCHAR,
+        source_entity VARCHAR, target_entity VARCHAR,
+        date_value VARCHAR, date_text VARCHAR, date_origin VARCHAR,
+        date_start DATE, date_end DATE,
+        location_name VARCHAR, location_geonameid BIGINT, location_lat DOUBLE,
+        location_lon DOUBLE, location_country VARCHAR,
+        confidence DOUBLE, trigger VARCHAR, trigger_start INTEGER, component VARCHAR,
+        cluster_key VARCHAR, cluster_id VARCHAR)""",
+    """CREATE TABLE event_actors (
+        event_id VARCHAR NOT NULL, side VARCHAR NOT NULL, idx INTEGER NOT NULL, text VARCHAR,
+        actor VARCHAR, country VARCHAR, sector VARCHAR, entity VARCHAR, role VARCHAR)""",
+    """CREATE TABLE ingest_errors (
+        origin VARCHAR, reason VARCHAR, code VARCHAR, "at" TIMESTAMP)""",
+)
+
+# ART indexes serve the point look-ups (an article's mentions, a cluster's members);
+# dyad and date scans rely on DuckDB's per-row-group min/max zone maps instead.
+_INDEXES = (
+    "CREATE INDEX sentences_article ON sentences(article_id)",
+    "CREATE INDEX actor_mentions_article ON actor_mentions(article_id)",
+    "CREATE INDEX places_article ON places(article_id)",
+    "CREATE INDEX timexes_article ON timexes(article_id)",
+    "CREATE INDEX events_article ON events(article_id)",
+    "CREATE INDEX events_cluster ON events(cluster_id)",
+    "CREATE INDEX event_actors_event ON event_actors(event_id)",
+)
+
+# One row per cross-article cluster: the same meeting reported by 30 outlets is one
+# cluster with 30 mentions. A view, so it can never disagree with ``events``.
+_CLUSTERS_VIEW = (
+    """CREATE VIEW clusters AS
+    SELECT e.cluster_id,
+           any_value(e.type) AS type,
+           mode(e.source_country) AS source_country,
+           mode(e.target_country) AS target_country,
+           count(*) AS mentions,
+           count(DISTINCT e.article_id) AS articles,
+           min(a.date) AS first_seen,
+           max(a.date) AS last_seen,
+           min(e.date_start) AS date_start,
+           max(e.date_end) AS date_end,
+           mode(e.location_name) AS location,
+           list(e.evidence ORDER BY a.date, e.article_id, e.sentence) AS evidence
+    FROM events e JOIN articles a ON a.id = e.article_id
+    GROUP BY e.cluster_id""",
+)
+
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("0001_initial_tables", _INITIAL),
+    ("0002_lookup_indexes", _INDEXES),
+    ("0003_clusters_view", _CLUSTERS_VIEW),
+)
+
+
+def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the migrations a database already holds (empty for a new file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations not yet recorded, each in its own transaction; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
+    )
+    done = set(applied(con))
+    ran: list[str] = []
+    for name, statements in MIGRATIONS:
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?)",
+                [name, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        ran.append(name)
+    return ran

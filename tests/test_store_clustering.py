@@ -1,0 +1,104 @@
+"""Cross-article clustering: one happening reported by many articles is one cluster."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kronika.model import ActorRef, Article, Event, EventPlace
+from kronika.store import Store
+from kronika.store import synthetic as syn
+
+_n = itertools.count()
+CAP1 = syn.place("Capital One", 1, 1.0, 1.0, "AAA")
+CAP2 = syn.place("Capital Two", 2, 2.0, 2.0, "BBB")
+
+
+def _report(type_: str, src: str | None, tgt: str | None, date: str | None, *,
+            published: str = "2019-06-20", place: EventPlace | None = None) -> Event:
+    """An event in a fresh article (a different outlet's report)."""
+    art = syn.article(f"Report number {next(_n)} about officials. End.", published)
+    _ARTICLES[art.id] = art
+    return syn.event(art, type_, _side(src), _side(tgt), date, place=place)
+
+
+def _side(country: str | None) -> ActorRef:
+    return syn.ref(country) if country else ActorRef("someone", None, None)
+
+
+def _cluster_ids(store: Store, *events: Event, batches: bool = False) -> list[str]:
+    analyses = [syn.analysis(_ARTICLES[e.article_id], [e]) for e in events]
+    if batches:
+        for a in analyses:
+            store.write_batch([a])
+    else:
+        store.write_batch(analyses)
+    return [store.scalar("SELECT cluster_id FROM events WHERE event_id = ?", [e.event_id]) for e in events]
+
+
+_ARTICLES: dict[str, Article] = {}  # article of each test event, filled by _report
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "k.duckdb") as s:
+        yield s
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["one-batch", "batch-per-article"])
+def test_store_clustering_same_meeting_three_outlets(store: Store, batches: bool) -> None:
+    ids = _cluster_ids(
+        store,
+        _report("CONSULT", "AAA", "BBB", "2019-06-14", place=CAP1),
+        _report("CONSULT", "BBB", "AAA", "2019-06-14"),  # symmetric: sides swapped
+        _report("CONSULT", "AAA", "BBB", "2019-06", place=CAP1),  # coarser date covers it
+        batches=batches,
+    )
+    assert len(set(ids)) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (("ACCUSE", "AAA", "BBB", "2019-06-14"), ("ACCUSE", "BBB", "AAA", "2019-06-14"), False),
+        (("ACCUSE", "AAA", "BBB", "2019-06-14"), ("ACCUSE", "AAA", "BBB", "2019-06-14"), True),
+        (("CONSULT", "AAA", "BBB", "2019-06-14"), ("AGREE", "AAA", "BBB", "2019-06-14"), False),
+        (("CONSULT", "AAA", "BBB", "2019-06-14"), ("CONSULT", "AAA", "CCC", "2019-06-14"), False),
+        (("CONSULT", "AAA", "BBB", "2019-06-14"), ("CONSULT", "AAA", "BBB", "2019-06-15"), False),
+        (("CONSULT", "AAA", "BBB", "2019-06"), ("CONSULT", "AAA", "BBB", "2019-07-01"), False),
+        (("CONSULT", "AAA", "BBB", "2019"), ("CONSULT", "AAA", "BBB", "2019-11-30"), True),
+        (("CONSULT", None, None, "2019-06-14"), ("CONSULT", None, None, "2019-06-14"), False),
+        (("PROTEST", "AAA", None, "2019-06-14"), ("PROTEST", "AAA", None, "2019-06-14"), True),
+    ],
+)
+def test_store_clustering_compatibility(store: Store, a: tuple, b: tuple, same: bool) -> None:
+    first, second = _cluster_ids(store, _report(*a), _report(*b))
+    assert (first == second) is same
+
+
+def test_store_clustering_document_dates_tolerate_a_day(store: Store) -> None:
+    # No date in the text: the article date stands in, and reports lag by a day.
+    undated = _report("CONSULT", "AAA", "BBB", None, published="2019-06-15")
+    dated = _report("CONSULT", "AAA", "BBB", "2019-06-14")
+    far = _report("CONSULT", "AAA", "BBB", "2019-06-12")
+    a, b, c = _cluster_ids(store, undated, dated, far)
+    assert a == b != c
+
+
+@pytest.mark.parametrize(("p1", "p2", "same"), [(CAP1, CAP2, False), (CAP1, None, True), (CAP1, CAP1, True)])
+def test_store_clustering_places(store: Store, p1: EventPlace | None, p2: EventPlace | None, same: bool) -> None:
+    first, second = _cluster_ids(
+        store, _report("AID", "AAA", "BBB", "2019-06-14", place=p1), _report("AID", "AAA", "BBB", "2019-06-14", place=p2)
+    )
+    assert (first == second) is same
+
+
+def test_store_clusters_view_counts_mentions_and_evidence(store: Store) -> None:
+    e1 = _report("CONSULT", "AAA", "BBB", "2019-06-14", published="2019-06-14")
+    e2 = _report("CONSULT", "BBB", "AAA", "2019-06-14", published="2019-06-16")
+    [cid, _] = _cluster_ids(store, e1, e2)
+    row = store.fetch("SELECT * FROM clusters WHERE cluster_id = ?", [cid])[0]
+    assert (row["mentions"], row["articles"]) == (2, 2)
+    assert (row["first_seen"].isoformat(), row["last_seen"].isoformat()) == ("2019-06-14", "2019-06-16")
+    assert row["evidence"] == [e1.evidence, e2.evidence]
