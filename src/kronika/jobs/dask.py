@@ -24,10 +24,15 @@ from kronika.jobs.local import IngestReport, Progress, new_articles, write_resul
 from kronika.model import Analysis, Article, IngestProblem
 from kronika.store import Store
 
+try:  # the [dask] extra is optional; ``_client`` reports its absence clearly
+    from distributed import WorkerPlugin
+except ImportError:  # pragma: no cover
+    WorkerPlugin = object  # type: ignore[misc,assignment]
+
 PLUGIN_NAME = "kronika-pipeline"
 
 
-class PipelinePlugin:
+class PipelinePlugin(WorkerPlugin):
     """A Dask worker plugin that owns the worker's one ``Pipeline``."""
 
     name = PLUGIN_NAME

@@ -41,6 +41,7 @@ class EventFilter:
     bbox: tuple[float, float, float, float] | None = None
     text: str | None = None
     article_id: str | None = None
+    doc_id: str | None = None  # the input's own id (file name, JSONL id)
     cluster_id: str | None = None
     limit: int = 100
     offset: int = 0
@@ -159,6 +160,9 @@ def where(flt: EventFilter) -> tuple[str, list[Any]]:
     if flt.article_id:
         clauses.append("e.article_id = ?")
         params.append(flt.article_id)
+    if flt.doc_id:
+        clauses.append("e.doc_id = ?")
+        params.append(flt.doc_id)
     if flt.cluster_id:
         clauses.append("e.cluster_id = ?")
         params.append(flt.cluster_id)
