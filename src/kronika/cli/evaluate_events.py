@@ -1,0 +1,149 @@
+"""``kronika evaluate events GOLD [--system FILE]``: score the event coder against gold.
+
+GOLD is PLOVER gold-standard records (JSON), PETRARCH validation records (XML) or Kronika's
+``events.json``. Without ``--system`` the coder runs on the gold sentences (or, for Kronika
+gold, on the article it names); with it, the given JSON-lines event records are scored.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kronika.cli.app import evaluate_app
+from kronika.config import Settings
+from kronika.errors import KronikaError
+from kronika.evaluate import events as ev
+
+out = Console()
+err = Console(stderr=True)
+
+
+class ActorSource(StrEnum):
+    gold = "gold"
+    system = "system"
+
+
+@evaluate_app.command("events")
+def evaluate_events(
+    gold: Annotated[Path, typer.Argument(help="PLOVER GSR JSON, PETRARCH XML or Kronika events.json", exists=True)],
+    system: Annotated[Path | None, typer.Option("--system", help="System events (JSON lines) to score")] = None,
+    actors: Annotated[ActorSource, typer.Option("--actors", help="Actors from the gold markup or the actor stage")] = ActorSource.gold,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Score only the first N gold records (0: all)")] = 0,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
+) -> None:
+    """Type accuracy, macro-F1, confusion matrix, source/target country accuracy, statuses."""
+    try:
+        settings = Settings.load(config)
+        kind = ev.gold_kind(gold)
+        if kind == "kronika":
+            result = _kronika(gold, system, settings)
+        else:
+            result = _sentences(gold, kind, system, actors.value, limit, settings)
+    except KronikaError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        _print(result)
+
+
+def _kronika(gold: Path, system: Path | None, settings: Settings) -> dict[str, Any]:
+    data = json.loads(gold.read_text(encoding="utf-8"))
+    if system is None:
+        records = _extract_article(gold, data, settings)
+    else:
+        records = [r for group in ev.events_from_jsonl(system).values() for r in group]
+    return {"gold": "kronika", **ev.score_kronika_gold(data, records)}
+
+
+def _extract_article(gold: Path, data: dict[str, Any], settings: Settings) -> list[dict[str, Any]]:
+    """Run the pipeline on the article the gold file names (relative to a parent folder)."""
+    from kronika.ingest import iter_records
+    from kronika.model import Article
+    from kronika.pipeline import Pipeline
+
+    rel = data.get("article") or ""
+    article_path = next((p / rel for p in gold.resolve().parents if (p / rel).is_file()), None)
+    if article_path is None:
+        raise KronikaError(f"{gold}: cannot find its article {rel!r}; pass --system")
+    pipe = Pipeline(settings)
+    articles = [a for a in iter_records([article_path], settings) if isinstance(a, Article)]
+    return [e.to_json() for a in articles for e in pipe.analyze(a).events]
+
+
+def _sentences(gold: Path, kind: str, system: Path | None, actors: str, limit: int,
+               settings: Settings) -> dict[str, Any]:
+    petrarch = kind == "petrarch"
+    records = ev.load_petrarch(gold) if petrarch else ev.load_plover_gsr(gold)
+    if limit:
+        records = records[:limit]
+    if system is not None:
+        coded = _events_from_file(system)
+    else:
+        from kronika.nlp import SpacyParser
+
+        dicts = ev.petrarch_dictionaries(gold) if petrarch else ()
+        coded = ev.code_records(records, settings, SpacyParser(settings),
+                                actors="system" if petrarch else actors, dictionaries=dicts)
+    scores = ev.score_records(records, lambda r: coded.get(r.id, ()), petrarch=petrarch)
+    result = {"gold": kind, "actors": actors if system is None else "file", **scores.to_dict()}
+    result["confusion_rows"] = ev.confusion_rows(scores)
+    return result
+
+
+def _events_from_file(system: Path) -> dict[str, tuple[Any, ...]]:
+    """JSON-lines records as light objects the scorer reads (type, cameo, sides, confidence)."""
+    from kronika.model import ActorRef
+
+    def refs(side: Any) -> tuple[ActorRef, ...]:
+        items = side if isinstance(side, list) else [side] if side else []
+        return tuple(ActorRef(str(s.get("text", "")), s.get("actor"), s.get("country")) for s in items)
+
+    grouped: dict[str, tuple[Any, ...]] = {}
+    for doc_id, recs in ev.events_from_jsonl(system).items():
+        grouped[doc_id] = tuple(
+            _Rec(r.get("type"), r.get("cameo"), refs(r.get("source")), refs(r.get("target")),
+                 float(r.get("confidence") or 0.0), str(r.get("status")))
+            for r in recs)
+    return grouped
+
+
+class _Rec:
+    """The fields of a system event record the sentence scorer reads."""
+
+    def __init__(self, type_: Any, cameo: Any, source: Any, target: Any, confidence: float, status: str) -> None:
+        self.type, self.cameo, self.source, self.target = type_, cameo, source, target
+        self.confidence, self.status = confidence, status
+
+
+def _print(result: dict[str, Any]) -> None:
+    table = Table(title=f"events vs {result['gold']} gold")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        if key in ("confusion", "confusion_rows", "reliability", "status", "types"):
+            continue
+        table.add_row(key, str(value))
+    out.print(table)
+    if result.get("status"):
+        out.print("status counts: " + ", ".join(f"{k}={v}" for k, v in result["status"].items()))
+    if result.get("reliability"):
+        rel = Table(title="reliability (confidence vs observed accuracy)")
+        for col in ("bin", "events", "mean confidence", "accuracy"):
+            rel.add_column(col, justify="right")
+        for row in result["reliability"]:
+            rel.add_row(row["bin"], str(row["events"]), f"{row['mean_confidence']:.2f}", f"{row['accuracy']:.2f}")
+        out.print(rel)
+    if result.get("confusion_rows"):
+        typer.echo("confusion (gold rows, system columns):")
+        for row in result["confusion_rows"]:
+            typer.echo(f"{row[0]:>10s} " + " ".join(f"{c:>5s}" for c in row[1:]))

@@ -1,0 +1,103 @@
+"""When and where an event happened: the time and place its predicate governs.
+
+Why by dependency attachment: a sentence often holds several dates ("On Friday X and Y will
+meet ... the next meeting ... at the end of next month"); each belongs to the predicate it
+attaches to. A time reaches a predicate when its anchor token hangs below the predicate
+without crossing another clause (a verb) or another event word, except verbs of realisation
+("which will take place on ...") that only restate the event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kronika.events.lexicon import Lexicon
+from kronika.events.syntax import DocView, is_verb
+from kronika.model import EventDate, EventPlace, PlaceMention, TimeExpr
+
+_ISO = re.compile(r"^(\d{4})(-(\d{2}|W\d{2}|Q\d|H\d|SU|SP|FA|WI))?(-(\d{2}))?")
+
+
+def date_value(value: str) -> str | None:
+    """The calendar part of a TIMEX3 value at the precision it has ("2019-06-01T10:00" →
+    "2019-06-01", "2019-06" → "2019-06"); None for values that are not dates."""
+    m = _ISO.match(value or "")
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(3), m.group(5)
+    if month and month.isdigit():
+        return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    return year
+
+
+def _governs(view: DocView, anchor: int, p: int, lex: Lexicon, blockers: frozenset[int]) -> int | None:
+    """Distance from ``anchor`` up to predicate ``p`` when ``p`` governs it, else None."""
+    if anchor == p:
+        return 0
+    path = view.path_to(anchor, p)
+    if path is None:
+        return None
+    realize = lex.words.get("realization_verbs", frozenset())
+    for j in path:
+        t = view.tokens[j]
+        if j in blockers:
+            return None
+        if is_verb(t) and t.lemma.lower() not in realize:
+            return None
+        if t.dep in ("ccomp", "advcl") and is_verb(t):
+            return None
+    return len(path) + 1
+
+
+def governing_item(view: DocView, anchors: list[tuple[int, object]], preds: list[int],
+                   lex: Lexicon, blockers: frozenset[int]) -> object | None:
+    """The item whose anchor the nearest of ``preds`` governs (closest attachment wins)."""
+    best: tuple[int, object] | None = None
+    for p in preds:
+        for anchor, item in anchors:
+            d = _governs(view, anchor, p, lex, blockers - {p})
+            if d is not None and (best is None or d < best[0]):
+                best = (d, item)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
+               lex: Lexicon, blockers: frozenset[int]) -> EventDate:
+    """Governing timex, else the sentence's nearest DATE, else the document date."""
+    usable = [t for t in times if t.sentence == sentence and t.type in ("DATE", "TIME") and date_value(t.value)]
+    anchored = [(t.anchor_token, t) for t in usable if t.anchor_token is not None]
+    hit = governing_item(view, anchored, preds, lex, blockers)
+    if isinstance(hit, TimeExpr):
+        return EventDate(date_value(hit.value) or "", hit.text, "text")
+    p = preds[0]
+    in_sent = [t for t in anchored if t[1].type == "DATE"]
+    owned_elsewhere = [t for t in in_sent if any(_governs(view, t[0], b, lex, frozenset()) is not None
+                                                 for b in blockers if b not in preds)]
+    free = [t for t in in_sent if t not in owned_elsewhere]
+    if free:
+        anchor, t = min(free, key=lambda a: abs(a[0] - p))
+        return EventDate(date_value(t.value) or "", t.text, "text")
+    return EventDate(view.doc.article.date.isoformat(), None, "document")
+
+
+def own_place(view: DocView, places: tuple[PlaceMention, ...], preds: list[int], lex: Lexicon,
+              blockers: frozenset[int]) -> PlaceMention | None:
+    """A place attached to the predicate by a locative preposition ("in Tokyo")."""
+    anchors = []
+    sentence = view.tokens[preds[0]].sent
+    for pl in places:
+        if pl.sentence != sentence:
+            continue
+        prep = view.tokens[pl.head_token].head
+        if view.tokens[pl.head_token].dep == "pobj" and view.lemma(prep) in ("in", "at", "near"):
+            anchors.append((pl.head_token, pl))
+    hit = governing_item(view, anchors, preds, lex, blockers)
+    return hit if isinstance(hit, PlaceMention) else None
+
+
+def to_event_place(pl: PlaceMention | None) -> EventPlace | None:
+    if pl is None:
+        return None
+    return EventPlace(name=pl.name, geonameid=pl.geonameid, lat=pl.lat, lon=pl.lon, country=pl.country)

@@ -1,0 +1,679 @@
+"""The PLOVER event coder: predicates over the dependency parse → ``Event`` records.
+
+How it codes a sentence (each step is a rule over parse relations, with knowledge from
+``data/events/``):
+
+1. predicates: verbs and event nouns of the lexicon, and light-verb constructions
+   ("expressed concern over" → ACCUSE/disapprove) coded at the verb;
+2. arguments: subject → source (by-agent for passives), object and with/against/to/on/over
+   phrases → target; coordinated actors → a compound side; a symmetric event whose one side
+   names two countries ("X and Y met") is split into both sides;
+3. reported speech: the speaker is the source of what the quoted or reported clause says; an
+   evaluative word there ("unacceptable") is the speaker's accusation; "In response, X said
+   that ..." rejects the preceding accusation;
+4. PLOVER conventions: a refusal of cooperation is a REJECT ("will not accept"); an act its
+   source commits to ("offered to", "has sworn to", "X said it will ...") is the commitment,
+   AGREE for cooperation and THREATEN for conflict (THREATEN also for "... unless ...");
+   the content of a demand, refusal or accusation is no event of its own;
+5. status (``modality``), date and place (``anchoring``), calibrated confidence.
+
+Incumbent dictionary coders match words anywhere in the sentence; this coder only codes a
+predicate whose actors are bound to it by the parse, so it emits fewer spurious events.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from kronika.config import Settings
+from kronika.events.anchoring import event_date, governing_item, own_place, to_event_place
+from kronika.events.lexicon import Lexicon, Sense, load_lexicon
+from kronika.events.modality import event_status
+from kronika.events.ontology import cameo_root, quad_class
+from kronika.events.syntax import NOUN_TARGET_PREPS, OBJ, PRONOUNS, SUBJ, TARGET_PREPS, DocView, is_verb
+from kronika.model import (
+    SYMMETRIC_TYPES,
+    ActorMention,
+    ActorRef,
+    Event,
+    EventDate,
+    ParsedDoc,
+    PlaceMention,
+    TimeExpr,
+)
+from kronika.resources import load_yaml
+
+COMPONENT = "events.plover-dep/1"
+CONFLICT_TYPES = frozenset({"ACCUSE", "DEMAND", "THREATEN"})
+# Event nouns whose "of" phrase is the patient ("the arrest of X"), not the agent.
+PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "SUPPORT", "REJECT", "DEMAND", "AID"})
+# Event nouns whose "from" phrase is what the act moves away from, not its agent.
+FROM_TARGET_TYPES = frozenset({"RETREAT", "SANCTION", "MOBILIZE", "COERCE"})
+VERBAL_CONFLICT = frozenset({"ACCUSE", "DEMAND", "THREATEN", "REJECT"})
+XCOMP_TARGET_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards"})
+# Acts whose negation is a refusal ("will not accept" → REJECT, "failed to reach agreement").
+ACCEPTING_TYPES = frozenset({"AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE"})
+# Verbal acts that are already statements; a stated intention of any other act is coded as the
+# commitment (AGREE for cooperation, THREATEN for conflict), as PLOVER does.
+STATEMENT_TYPES = frozenset({"AGREE", "THREATEN", "DEMAND", "REJECT", "ACCUSE"})
+INFER_TARGET_TYPES = frozenset({"ACCUSE", "REJECT"})
+Sides = tuple[ActorMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An event before its record is built: the predicate, its sides and how it was found."""
+
+    sentence: int
+    trigger: int  # token index of the predicate word
+    anchors: tuple[int, ...]  # tokens a time or place may attach to (predicate, light verb)
+    sense: Sense
+    source: Sides
+    target: Sides
+    status: str
+    conf: float
+    noun: bool = False
+    rule: str = ""
+    date: EventDate | None = None
+    place: PlaceMention | None = None
+    date_governed: bool = False
+
+
+class EventCoder:
+    """``EventCoder(settings)(doc, times, actors, places) -> tuple[Event, ...]``."""
+
+    name = "events"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lex: Lexicon = load_lexicon()
+        self._locate = _geo_event_location()
+        raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
+        self._calibration = tuple((float(a), float(b)) for a, b in raw)
+
+    def __call__(
+        self,
+        doc: ParsedDoc,
+        times: tuple[TimeExpr, ...],
+        actors: tuple[ActorMention, ...],
+        places: tuple[PlaceMention, ...],
+    ) -> tuple[Event, ...]:
+        view = DocView(doc, actors)
+        parties = main_parties(actors)
+        drafts: list[Draft] = []
+        for sent in doc.sentences:
+            found = self._code_sentence(view, sent.index, parties, drafts)
+            drafts.extend(self._anchor(view, d, times, places, found) for d in found)
+        drafts = _inherit_from_earlier(drafts)
+        return tuple(self._record(view, d) for d in _dedupe(drafts))
+
+    # ------------------------------------------------------------------ sentence coding
+
+    def _code_sentence(self, view: DocView, si: int, parties: tuple[str, ...],
+                       earlier: list[Draft]) -> list[Draft]:
+        s = view.doc.sentences[si]
+        lex = self.lex
+        speech_set = lex.words.get("speech_verbs", frozenset())
+        speech = [v for v in range(s.token_start, s.token_end) if view.verbal[v] and view.lemmas[v] in speech_set]
+        verbs: dict[int, tuple[Sense, int | None]] = {}
+        for i in range(s.token_start, s.token_end):
+            t = view.tokens[i]
+            if not view.verbal[i]:
+                continue
+            light = self._light(view, i)
+            if light is not None:
+                verbs[i] = light
+                continue
+            sense = _pick(lex.verbs.get(t.lemma.lower(), ()), view, i)
+            if sense is not None:
+                verbs[i] = (sense, None)
+        out, demanded = self._modal_demands(view, si, speech)
+        claims = lex.words.get("claim_verbs", frozenset())
+        mute = lex.words.get("no_comment_verbs", frozenset())
+        for i in [i for i in verbs if view.lemmas[i] in claims and view.dep_kids(i, {"ccomp"})]:
+            del verbs[i]  # "denied that ...", "conceded that ...": a claim, not the act
+        for i in [i for i in verbs if verbs[i][0].type == "REJECT"
+                  and any(view.lemmas[x] in mute for x in view.dep_kids(i, {"xcomp"}))]:
+            del verbs[i]  # "refused to comment"
+        for i, (sense, obj) in verbs.items():
+            if i in demanded or _subsumed_verb(view, i, sense, verbs, lex.nouns):
+                continue
+            d = self._verb_event(view, i, sense, obj, parties)
+            if d is not None:
+                out.append(d)
+        consumed = {obj for _, obj in verbs.values() if obj is not None}
+        for i in range(s.token_start, s.token_end):
+            t = view.tokens[i]
+            if t.pos not in ("NOUN", "PROPN") or i in consumed:
+                continue
+            sense = _pick(lex.nouns.get(t.lemma.lower(), ()), view, i)
+            if sense is None or _noun_under_predicate(view, i, verbs):
+                continue
+            d = self._noun_event(view, i, sense, parties)
+            if d is not None:
+                out.append(d)
+        out.extend(self._speech_events(view, speech, parties, earlier, out, verbs))
+        return out
+
+    def _light(self, view: DocView, i: int) -> tuple[Sense, int | None] | None:
+        verb = view.lemma(i)
+        for o in view.dep_kids(i, OBJ):
+            sense = self.lex.light.get((verb, view.lemma(o)))
+            for c in view.dep_kids(o, {"compound"}):  # "violated the ceasefire agreement"
+                sense = sense or self.lex.light.get((verb, view.lemma(c)))
+            if sense is not None:
+                return sense, o
+        for c in view.dep_kids(i, {"prt"}):  # "carried out an attack"
+            for o in view.dep_kids(i, OBJ):
+                sense = self.lex.light.get((verb, view.lemma(o))) or self.lex.light.get((view.lemma(c), view.lemma(o)))
+                if sense is not None:
+                    return sense, o
+        return None
+
+    def _verb_event(self, view: DocView, p: int, sense: Sense, obj: int | None,
+                    parties: tuple[str, ...]) -> Draft | None:
+        source, target, how = self._verb_sides(view, p, obj, parties)
+        if not source or not self._patient_ok(view, p, sense, obj, has_target=bool(target)):
+            return None
+        conf = sense.conf
+        if sense.type in INFER_TARGET_TYPES and not target and obj is not None:
+            target = _other_party(view, source, parties)
+            conf -= 0.15
+            how += "+inferred-target"
+        source, target = _reciprocal(sense.type, source, target)
+        status = event_status(view, p, self.lex)
+        sense, status = self._reframe(view, p, sense, status, source)
+        conf += 0.05 if target else -0.1
+        t = view.tokens[p]
+        if t.dep == "advcl" and is_verb(view.tokens[t.head]) and t.head != p:
+            conf -= 0.35  # "blocked roads demanding ...": the purpose is secondary to the act
+        anchors = (p,) if obj is None else (p, obj)
+        return Draft(view.tokens[p].sent, p, anchors, sense, source, target, status, conf, rule=how)
+
+    def _patient_ok(self, view: DocView, p: int, sense: Sense, obj: int | None, *, has_target: bool) -> bool:
+        """A material act whose patient is neither an actor nor a person or place ("killed
+        the deal", "released a statement") is not that act; aid must hand over aid."""
+        if sense.type == "AID" and obj is None:  # "sent a letter"
+            gifts = self.lex.words.get("aid_patients", frozenset())
+            objs = view.dep_kids(p, OBJ)
+            return not objs or any(view.lemmas[j] in gifts for o in objs for j in view.subtree(o))
+        if has_target or sense.type not in ("ASSAULT", "COERCE", "SANCTION", "RETREAT"):
+            return True
+        humans = self.lex.words.get("human_patients", frozenset())
+        for c in view.dep_kids(p, OBJ | {"nsubjpass"}):
+            t = view.tokens[c]
+            if c != obj and t.pos == "NOUN" and not t.ent_type and view.lemmas[c] not in humans \
+                    and view.lemmas[c] not in self.lex.nouns:  # "prevented the demonstration"
+                return False
+        return True
+
+    def _reframe(self, view: DocView, p: int, sense: Sense, status: str, source: Sides) -> tuple[Sense, str]:
+        """Refusals and commitments are events of their own: "will not accept" is a REJECT,
+        "X said it will withdraw" / "X has sworn to fight" an AGREE / a THREATEN by X."""
+        if status == "denied" and sense.type in ACCEPTING_TYPES:
+            return Sense("REJECT", None, "120", sense.contexts, conf=sense.conf - 0.05), "occurred"
+        if sense.type in STATEMENT_TYPES or status == "denied":
+            return sense, status
+        t = view.tokens[p]
+        pledged = (t.dep == "xcomp" or (t.dep == "advcl" and any(view.lemma(a) == "to" for a in view.dep_kids(p, {"aux"})))) \
+            and view.lemma(t.head) in self.lex.words.get("commitment_heads", ())
+        if pledged or (status in ("planned", "hypothetical") and self._announced(view, p, source)):
+            coop = (quad_class(sense.cameo) or "").endswith("cooperation")
+            if self._conditional(view, p):
+                coop = False
+            new = Sense("AGREE", None, "030", sense.contexts, conf=sense.conf - 0.05) if coop else \
+                Sense("THREATEN", None, "130", sense.contexts, conf=sense.conf - 0.05)
+            return new, "occurred"
+        return sense, status
+
+    def _announced(self, view: DocView, p: int, source: Sides) -> bool:
+        """Is predicate ``p`` an act its speaker announces they will do ("X said it will ...")?"""
+        spoken = view.speaker_of(p, self.lex)
+        if spoken is None or not spoken[1] or not source:
+            return False
+        if all(any(m is s for s in spoken[1]) for m in source):
+            return True
+        said = {m.country for m in spoken[1] if m.country}
+        return bool(said & {m.country for m in source if m.country})
+
+    def _conditional(self, view: DocView, p: int) -> bool:
+        marks = self.lex.words.get("ultimatum_marks", frozenset())
+        return any(view.lemma(m) in marks for c in view.dep_kids(p, {"advcl"}) for m in view.dep_kids(c, {"mark"}))
+
+    def _modal_demands(self, view: DocView, si: int, speech: list[int]) -> tuple[list[Draft], set[int]]:
+        """"X said Y must withdraw": the speaker demands the act of Y. Returns the DEMAND
+        drafts and the tokens of the demanded clauses (their acts are not events)."""
+        modals = self.lex.words.get("demand_modals", frozenset())
+        out: list[Draft] = []
+        region: set[int] = set()
+        for v in speech:
+            speaker = tuple(view.subject_actors_of(v))
+            for c in view.dep_kids(v, {"ccomp"}):
+                if not speaker or not any(view.lemma(a) in modals for a in view.dep_kids(c, {"aux"})):
+                    continue
+                sj = view.dep_kids(c, SUBJ)
+                target = _distinct_target(speaker, view.np_actors(sj[0])) if sj else ()
+                if not target:
+                    continue
+                sense = Sense("DEMAND", None, "100", conf=0.65)
+                status = event_status(view, v, self.lex)
+                out.append(Draft(si, c, (v, c), sense, speaker, target, status, 0.65, rule="modal-demand"))
+                region.update(view.subtree(c))
+        return out, region
+
+    def _verb_sides(self, view: DocView, p: int, obj: int | None,
+                    parties: tuple[str, ...]) -> tuple[Sides, Sides, str]:
+        """Source and target of a verb predicate, and which rule found the source."""
+        agent = [o for a in view.dep_kids(p, {"agent"}) for o in view.pobjs(a)]
+        passive = view.dep_kids(p, {"nsubjpass"})
+        target: list[ActorMention] = []
+        how = "subject"
+        if agent:
+            source = [m for a in agent for m in view.np_actors(a)]
+            how = "agent"
+        elif passive:
+            source = []
+        else:
+            source = self._subject_actors(view, p, parties)
+        if not source and not passive:
+            source = view.preverbal_actors(p)
+            how = "preverbal"
+        for s in passive:
+            target.extend(view.np_actors(s))
+        heads = [p] if obj is None else [p, obj]
+        for h in heads:
+            target.extend(self._complements(view, h, TARGET_PREPS, skip_obj=(h == obj)))
+        for x in view.dep_kids(p, {"xcomp"}):  # "offered to hand over to X", "refused to meet X"
+            target.extend(self._complements(view, x, XCOMP_TARGET_PREPS, skip_obj=False))
+        if not target:  # the first actor inside the object, a target phrase or the complement
+            for c in sorted(c for h in heads for c in view.kids[h]):
+                t = view.tokens[c]
+                if (t.dep in OBJ | {"xcomp", "nsubjpass"} and c != obj) or \
+                        (t.dep == "prep" and t.lemma.lower() in TARGET_PREPS):
+                    target.extend(view.first_actor_below(c, tuple(source)))
+                    if target:
+                        break
+        for c in view.dep_kids(p, {"ccomp"}):  # "demanded that X provide ..."
+            for sj in view.dep_kids(c, SUBJ):
+                target.extend(view.np_actors(sj))
+        src = tuple(source)
+        return src, _distinct_target(src, target), how
+
+    def _complements(self, view: DocView, h: int, preps: frozenset[str], *, skip_obj: bool) -> list[ActorMention]:
+        out: list[ActorMention] = []
+        for c in view.kids[h]:
+            t = view.tokens[c]
+            if t.dep in OBJ and t.pos == "ADP":  # a prepositional dative: "sent aid to X"
+                out.extend(m for o in view.pobjs(c) for m in view.np_actors(o))
+            elif t.dep in OBJ and not skip_obj:
+                out.extend(view.np_actors(c))
+            elif t.dep == "prep" and t.lemma.lower() in preps:
+                for o in view.pobjs(c):
+                    out.extend(view.np_actors(o))
+        return out
+
+    def _subject_actors(self, view: DocView, p: int, parties: tuple[str, ...]) -> list[ActorMention]:
+        subj = view.clause_subject(p)
+        if subj is None:
+            return []
+        t = view.tokens[subj]
+        if t.pos == "PRON" and t.lemma.lower() in PRONOUNS:
+            spoken = view.speaker_of(p, self.lex)
+            return list(spoken[1]) if spoken else view.matrix_actors(p)
+        owner = view.dep_kids(subj, {"poss"})
+        if owner and view.tokens[owner[0]].pos == "PRON" and not view.np_actors(subj):
+            spoken = view.speaker_of(p, self.lex)  # "its troops": the governing subject's
+            return list(spoken[1]) if spoken else view.matrix_actors(p)
+        if view.is_generic_parties(subj, self.lex):
+            spoken = view.speaker_of(p, self.lex)
+            if spoken and len({m.country for m in spoken[1] if m.country}) >= 2:
+                return list(spoken[1])
+            return _party_mentions(view, parties)
+        return view.np_actors(subj)
+
+    def _noun_event(self, view: DocView, n: int, sense: Sense, parties: tuple[str, ...]) -> Draft | None:
+        source: list[ActorMention] = [m for c in view.kids[n] if view.tokens[c].dep != "prep"
+                                      for m in view.np_actors(c)
+                                      if view.tokens[c].dep in ("poss", "compound", "amod", "nmod", "conj")]
+        target: list[ActorMention] = []
+        for c in view.dep_kids(n, {"prep"}):
+            lemma = view.lemma(c)
+            for o in view.pobjs(c):
+                found = view.np_actors(o)
+                if lemma == "of":  # "the invasion of X": the patient; "a meeting of X": the parties
+                    (target if sense.type in PATIENT_OF_TYPES else source).extend(found)
+                elif lemma == "by" or (lemma == "from" and sense.type not in FROM_TARGET_TYPES):
+                    source.extend(found)  # "protests by X", "criticism from X"
+                elif lemma == "from":  # "the withdrawal of forces from X"
+                    target.extend(found)
+                elif lemma == "between":
+                    source.extend(found)
+                elif lemma in NOUN_TARGET_PREPS:
+                    target.extend(found)
+        anchors = [n]
+        head = view.tokens[n].head
+        if view.tokens[n].dep == "pobj":  # "converged for a rally", "throwing stones during protests"
+            head = view.tokens[head].head
+        if view.tokens[n].dep in ("dobj", "nsubjpass", "pobj") and is_verb(view.tokens[head]):
+            anchors.append(head)
+            if not source:
+                source = self._subject_actors(view, head, parties)
+            if not source and view.tokens[n].dep == "pobj":  # "were engaged in ethnic cleansing"
+                source = [m for c in view.dep_kids(head, {"nsubjpass"}) for m in view.np_actors(c)]
+            if not target and view.tokens[n].dep == "dobj" and sense.type in VERBAL_CONFLICT:
+                # "reiterated its demand that X ease ..."
+                target.extend(m for c in view.dep_kids(head, {"ccomp"}) + view.dep_kids(n, {"ccomp", "acl"})
+                              for sj in view.dep_kids(c, SUBJ) for m in view.np_actors(sj))
+            if not target:  # "give X a grant", "continue aid to X"
+                target.extend(m for c in view.dep_kids(head, {"dative"}) for m in view.np_actors(c))
+                target.extend(m for c in view.dep_kids(head, {"prep"}) if view.lemma(c) in NOUN_TARGET_PREPS
+                              for o in view.pobjs(c) for m in view.np_actors(o))
+        src = tuple(dict.fromkeys(source))
+        tgt = _distinct_target(src, target)
+        src, tgt = _reciprocal(sense.type, src, tgt)
+        if not src or (sense.type in SYMMETRIC_TYPES and not tgt):
+            return None
+        status = event_status(view, n, self.lex)
+        conf = sense.conf - 0.1 + (0.05 if tgt else -0.1)
+        return Draft(view.tokens[n].sent, n, tuple(anchors), sense, src, tgt, status, conf, noun=True, rule="noun")
+
+    # ------------------------------------------------------------------ reported speech
+
+    def _speech_events(self, view: DocView, speech: list[int], parties: tuple[str, ...], earlier: list[Draft],
+                       here: list[Draft], verbs: dict[int, tuple[Sense, int | None]]) -> list[Draft]:
+        out: list[Draft] = []
+        for v in speech:
+            speaker = tuple(view.subject_actors_of(v))
+            if not speaker:
+                continue
+            clauses = view.dep_kids(v, {"ccomp", "parataxis"})
+            inside = {j for c in clauses for j in view.subtree(c)}
+            if any(d.trigger in inside for d in here) or not inside.isdisjoint(verbs):
+                continue
+            ev = self._evaluation(view, v, clauses, speaker, parties)
+            if ev is not None:
+                out.append(ev)
+            elif clauses and self._is_response(view, v):
+                out.append(self._response(view, v, speaker, parties, earlier))
+        return out
+
+    def _evaluation(self, view: DocView, v: int, clauses: list[int], speaker: Sides,
+                    parties: tuple[str, ...]) -> Draft | None:
+        for c in clauses:
+            for j in sorted(view.subtree(c)):
+                sense = self.lex.evaluative.get(view.lemma(j))
+                if sense is None:
+                    continue
+                path = view.path_to(j, c) or []
+                if any(is_verb(view.tokens[k]) for k in path):
+                    continue
+                target = tuple(m for sj in view.dep_kids(c, SUBJ) for m in view.np_actors(sj)
+                               if m.country not in {a.country for a in speaker})
+                conf = sense.conf
+                if not target:
+                    target = _other_party(view, speaker, parties)
+                    conf -= 0.1
+                status = event_status(view, v, self.lex)
+                return Draft(view.tokens[v].sent, j, (v, j), sense, speaker, target, status, conf,
+                             rule="speech-evaluation")
+        return None
+
+    def _is_response(self, view: DocView, v: int) -> bool:
+        nouns = self.lex.words.get("response_nouns", frozenset())
+        resp_verbs = self.lex.words.get("response_verbs", frozenset())
+        if view.lemma(v) in resp_verbs:
+            return True
+        for c in view.kids[v]:
+            t = view.tokens[c]
+            if t.dep == "prep" and any(view.lemma(o) in nouns for o in view.pobjs(c)):
+                return True
+            if t.dep == "advcl" and t.lemma.lower() in resp_verbs:
+                return True
+        return False
+
+    def _response(self, view: DocView, v: int, speaker: Sides, parties: tuple[str, ...],
+                  earlier: list[Draft]) -> Draft:
+        mine = {m.country for m in speaker if m.country}
+        target: Sides = ()
+        for d in reversed(earlier):
+            if d.sense.type in CONFLICT_TYPES and not mine & {m.country for m in d.source if m.country}:
+                target = d.source
+                break
+        conf = 0.6
+        if not target:
+            target = _other_party(view, speaker, parties)
+            conf = 0.45
+        sense = Sense(type="REJECT", mode=None, cameo="120", conf=conf)
+        status = event_status(view, v, self.lex)
+        return Draft(view.tokens[v].sent, v, (v,), sense, speaker, target, status, conf, rule="response")
+
+    # ------------------------------------------------------------------ anchoring, records
+
+    def _anchor(self, view: DocView, d: Draft, times: tuple[TimeExpr, ...],
+                places: tuple[PlaceMention, ...], siblings: list[Draft]) -> Draft:
+        blockers = frozenset(x.trigger for x in siblings if x.trigger not in d.anchors)
+        preds = list(d.anchors)
+        date = event_date(view, times, preds, d.sentence, self.lex, blockers)
+        governed = date.origin == "text" and any(
+            t.sentence == d.sentence and t.anchor_token is not None and t.text == date.text
+            and _is_governed(view, t.anchor_token, preds, self.lex, blockers) for t in times)
+        # The place the predicate itself governs ("meet ... in X", "the meeting, which will take
+        # place ... in Y") first; else geo's event_location (clause and dateline rules).
+        place = own_place(view, places, preds, self.lex, blockers)
+        if place is None and self._locate is not None and places:
+            place = self._locate(view.doc, places, d.trigger)
+        status = d.status
+        if status == "occurred" and date.origin == "text" and date.value > view.doc.article.date.isoformat()[: len(date.value)]:
+            status = "planned"
+        return replace(d, date=date, place=place, status=status, date_governed=governed)
+
+    def _record(self, view: DocView, d: Draft) -> Event:
+        doc = view.doc
+        sent = doc.sentences[d.sentence]
+        evidence = doc.text[sent.start:sent.end].strip()
+        ev_start = sent.start + (len(doc.text[sent.start:sent.end]) - len(doc.text[sent.start:sent.end].lstrip()))
+        trig = view.tokens[d.trigger]
+        mode = d.sense.mode or self._mode_from_cues(view, d)
+        date = d.date or EventDate(doc.article.date.isoformat(), None, "document")
+        return Event(
+            event_id=Event.make_id(doc.article.id, d.sentence, trig.start, d.sense.type),
+            article_id=doc.article.id, doc_id=doc.article.doc_id, sentence=d.sentence,
+            evidence=evidence, evidence_start=ev_start, evidence_end=ev_start + len(evidence),
+            type=d.sense.type, mode=mode, contexts=self._contexts(view, d),
+            status=d.status, cameo=cameo_root(d.sense.cameo) and d.sense.cameo[:2],
+            quad_class=quad_class(d.sense.cameo), source=_refs(d.source), target=_refs(d.target),
+            date=date, location=to_event_place(d.place), confidence=calibrate(d.conf, self._calibration),
+            trigger=trig.text, trigger_start=trig.start, component=f"{COMPONENT}:{d.rule}",
+        )
+
+    def _contexts(self, view: DocView, d: Draft) -> tuple[str, ...]:
+        lemmas = {t.lemma.lower() for t in view.doc.sentence_tokens(d.sentence)}
+        found = list(d.sense.contexts)
+        for name, cues in self.lex.contexts.items():
+            if lemmas & cues and name not in found:
+                found.append(name)
+        return tuple(found)
+
+    def _mode_from_cues(self, view: DocView, d: Draft) -> str | None:
+        cues = self.lex.mode_cues.get(d.sense.type)
+        if not cues:
+            return None
+        lemmas = {t.lemma.lower() for t in view.doc.sentence_tokens(d.sentence)}
+        for mode, words in cues.items():
+            if lemmas & words:
+                return mode
+        return None
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _geo_event_location() -> Callable[[ParsedDoc, tuple[PlaceMention, ...], int], PlaceMention | None] | None:
+    """geo's ``event_location`` when that stage provides it (it is optional for this one)."""
+    try:
+        geo = importlib.import_module("kronika.geo")
+    except ImportError:
+        return None
+    return getattr(geo, "event_location", None)
+
+
+def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:
+    if not senses:
+        return None
+    kids = {view.lemma(c) for c in view.kids[i] if view.tokens[c].dep in ("prt", "prep")}
+    for s in senses:
+        if not s.requires or s.requires & kids:
+            return s
+    return None
+
+
+def _subsumed_verb(view: DocView, i: int, sense: Sense, verbs: dict[int, tuple[Sense, int | None]],
+                   nouns: dict[str, tuple[Sense, ...]]) -> bool:
+    """A clause that is the content of a coded predicate is no event of its own: "refused to
+    meet", "accused X of attacking", "met ... to discuss" (a purpose of the same type)."""
+    t = view.tokens[i]
+    head = verbs.get(t.head)
+    if t.head == i:
+        return False
+    if t.dep == "pcomp" and view.tokens[t.head].head in verbs:  # "accused X of attacking"
+        return True
+    if head is None:
+        # "its demand that Israel ease ...": the clause is the content of an event noun
+        # (attached to the noun, or to the verb the noun is the object of).
+        if t.dep == "acl" and view.lemma(t.head) in nouns:
+            return True
+        return t.dep == "ccomp" and (view.lemma(t.head) in nouns or any(
+            view.lemma(o) in nouns for o in view.dep_kids(t.head, OBJ)))
+    if t.dep in ("xcomp", "ccomp"):  # "refused to meet", "demanded that X leave": the head is the event
+        return True
+    return t.dep in ("advcl", "conj") and head[0].type == sense.type
+
+
+def _noun_under_predicate(view: DocView, n: int, verbs: dict[int, tuple[Sense, int | None]]) -> bool:
+    """An event noun that is the object of a coded verb is that verb's content
+    ("demanded a truce", "rejected the peace plan"), not an event of its own."""
+    t = view.tokens[n]
+    head = t.head
+    if t.dep == "pobj":
+        head = view.tokens[head].head
+    elif t.dep == "compound":
+        return True
+    return head in verbs and head != n
+
+
+def _distinct_target(source: Sides, target: list[ActorMention]) -> Sides:
+    """Targets other than the source: the source itself, or its own country named as a
+    whole by a state source ("Moscow ... a threat to Russia"), is dropped."""
+    out = []
+    for m in dict.fromkeys(target):
+        same = any(m is s or (m.code and m.code == s.code and (m.entity or m.text) == (s.entity or s.text))
+                   or (m.kind == "country" and s.kind in ("country", "metonym") and m.country == s.country)
+                   for s in source)
+        if not same:
+            out.append(m)
+    return tuple(out)
+
+
+def _reciprocal(ptype: str, source: Sides, target: Sides) -> tuple[Sides, Sides]:
+    """"X and Y met": a symmetric event whose one side holds two countries has both sides."""
+    if ptype not in SYMMETRIC_TYPES or len(source) < 2:
+        return tuple(source), tuple(target)
+    first = source[0].country
+    rest = tuple(m for m in source if m.country != first)
+    if first and rest:
+        return tuple(m for m in source if m.country == first), rest + tuple(m for m in target if m not in rest)
+    if not target and len({m.code or m.text for m in source}) >= 2:  # two parties of one country
+        return (source[0],), tuple(m for m in source[1:] if (m.code or m.text) != (source[0].code or source[0].text))
+    return tuple(source), tuple(target)
+
+
+def main_parties(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:
+    """The article's two most-mentioned countries (each at least twice), most frequent first."""
+    counts = Counter(m.country for m in actors if m.country)
+    top = [c for c, n in counts.most_common(2) if n >= 2]
+    return tuple(top) if len(top) == 2 else ()
+
+
+def _party_mentions(view: DocView, parties: tuple[str, ...]) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for country in parties:
+        for m in view.actor_at.values():
+            if m.country == country:
+                out.append(m)
+                break
+    return out
+
+
+def _other_party(view: DocView, side: Sides, parties: tuple[str, ...]) -> Sides:
+    """The article's other main party than ``side``'s country (implicit targets)."""
+    mine = {m.country for m in side}
+    if len(parties) != 2 or not mine & set(parties):
+        return ()
+    other = [c for c in parties if c not in mine]
+    if len(other) != 1:
+        return ()
+    return tuple(_party_mentions(view, [other[0]]))
+
+
+def _is_governed(view: DocView, anchor: int, preds: list[int], lex: Lexicon, blockers: frozenset[int]) -> bool:
+    return governing_item(view, [(anchor, True)], preds, lex, blockers) is not None
+
+
+def _countries(side: Sides) -> frozenset[str]:
+    return frozenset(m.country or m.code or m.text for m in side)
+
+
+def _who(side: Sides) -> frozenset[str]:
+    """Who a side is, finer than its country: the entity, else the mention's last word."""
+    return frozenset((m.entity or m.text.split()[-1]).lower() for m in side if m.text)
+
+
+def _inherit_from_earlier(drafts: list[Draft]) -> list[Draft]:
+    """A later mention of an event ("the X-Y meeting") without its own date takes the date,
+    place and planned status of the earlier event of the same type between the same parties."""
+    out: list[Draft] = []
+    for d in drafts:
+        if d.noun and not d.date_governed:
+            pair = _who(d.source) | _who(d.target)
+            for e in reversed(out):
+                if e.sense.type == d.sense.type and e.sentence < d.sentence and \
+                        _who(e.source) | _who(e.target) == pair and e.date_governed:
+                    d = replace(d, date=e.date, place=d.place or e.place,
+                                status=e.status if e.status == "planned" else d.status)
+                    break
+        out.append(d)
+    return out
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """One event per sentence, type, pair of sides, status and date: the most confident wins
+    (two meetings of the same pair on different dates in one sentence stay two events)."""
+    best: dict[tuple[object, ...], Draft] = {}
+    for d in drafts:
+        sides = (_countries(d.source), _countries(d.target))
+        if d.sense.type in SYMMETRIC_TYPES:
+            sides = tuple(sorted(sides, key=sorted))  # type: ignore[assignment]
+        key = (d.sentence, d.sense.type, sides, d.status, d.date.value if d.date else None)
+        if key not in best or d.conf > best[key].conf:
+            best[key] = d
+    return sorted(best.values(), key=lambda d: (d.sentence, d.trigger))
+
+
+def _refs(side: Sides) -> tuple[ActorRef, ...]:
+    return tuple(
+        ActorRef(text=m.text, actor=m.code, country=m.country, sector=m.sector, entity=m.entity, role=m.role)
+        for m in side
+    )
+
+
+def calibrate(score: float, points: tuple[tuple[float, float], ...]) -> float:
+    """Map a rule score to a probability by the piecewise-linear table in
+    ``data/events/calibration.yaml`` (fitted on dev gold; see its header)."""
+    x = max(0.0, min(1.0, score))
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if x0 <= x <= x1:
+            return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return max(0.0, min(1.0, points[-1][1] if x > points[-1][0] else points[0][1]))

@@ -1,0 +1,85 @@
+"""Event status from the parse: occurred, planned, denied or hypothetical.
+
+Why from the parse and not from keywords in the sentence: "will meet" and "met" differ in an
+auxiliary child of the predicate; "refused to meet" in the head the predicate depends on;
+"the next meeting" in a modifier of the event noun. Status is read from those relations only,
+so a "will" elsewhere in the sentence does not make an unrelated event planned.
+"""
+
+from __future__ import annotations
+
+from kronika.events.lexicon import Lexicon
+from kronika.events.syntax import DocView, is_verb
+
+
+def _own_status(view: DocView, i: int, lex: Lexicon) -> str | None:
+    """Status cues among the children of one token (aux, neg, mark, noun modifiers)."""
+    status = None
+    for c in view.kids[i]:
+        t = view.tokens[c]
+        lemma = t.lemma.lower()
+        text = t.text.lower()
+        if t.dep == "neg" or (t.dep == "det" and lemma == "no" and not is_verb(view.tokens[i])):
+            return "denied"
+        if t.dep == "aux" and (lemma in lex.words.get("planned_aux", ()) or text == "'ll"):
+            status = status or "planned"
+        elif t.dep == "aux" and lemma in lex.words.get("hypothetical_aux", ()):
+            status = "hypothetical"
+        elif t.dep == "mark" and lemma in lex.words.get("hypothetical_marks", ()):
+            status = "hypothetical"
+        elif t.dep == "amod" and lemma in lex.words.get("planned_modifiers", ()):
+            status = status or "planned"
+        elif t.dep == "amod" and lemma in lex.words.get("hypothetical_modifiers", ()):
+            status = "hypothetical"
+    return status
+
+
+def _head_status(view: DocView, head: int, lex: Lexicon) -> str | None:
+    """What a governing head says about its complement ("plans to", "refused to")."""
+    lemma = view.lemma(head)
+    if lemma in lex.words.get("denied_heads", ()):
+        return "denied"
+    if lemma in lex.words.get("hypothetical_heads", ()):
+        return "hypothetical"
+    if lemma in lex.words.get("planned_heads", ()):
+        if lemma == "be" and not any(view.tokens[c].dep == "xcomp" for c in view.kids[head]):
+            return None
+        return "planned"
+    return None
+
+
+def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | None = None) -> str:
+    """Status of the event whose predicate is token ``p``.
+
+    Climbs from the predicate through the heads it depends on as a complement (xcomp, a
+    noun's governing verb, relative clauses of an event noun), stopping at a finite clause.
+    """
+    cur = p
+    for _ in range(5):
+        own = _own_status(view, cur, lex)
+        if own is not None:
+            return own
+        t = view.tokens[cur]
+        if t.head == cur:
+            break
+        if t.dep == "xcomp" or (t.dep in ("pobj", "dobj", "nsubjpass") and not is_verb(t)):
+            head = t.head if t.dep != "pobj" else view.tokens[t.head].head
+            if t.dep == "xcomp" or is_verb(view.tokens[head]):
+                hs = _head_status(view, head, lex) if head != complement_of else None
+                if hs is not None:
+                    return hs
+            cur = head
+            continue
+        if t.dep in ("conj",) and is_verb(t):
+            cur = t.head
+            continue
+        if t.dep == "ccomp" and view.lemma(t.head) in lex.words.get("denial_verbs", ()):
+            return "denied"  # "X denied that its troops attacked"
+        break
+    # Relative clauses of an event noun: "the meeting, which will take place ...".
+    for c in view.kids[p]:
+        if view.tokens[c].dep in ("relcl", "acl"):
+            own = _own_status(view, c, lex)
+            if own in ("planned", "hypothetical"):
+                return own
+    return "occurred"

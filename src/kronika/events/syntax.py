@@ -1,0 +1,209 @@
+"""Dependency-parse views the coder reads: children, actors bound to a phrase, subjects.
+
+Why a per-document view: the ``ParsedDoc`` keeps heads only; the coder asks for children and
+for "which actors does this noun phrase name" many times per sentence, so the view builds
+those indexes once per call (linear in the document) and never outlives the call.
+"""
+
+from __future__ import annotations
+
+from kronika.events.lexicon import Lexicon
+from kronika.model import ActorMention, ParsedDoc, Token
+
+SUBJ = frozenset({"nsubj", "csubj"})
+OBJ = frozenset({"dobj", "dative", "obj", "iobj"})
+TARGET_PREPS = frozenset({"with", "against", "to", "on", "over", "at", "toward", "towards",
+                          "into", "from", "upon", "onto", "for"})
+NOUN_TARGET_PREPS = frozenset({"with", "against", "on", "over", "to", "toward", "towards", "upon",
+                               "into", "at"})
+PRONOUNS = frozenset({"we", "they", "he", "she", "i", "it", "us", "them", "him", "her"})
+
+
+class DocView:
+    """Children lists and the token → actor mention index of one parsed document."""
+
+    def __init__(self, doc: ParsedDoc, actors: tuple[ActorMention, ...]) -> None:
+        self.doc = doc
+        self.tokens = doc.tokens
+        kids: list[list[int]] = [[] for _ in doc.tokens]
+        for t in doc.tokens:
+            if t.head != t.i:
+                kids[t.head].append(t.i)
+        self.kids = kids
+        self.lemmas = [t.lemma.lower() for t in doc.tokens]
+        self.verbal = [is_verb(t) for t in doc.tokens]
+        self.actor_at: dict[int, ActorMention] = {}
+        for m in sorted(actors, key=lambda a: a.end - a.start):
+            first, last = doc.token_at(m.start), doc.token_at(max(m.start, m.end - 1))
+            if first is None or last is None:
+                continue
+            for i in range(first, last + 1):
+                self.actor_at.setdefault(i, m)
+
+    def lemma(self, i: int) -> str:
+        return self.lemmas[i]
+
+    def dep_kids(self, i: int, deps: frozenset[str] | set[str]) -> list[int]:
+        return [c for c in self.kids[i] if self.tokens[c].dep in deps]
+
+    def pobjs(self, prep: int) -> list[int]:
+        return [c for c in self.kids[prep] if self.tokens[c].dep in ("pobj", "pcomp")]
+
+    def subtree(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.kids[j])
+        return out
+
+    def path_to(self, i: int, top: int) -> list[int] | None:
+        """Tokens strictly between ``i`` and its ancestor ``top`` (None if not an ancestor)."""
+        path: list[int] = []
+        cur = i
+        seen = {i}
+        while cur != top:
+            t = self.tokens[cur]
+            if t.head == cur or t.head in seen:
+                return None
+            cur = t.head
+            seen.add(cur)
+            if cur != top:
+                path.append(cur)
+        return path
+
+    # ---------------------------------------------------------------- actors of phrases
+
+    def np_actors(self, i: int, depth: int = 0) -> list[ActorMention]:
+        """Actors a noun phrase headed by ``i`` names: itself, its modifiers ("Japanese side",
+        "Japan's plan"), "ministers of X and Y", and its conjuncts."""
+        out: list[ActorMention] = []
+        own = self.actor_at.get(i)
+        if own is not None:
+            out.append(own)
+        for c in self.kids[i]:
+            t = self.tokens[c]
+            if t.dep in ("compound", "amod", "poss", "nmod", "npadvmod"):
+                if t.dep == "compound" and depth < 3:  # "Lavrov-Kono meeting": a chain
+                    out.extend(m for m in self.np_actors(c, depth + 1) if m is not own)
+                    continue
+                m = self.actor_at.get(c)
+                if m is not None and m is not own:
+                    out.append(m)
+                    for cc in self.dep_kids(c, {"conj"}):  # "Hungarian and Romanian officials"
+                        out.extend(self.np_actors(cc, depth + 1))
+            elif t.dep == "prep" and t.lemma.lower() in ("of", "from") and own is None and depth < 2:
+                for p in self.pobjs(c):
+                    out.extend(self.np_actors(p, depth + 1))
+            elif t.dep in ("conj", "appos") and depth < 4:
+                out.extend(self.np_actors(c, depth + 1))
+        return _unique(out)
+
+    def first_actor_below(self, i: int, exclude: tuple[ActorMention, ...]) -> list[ActorMention]:
+        """The first actor inside a phrase, not crossing into a clause ("rejected calls by X",
+        "dismissed an appeal from X"): the fallback target of a predicate."""
+        best: tuple[int, ActorMention] | None = None
+        for j in self.subtree(i):
+            m = self.actor_at.get(j)
+            if m is None or m in exclude or any(m is x for x in exclude):
+                continue
+            path = self.path_to(j, i) or []
+            if any(is_verb(self.tokens[k]) for k in path):
+                continue
+            if best is None or j < best[0]:
+                best = (j, m)
+        return [best[1]] if best else []
+
+    def is_generic_parties(self, i: int, lex: Lexicon) -> bool:
+        """"the two countries", "both sides": a plural standing for the two main parties."""
+        t = self.tokens[i]
+        if self.lemma(i) not in lex.words.get("generic_parties", frozenset()):
+            return False
+        quant = lex.words.get("generic_quantifiers", frozenset())
+        return any(self.lemma(c) in quant for c in self.kids[i]) and "Plur" in t.morph
+
+    def speaker_of(self, i: int, lex: Lexicon) -> tuple[int, list[ActorMention]] | None:
+        """The speech verb whose complement holds ``i`` and the actors of its subject."""
+        speech = lex.words.get("speech_verbs", frozenset())
+        prev = i
+        for anc in self.doc.ancestors(i):
+            if anc.lemma.lower() in speech and anc.pos in ("VERB", "AUX") and \
+                    self.tokens[prev].dep in ("ccomp", "xcomp", "parataxis", "conj", "advcl"):
+                return anc.i, self.subject_actors_of(anc.i)
+            prev = anc.i
+        return None
+
+    def subject_actors_of(self, v: int) -> list[ActorMention]:
+        """Actors of a verb's own subject; through a participle the parser took for the
+        subject ("The Red Cross operating in Iraq said")."""
+        subj = self.dep_kids(v, SUBJ)
+        if not subj:
+            return []
+        found = self.np_actors(subj[0])
+        if not found and is_verb(self.tokens[subj[0]]):
+            inner = self.dep_kids(subj[0], SUBJ)
+            found = self.np_actors(inner[0]) if inner else []
+        return found
+
+    def matrix_actors(self, p: int) -> list[ActorMention]:
+        """Actors of the nearest governing clause's subject: what "it", "they", "its troops"
+        in a complement clause most often refer to ("X denied that its troops attacked")."""
+        for anc in self.doc.ancestors(p):
+            if self.verbal[anc.i]:
+                found = self.subject_actors_of(anc.i)
+                if found:
+                    return found
+        return []
+
+    def clause_subject(self, p: int) -> int | None:
+        """The subject token of predicate ``p``, inherited through control and coordination."""
+        cur = p
+        for _ in range(4):
+            # Above the predicate a passive subject is the controller ("X is expected to meet").
+            subj = self.dep_kids(cur, SUBJ if cur == p else SUBJ | {"nsubjpass"})
+            if subj:
+                return subj[0]
+            t = self.tokens[cur]
+            if t.dep == "advcl" and t.tag == "VBN":  # "Although widely hailed as ...": passive
+                return None
+            if t.dep == "relcl" and any(self.tokens[c].tag in ("WDT", "WP") for c in self.kids[cur]):
+                return t.head
+            if t.dep == "xcomp":
+                objs = self.dep_kids(t.head, OBJ)
+                if objs:  # object control: "urged X to leave"
+                    return objs[0]
+            if t.dep not in ("xcomp", "conj", "advcl", "acl", "pcomp", "acomp") or t.head == cur:
+                return None
+            cur = t.head
+            if t.dep == "acl" and self.tokens[cur].dep == "dobj":  # "issued a statement condemning"
+                cur = self.tokens[cur].head
+            if t.dep == "pcomp" and not is_verb(self.tokens[cur]):  # "resorted to throwing"
+                cur = self.tokens[cur].head
+                objs = self.dep_kids(cur, OBJ)
+                if objs:  # object control: "blamed X for conducting", "accused X of attacking"
+                    return objs[0]
+        return None
+
+    def preverbal_actors(self, p: int) -> list[ActorMention]:
+        """Actors before a subjectless predicate, attached to it through a preposition only
+        (a parse that made "On Friday X and Y will meet" a prepositional phrase)."""
+        out: list[ActorMention] = []
+        for c in self.kids[p]:
+            if c < p and self.tokens[c].dep == "prep":
+                for o in self.pobjs(c):
+                    out.extend(self.np_actors(o))
+        return _unique(out)
+
+
+def _unique(items: list[ActorMention]) -> list[ActorMention]:
+    seen: set[int] = set()
+    out = []
+    for m in items:
+        if id(m) not in seen:
+            seen.add(id(m))
+            out.append(m)
+    return out
+
+
+def is_verb(t: Token) -> bool:
+    return t.pos in ("VERB", "AUX") or t.tag.startswith("VB")

@@ -1,0 +1,55 @@
+"""Golden test: the canonical seed article's eight required events, with status and date,
+through the real stages (time, actors, geo, events) — no stand-in knowledge of the seed.
+Scored with the matching rules of ``shared/eval/score_events.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import GOLD_SEED
+from kronika.evaluate.events import score_kronika_gold
+from kronika.model import Article
+
+
+@pytest.fixture(scope="module")
+def gold() -> dict:
+    path = GOLD_SEED / "events.json"
+    if not path.exists():
+        pytest.skip("shared gold not present")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_events(seed_path, pipeline):
+    _, _, date, text = seed_path.read_text(encoding="utf-8").split(" ", 3)
+    return pipeline.analyze(Article.create(text, dt.date.fromisoformat(date))).events
+
+
+def test_events_seed_all_required_events(seed_events, gold) -> None:
+    score = score_kronika_gold(gold, [e.to_json() for e in seed_events])
+    assert score["missing"] == [], score
+    assert score["recall"] == 1.0
+    assert score["precision"] >= 0.9, score
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_", "status", "date"),
+    [
+        (0, "CONSULT", "occurred", "2019-05-30"),
+        (2, "ACCUSE", "occurred", "2019-05-30"),
+        (3, "REJECT", "occurred", "2019-05-30"),
+        (6, "CONSULT", "planned", "2019-05-31"),
+        (6, "CONSULT", "planned", "2019-06"),
+        (8, "ACCUSE", "occurred", "2019-05-30"),
+        (9, "REJECT", "occurred", "2019-05-30"),
+        (11, "AGREE", "occurred", "2019-05-30"),
+    ],
+)
+def test_events_seed_status_and_date(seed_events, sentence: int, type_: str, status: str, date: str) -> None:
+    hits = [e for e in seed_events if e.sentence == sentence and e.type == type_ and e.date.value == date]
+    assert hits, [(e.sentence, e.type, e.status, e.date.value) for e in seed_events]
+    assert hits[0].status == status
