@@ -1,0 +1,669 @@
+"""The actor resolver: every actor mention in a parsed document, resolved and explained.
+
+Order of evidence (the issue's a–d):
+
+1. the document itself — titles and appositives ("Russian Foreign Minister Sergey Lavrov",
+   "Lavrov, Russia's foreign minister"), possessives ("Japan's Abe"), "of"-phrases ("the
+   president of Armenia"), later mentions by surname, "the minister", he/she;
+2. the knowledge base, with the role valid at the article's date;
+3. what the corpus taught (``LearnedIndex``);
+4. user dictionaries, which are layered into the knowledge base and take precedence there.
+
+Capitals and seats of power are actors only when they act (subject, possessor, agent);
+"in Tokyo" is left to the geo stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from kronika.actors.dictionary import ActorDictionary, ActorEntry, country_of, sector_of
+from kronika.actors.kb import AGENT, COUNTRY, DEMONYM, METONYM, NAMED, KnowledgeBase, Lex, load_knowledge_base
+from kronika.actors.learned import LearnedIndex
+from kronika.actors.matching import (
+    LOCATIVE_PREPS,
+    Match,
+    acts,
+    find_matches,
+    governing_prep,
+    name_tokens,
+    np_head,
+    repeated_names,
+    span_text,
+)
+from kronika.config import Settings
+from kronika.model import ActorMention, ParsedDoc, TimeExpr, Token
+
+PLACE_TAGS = (COUNTRY, DEMONYM, METONYM)
+PRONOUNS = frozenset({"he", "she"})
+HEAD_ROLES = frozenset({"president", "acting president", "prime minister", "premier", "chancellor",
+                        "king", "queen", "emperor"})
+ROLE_QUALIFIERS = frozenset({"deputy", "vice", "former", "ex", "acting", "interim", "junior", "assistant"})
+# "the two countries", "both sides": plural nouns that refer back to a pair of countries.
+PLURAL_HEADS = frozenset({"country", "side", "nation", "government", "neighbor", "neighbour", "leader"})
+# Role words that, with "the" and no country, point back to a person already named.
+COREF_HEADS = frozenset({"minister", "president", "premier", "chancellor", "secretary", "leader",
+                         "spokesman", "spokeswoman", "ambassador", "envoy", "general", "king",
+                         "prime minister", "foreign minister", "defense minister", "defence minister"})
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the words around a mention say: countries, sector, role, organisation."""
+
+    countries: tuple[str, ...] = ()
+    sector: str | None = None
+    starts: tuple[int, ...] = ()  # token where each country's cue starts (same order)
+    role: str | None = None
+    igo: str | None = None
+    how: str = ""
+    first: int | None = None  # leftmost cue token (for the mention's extent)
+
+    @property
+    def country(self) -> str | None:
+        return self.countries[0] if self.countries else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A resolved person: who, where from, in which role, and why we think so."""
+
+    entity: str
+    country: str | None
+    sector: str | None
+    role: str | None
+    how: str
+    confidence: float
+    code: str | None = None  # an organisation's own code ("IGOUNO") when it has no country
+
+
+class _Work:
+    """Per-document working state for one ``__call__`` (never stored on the resolver)."""
+
+    def __init__(self, doc: ParsedDoc, kb: KnowledgeBase, times: tuple[TimeExpr, ...]) -> None:
+        self.doc = doc
+        self.day = doc.article.date
+        self.matches = find_matches(doc, kb)
+        self.by_head: dict[int, list[Match]] = {}
+        self.at_token: dict[int, Match] = {}
+        for m in self.matches:
+            self.by_head.setdefault(np_head(doc, m.last), []).append(m)
+            for i in range(m.start, m.end):
+                self.at_token[i] = m
+        self.time_tokens = {i for t in times for i in _tokens_of(doc, t.start, t.end)}
+        self.consumed: set[int] = set()  # match starts used as cues of another mention
+        self.persons: list[ActorMention] = []
+        self._kids: dict[int, list[Token]] = {}
+        for t in doc.tokens:
+            if t.head != t.i:
+                self._kids.setdefault(t.head, []).append(t)
+        self.titles: dict[tuple[int, int], Evidence] = {}
+        self.main_country = _main_country(self.matches)
+        self.countries = frozenset(x.country for m in self.matches for x in m.lex if x.country)
+
+    def kids(self, i: int) -> list[Token]:
+        """Syntactic children of token ``i`` (precomputed: ``ParsedDoc.children`` scans)."""
+        return self._kids.get(i, [])
+
+
+def _leads(entry: ActorEntry, day: dt.date) -> bool:
+    t = entry.role_at(day)
+    return t is not None and (t.role or "").lower() in HEAD_ROLES
+
+
+def _main_country(matches: list[Match]) -> str | None:
+    """The country an article is about: named in at least half of its country cues (and
+    at least twice); used only as a last, low-confidence resort."""
+    counts: dict[str, int] = {}
+    for m in matches:
+        lex = m.get(*PLACE_TAGS)
+        if lex is not None and lex.country:
+            counts[lex.country] = counts.get(lex.country, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] >= 2 and 2 * counts[best] >= sum(counts.values()) else None
+
+
+def _tokens_of(doc: ParsedDoc, start: int, end: int) -> range:
+    a, b = doc.token_at(start), doc.token_at(max(start, end - 1))
+    return range(a, b + 1) if a is not None and b is not None else range(0)
+
+
+class ActorResolver:
+    """Resolve actor mentions; build once (loads the knowledge base), call per document."""
+
+    name = "actors.rules"
+
+    def __init__(
+        self,
+        settings: Settings,
+        learned: LearnedIndex | None = None,
+        dictionaries: Iterable[ActorDictionary] = (),
+    ) -> None:
+        self.settings = settings
+        self.kb = load_knowledge_base(settings.user_dictionaries, dictionaries)
+        self.learned = learned or LearnedIndex()
+
+    def __call__(self, doc: ParsedDoc, times: tuple[TimeExpr, ...] = ()) -> tuple[ActorMention, ...]:
+        w = _Work(doc, self.kb, times)
+        out: list[ActorMention] = []
+        out += self._people(w)
+        out += self._named(w)
+        plural = self._plural_refs(w)
+        out += plural
+        out += self._groups(w, out)
+        out += self._places_as_actors(w)
+        out += self._pronouns(w, out)
+        out.sort(key=lambda m: (m.start, -m.end))
+        return tuple(out)
+
+    # ------------------------------------------------------------------ evidence
+
+    def _country_at(self, w: _Work, i: int) -> tuple[Match, Lex] | None:
+        m = w.at_token.get(i)
+        if m is None:
+            for cand in w.by_head.get(i, ()):
+                if cand.get(*PLACE_TAGS):
+                    m = cand
+        lex = m.get(*PLACE_TAGS) if m else None
+        return (m, lex) if m and lex and lex.country else None
+
+    def _evidence(self, w: _Work, head: int, before: int | None = None) -> Evidence:
+        """Title-like cues inside the noun phrase headed by ``head`` (left of ``before``),
+        its possessor and its "of/in/from" complement."""
+        doc = w.doc
+        countries: list[str] = []
+        starts: list[int] = []
+        sector = role = igo = None
+        first: int | None = None
+        is_name = doc.tokens[head].pos == "PROPN"
+        for m in w.by_head.get(head, ()):
+            if before is not None and m.end > before:
+                continue
+            if (lex := m.get(*PLACE_TAGS)) and lex.country:
+                countries.append(lex.country)
+                starts.append(m.start)
+            elif (lex := m.get(AGENT)) and (m.last == head or is_name) and lex.agent:
+                sector, role = _qualified(doc, m.start, lex.agent.sector, lex.agent.role or role)
+            elif (lex := m.get(NAMED)) and lex.actor and (lex.actor.code or "").startswith("IGO"):
+                igo = lex.actor.code
+            else:
+                continue
+            w.consumed.add(m.start)
+            first = m.start if first is None else min(first, m.start)
+        for child in w.kids(head):
+            if child.dep == "poss" and (hit := self._country_at(w, child.i)):
+                countries.append(hit[1].country or "")
+                starts.append(-1)
+                first = hit[0].start if first is None else min(first, hit[0].start)
+            elif child.dep == "prep" and child.text.lower() in ("of", "in", "from"):
+                found = self._prep_countries(w, child.i)
+                countries += found
+                starts += [-1] * len(found)
+        seen: dict[str, int] = {}
+        for c, st in zip(countries, starts, strict=True):
+            seen.setdefault(c, st)
+        return Evidence(tuple(seen), sector, tuple(seen.values()), role, igo, "", first)
+
+    def _prep_countries(self, w: _Work, prep: int) -> list[str]:
+        out: list[str] = []
+        for obj in w.kids(prep):
+            if obj.dep != "pobj":
+                continue
+            for tok in (obj, *(c for c in w.kids(obj.i) if c.dep == "conj")):
+                if hit := self._country_at(w, tok.i):
+                    out.append(hit[1].country or "")
+        return out
+
+    # ------------------------------------------------------------------ people
+
+    def _people(self, w: _Work) -> list[ActorMention]:
+        doc = w.doc
+        covered = set(w.at_token)
+        runs = name_tokens(doc, covered, w.time_tokens)
+        runs += repeated_names(doc, runs, covered | w.time_tokens)
+        runs += self._known_surnames(w, runs, covered)
+        runs += [(m.start, m.end) for m in w.matches if (x := m.get(NAMED)) and x.actor and x.actor.kind == "person"]
+        runs.sort()
+        strong: dict[str, Reading] = {}
+        first_pass = [(r, self._read_person(w, r, strong)) for r in runs]
+        for (_a, b), reading in first_pass:
+            if reading and reading.how.startswith(("title", "appositive")):
+                for key in {reading.entity.lower(), reading.entity.split()[-1].lower(),
+                            doc.tokens[b - 1].text.lower()}:
+                    strong.setdefault(key, reading)
+        out: list[ActorMention] = []
+        for (a, b), early in first_pass:
+            own = early is not None and early.how.startswith(("title", "appositive"))
+            reading = early if own else self._read_person(w, (a, b), strong)
+            if reading is None:
+                continue
+            ev = self._evidence(w, b - 1, a) if np_head(doc, b - 1) == b - 1 else Evidence()
+            lo = min(a, ev.first) if ev.first is not None else a
+            s, e, text = span_text(doc, lo, b)
+            out.append(ActorMention(
+                start=s, end=e, text=text, sentence=doc.tokens[a].sent, head_token=b - 1,
+                code=reading.code or _code(reading.country, reading.sector), country=reading.country,
+                sector=reading.sector, entity=reading.entity, role=reading.role, kind="person",
+                how=reading.how, confidence=reading.confidence,
+            ))
+        w.persons = out
+        return out
+
+    def _known_surnames(self, w: _Work, runs: list[tuple[int, int]], covered: set[int]) -> list[tuple[int, int]]:
+        """Capitalised words the tagger took for common nouns ("Guterres said") that are
+        surnames the knowledge base or the corpus knows."""
+        taken = {i for a, b in runs for i in range(a, b)} | covered | w.time_tokens
+        out: list[tuple[int, int]] = []
+        for t in w.doc.tokens:
+            if t.i in taken or t.pos not in ("NOUN", "X", "ADJ") or not t.text[:1].isupper():
+                continue
+            key = t.text.lower()
+            if key in self.kb.surnames or key in self.learned.by_surname:
+                out.append((t.i, t.i + 1))
+        return out
+
+    def _read_person(self, w: _Work, run: tuple[int, int], strong: dict[str, Reading]) -> Reading | None:
+        """Who the name at ``run`` is, from the strongest evidence available."""
+        doc = w.doc
+        a, b = run
+        name = span_text(doc, a, b)[2]
+        last = doc.tokens[b - 1]
+        heads_np = np_head(doc, b - 1) == b - 1
+        if heads_np and run not in w.titles:
+            w.titles[run] = self._title(w, a, b)
+        ev = w.titles.get(run, Evidence())
+        known = self._known(w, name, strong, ev.role)
+        is_person = last.ent_type == "PERSON" or ev.role or ev.igo or known
+        if not is_person:
+            return None
+        if ev.country and (ev.role or ev.sector):
+            entity = known.entity if known and known.country == ev.country else name
+            return Reading(entity, ev.country, ev.sector, ev.role, ev.how, 0.95)
+        if known:
+            sector = ev.sector or known.sector
+            role = ev.role or known.role
+            how = f"{ev.how}; {known.how}" if ev.how and ev.how not in known.how else known.how
+            return replace(known, sector=sector, role=role, how=how)
+        if ev.igo:
+            return Reading(name, None, ev.sector or "IGO", ev.role, ev.how, 0.8)
+        if ev.country:
+            return Reading(name, ev.country, None, None, ev.how, 0.7)
+        if ev.role:
+            ctx = self._context_country(w, a, b, sole=True)
+            how = ev.how + (f"; context: {ctx} is the only country in the sentence" if ctx else "")
+            if ctx is None and w.main_country:
+                ctx = w.main_country
+                how = ev.how + f"; context: {ctx} is the article's main country"
+            return Reading(name, ctx, ev.sector, ev.role, how, 0.4 if ctx else 0.5)
+        return Reading(name, None, None, None, "person name (NER), nothing known", 0.3)
+
+    def _title(self, w: _Work, a: int, b: int) -> Evidence:
+        """Title before the name, or an appositive role phrase around it."""
+        doc = w.doc
+        head = b - 1
+        ev = self._evidence(w, head, a)
+        if ev.first is not None or ev.countries:
+            lo = ev.first if ev.first is not None else a
+            return replace(ev, how=f"title: {span_text(doc, lo, b)[2]}")
+        tok = doc.tokens[head]
+        partners = [c.i for c in w.kids(head) if c.dep == "appos"]
+        if tok.dep == "appos" and tok.head != tok.i:
+            partners.append(tok.head)
+        for p in partners:
+            app = self._evidence(w, p)
+            if app.role or app.sector:
+                lo = app.first if app.first is not None else p
+                text = span_text(doc, min(lo, p), p + 1)[2]
+                return replace(app, how=f"appositive: {text}")
+        return ev
+
+    def _known(self, w: _Work, name: str, strong: dict[str, Reading], title: str | None = None) -> Reading | None:
+        """The document's own introduction of this name, else the KB, else the corpus."""
+        key = name.lower()
+        surname = name.split()[-1].lower()
+        doc_hit = strong.get(key) or strong.get(surname)
+        if doc_hit and doc_hit.entity.lower() != key:
+            return replace(doc_hit, how=f"surname of {doc_hit.entity} ({doc_hit.how})",
+                           confidence=min(doc_hit.confidence, 0.9))
+        if doc_hit:
+            return doc_hit
+        entry = self._kb_person(name, w.day, w.countries) or self._titled_person(name, w.day, title)
+        if entry is not None:
+            return self._kb_reading(entry, w.day)
+        learned = self.learned.lookup(name, w.day)
+        if learned is not None:
+            role_ok = learned.role_valid(w.day)
+            return Reading(learned.entity, learned.country, learned.sector if role_ok else None,
+                           learned.role if role_ok else None, learned.describe(), 0.7)
+        return None
+
+    def _kb_person(self, name: str, day: dt.date, countries: frozenset[str]) -> ActorEntry | None:
+        """A full name as the KB has it; or a bare surname, taken only when the date picks
+        one holder and the person's country is named in the article ("Smith said" is not
+        Australia's minister unless the story is about Australia) or the person leads a
+        state on that date ("Putin said")."""
+        full = [x.actor for x in self.kb.lookup(name) if x.tag == NAMED and x.actor and x.actor.kind == "person"]
+        if full:
+            return full[0]
+        if " " in name.strip():
+            return None
+        cands = tuple(c for c in self.kb.people_named(name, day)
+                      if c.country is None or c.country in countries or _leads(c, day))
+        in_office = [c for c in cands if c.role_at(day)]
+        if len(in_office) == 1 or (len(cands) == 1 and cands):
+            return (in_office or list(cands))[0]
+        if not in_office:  # nobody of that name in office: a sole former office-holder
+            former = [c for c in cands if c.last_role_before(day)]
+            if len(former) == 1:
+                return former[0]
+        return None
+
+    def _titled_person(self, name: str, day: dt.date, title: str | None) -> ActorEntry | None:
+        """"President Obama" in a text dated before his term: the title matches a role the
+        KB knows for that surname; taken when all such people share a country (the one
+        in office nearest the date)."""
+        if not title or " " in name.strip():
+            return None
+        want = title.lower()
+        cands = [c for c in self.kb.people_named(name, day) if any((t.role or "").lower() == want for t in c.roles)]
+        if not cands or len({c.country for c in cands}) != 1:
+            return None
+
+        def distance(c: ActorEntry) -> int:
+            return min(abs(((t.start or day) - day).days) + abs(((t.end or day) - day).days) for t in c.roles)
+
+        return min(cands, key=distance)
+
+    @staticmethod
+    def _kb_reading(entry: ActorEntry, day: dt.date) -> Reading:
+        t = entry.role_at(day)
+        if t is not None:
+            how = f"kb: {t.role or t.code} {entry.country} {t.span()} ({entry.source})"
+            country = country_of(t.code) if t.code else entry.country
+            return Reading(entry.name, country, sector_of(t.code) or entry.sector, t.role, how, 0.9,
+                           None if country else t.code)
+        past = entry.last_role_before(day)
+        if past is not None:
+            how = f"kb: former {past.role or past.code} {entry.country} {past.span()} ({entry.source})"
+            return Reading(entry.name, entry.country, "ELI", f"former {past.role}" if past.role else None, how, 0.8)
+        sector = entry.sector if not entry.roles else None
+        how = f"kb: {entry.name} ({entry.country}), no role on {day.isoformat()} ({entry.source})"
+        return Reading(entry.name, entry.country, sector, None, how, 0.8)
+
+    def _context_country(
+        self, w: _Work, a: int, b: int, exclude: str | None = None, sole: bool = False
+    ) -> str | None:
+        """The nearest country named in the same sentence (a weak last resort); with
+        ``sole``, only when the sentence names one country."""
+        sent = w.doc.tokens[a].sent
+        best: tuple[int, str] | None = None
+        named: set[str] = set()
+        for m in w.matches:
+            lex = m.get(*PLACE_TAGS)
+            if lex is None or not lex.country or w.doc.tokens[m.start].sent != sent or lex.country == exclude:
+                continue
+            if a <= m.start < b:
+                continue
+            named.add(lex.country)
+            dist = a - m.end if m.end <= a else m.start - b
+            if best is None or dist < best[0]:
+                best = (dist, lex.country)
+        if best is None or (sole and len(named) > 1):
+            return None
+        return best[1]
+
+    # ------------------------------------------------------------------ organisations
+
+    def _named(self, w: _Work) -> list[ActorMention]:
+        """Organisations and IGOs from the knowledge base (persons are done already)."""
+        out: list[ActorMention] = []
+        doc = w.doc
+        for m in w.matches:
+            lex = m.get(NAMED)
+            if lex is None or lex.actor is None or lex.actor.kind == "person" or m.start in w.consumed:
+                continue
+            head = np_head(doc, m.last)
+            a = lex.actor
+            sector, role, lo = a.sector, None, m.start
+            if head != m.last:
+                ev = self._evidence(w, head)
+                if ev.sector:
+                    sector, role = ev.sector, ev.role
+                    lo, m_end = m.start, head + 1
+                else:
+                    m_end = m.end
+            else:
+                m_end = m.end
+            s, e, text = span_text(doc, lo, m_end)
+            code = a.code or _code(a.country, sector)
+            if a.kind != "country" and code and code.startswith("IGO") and sector is None:
+                sector = "IGO"
+            out.append(ActorMention(
+                start=s, end=e, text=text, sentence=doc.tokens[m.start].sent, head_token=m_end - 1,
+                code=code, country=a.country if not (code or "").startswith("IGO") else None,
+                sector=sector, entity=a.name, role=role, kind="organisation",
+                how=f"kb: {a.name} = {code} ({a.source})", confidence=0.9,
+            ))
+            w.consumed.add(m.start)
+        return out
+
+    # ------------------------------------------------------------------ groups
+
+    def _groups(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
+        """Role-word phrases: "the Russian military", "Sudanese rebels", "the minister"."""
+        doc = w.doc
+        taken = {m.head_token for m in so_far}  # persons, organisations, plural references
+        out: list[ActorMention] = []
+        for m in w.matches:
+            lex = m.get(AGENT)
+            if lex is None or lex.agent is None or np_head(doc, m.last) != m.last or m.last in taken:
+                continue
+            if doc.tokens[m.last].pos not in ("NOUN", "PROPN"):
+                continue
+            ev = self._evidence(w, m.last)
+            out += self._group_mentions(w, m, ev)
+        return out
+
+    def _group_mentions(self, w: _Work, m: Match, ev: Evidence) -> list[ActorMention]:
+        doc = w.doc
+        agent = m.get(AGENT).agent  # type: ignore[union-attr]
+        lo = min(m.start, ev.first) if ev.first is not None else m.start
+        det = [c.i for c in w.kids(m.last) if c.dep == "det" and c.text.lower() == "the" and c.i < lo]
+        lo = det[0] if det else lo
+        s, e, text = span_text(doc, lo, m.end)
+        sector, role = _qualified(doc, m.start, agent.sector, agent.role)
+        base = dict(start=s, end=e, text=text, sentence=doc.tokens[m.start].sent,
+                    head_token=m.last, sector=sector, role=role, kind="group")
+        if ev.igo:
+            return [ActorMention(**base, code=ev.igo, country=None, how=f"role word '{m_text(doc, m)}' of {ev.igo}",
+                                 confidence=0.8)]
+        if ev.countries:
+            return [self._with_cue(w, base, c, st, m, (sector, n > 0))
+                    for n, (c, st) in enumerate(zip(ev.countries, ev.starts, strict=True))]
+        ref = self._nominal_coref(w, m, bool(det), role)
+        if ref is not None:
+            return [ActorMention(**{**base, "role": ref.role or role, "kind": "person"},
+                                 code=ref.code, country=ref.country, entity=ref.entity,
+                                 how=f"nominal coreference: {text} → {ref.entity}", confidence=0.6)]
+        ctx = self._context_country(w, m.start, m.end, sole=True)
+        where = "the only country in the sentence"
+        if ctx is None and w.main_country:
+            ctx, where = w.main_country, "the article's main country"
+        if ctx is not None:
+            return [ActorMention(**base, code=_code(ctx, agent.sector), country=ctx,
+                                 how=f"role word '{m_text(doc, m)}'; context: {ctx} is {where}", confidence=0.3)]
+        return [ActorMention(**base, code=agent.sector, country=None,
+                             how=f"role word '{m_text(doc, m)}', no country evidence", confidence=0.5)]
+
+    def _with_cue(
+        self, w: _Work, base: dict, country: str, cue: int, m: Match, how_many: tuple[str, bool]
+    ) -> ActorMention:
+        """One mention per country of a compound phrase ("U.S. and Russian negotiators"):
+        each later one starts at its own cue, so the spans tell the countries apart."""
+        doc = w.doc
+        sector, later = how_many
+        country, how = self._ethnic(w, country, cue)
+        if later and cue >= 0 and cue != m.start:
+            s, e, text = span_text(doc, cue, m.end)
+            base = {**base, "start": s, "end": e, "text": text}
+        return ActorMention(**base, code=_code(country, sector), country=country,
+                            how=how or f"role word '{m_text(doc, m)}' with country cue {country}", confidence=0.9)
+
+    def _ethnic(self, w: _Work, country: str, cue: int) -> tuple[str, str]:
+        """"ethnic Albanians in Macedonia": an ethnic group is coded by the country it lives
+        in (CAMEO), the nearest other country named in the sentence, if any."""
+        if cue < 1 or w.doc.tokens[cue - 1].text.lower() != "ethnic":
+            return country, ""
+        home = self._context_country(w, cue, cue + 1, exclude=country)
+        if home is None:
+            return country, ""
+        return home, f"ethnic group ({country}) coded by the country of residence: {home} in the sentence"
+
+    def _nominal_coref(self, w: _Work, m: Match, definite: bool, role: str | None) -> ActorMention | None:
+        """"the minister" → the last person named with a matching role ("the deputy
+        president" only matches a deputy president)."""
+        word = m_text(w.doc, m).lower()
+        if not definite or word not in COREF_HEADS:
+            return None
+        want = (role or word).lower()
+        qualified = want.split()[0] in ROLE_QUALIFIERS
+        for p in reversed(w.persons):
+            have = (p.role or "").lower()
+            if p.start >= w.doc.tokens[m.start].start or not have:
+                continue
+            if have == want or (not qualified and have.split()[-1] == word.split()[-1]
+                                and have.split()[0] not in ROLE_QUALIFIERS):
+                return p
+        return None
+
+    def _plural_refs(self, w: _Work) -> list[ActorMention]:
+        """"the two countries", "both sides": one mention for each of the last two
+        countries named before (a compound actor, as PLOVER codes it)."""
+        doc = w.doc
+        out: list[ActorMention] = []
+        for t in doc.tokens:
+            if t.lemma.lower() not in PLURAL_HEADS or t.tag != "NNS":
+                continue
+            kids = w.kids(t.i)
+            if not any(k.text.lower() in ("two", "both") for k in kids):
+                continue
+            pair = self._pair_of_countries(w, t)
+            if pair is None:
+                continue
+            lo = min([k.i for k in kids if k.dep in ("det", "nummod", "predet", "amod")] + [t.i])
+            s, e, text = span_text(doc, lo, t.i + 1)
+            out += [ActorMention(start=s, end=e, text=text, sentence=t.sent, head_token=t.i,
+                                 code=_code(c, "GOV"), country=c, sector="GOV", kind="country",
+                                 entity=self.kb.country_name(c),
+                                 how=f"plural reference: {text} = {pair[0]} and {pair[1]}", confidence=0.6)
+                    for c in pair]
+        return out
+
+    @staticmethod
+    def _pair_of_countries(w: _Work, t: Token) -> tuple[str, str] | None:
+        """The people of the same sentence if they are from two countries ("both Kono and
+        Lavrov said the two countries…"), else the two countries named most often so far."""
+        here = list(dict.fromkeys(p.country for p in w.persons if p.sentence == t.sent and p.country))
+        if len(here) == 2:
+            return here[0], here[1]
+        counts: dict[str, int] = {}
+        for m in w.matches:
+            lex = m.get(*PLACE_TAGS)
+            if w.doc.tokens[m.start].start < t.start and lex is not None and lex.country:
+                counts[lex.country] = counts.get(lex.country, 0) + 1
+        top = sorted(counts, key=lambda c: -counts[c])[:2]
+        return (top[0], top[1]) if len(top) == 2 else None
+
+    # ------------------------------------------------------------------ countries, capitals
+
+    def _places_as_actors(self, w: _Work) -> list[ActorMention]:
+        """Country names, demonyms and acting capitals not already part of a mention."""
+        doc = w.doc
+        out: list[ActorMention] = []
+        for m in w.matches:
+            lex = m.get(*PLACE_TAGS)
+            if lex is None or lex.actor is None or m.start in w.consumed:
+                continue
+            head = np_head(doc, m.last)
+            mention = self._place_actor(w, m, lex, head)
+            if mention is not None:
+                out.append(mention)
+        return out
+
+    def _place_actor(self, w: _Work, m: Match, lex: Lex, head: int) -> ActorMention | None:
+        doc = w.doc
+        a = lex.actor
+        assert a is not None
+        s, e, text = span_text(doc, m.start, m.end)
+        base = dict(start=s, end=e, text=text, sentence=doc.tokens[m.start].sent, head_token=m.last,
+                    entity=self.kb.country_name(a.country) or a.name)
+        if lex.tag == METONYM:
+            if head != m.last or not acts(doc, m.last):
+                return None  # a place ("in Tokyo"), left to the geo stage
+            return ActorMention(**base, code=a.code or f"{a.country}GOV", country=a.country, sector=a.sector or "GOV",
+                                kind="metonym", how=f"metonymy: {a.name} acting for the {a.country} government",
+                                confidence=0.85)
+        nxt = doc.tokens[m.end] if m.end < len(doc.tokens) else None
+        if lex.tag == DEMONYM and (doc.tokens[m.last].ent_type == "LANGUAGE" or (nxt is not None and nxt.text == "-")):
+            return None  # "Japanese-language", "Russian-held": a modifier of a modifier
+        if lex.tag == DEMONYM and head != m.last:
+            return ActorMention(**base, code=a.country, country=a.country, kind="country",
+                                how=f"demonym modifying '{doc.tokens[head].text}'", confidence=0.6)
+        prep = governing_prep(doc, m.last)
+        locative = prep in LOCATIVE_PREPS
+        how = "country name" if lex.tag == COUNTRY else "demonym"
+        if lex.tag == DEMONYM:
+            home, ethnic = self._ethnic(w, a.country or "", m.start)
+            if ethnic:
+                return ActorMention(**base, code=home, country=home, kind="group", how=ethnic, confidence=0.6)
+        return ActorMention(**base, code=a.country, country=a.country, kind="country",
+                            how=how + (f" (place: '{prep} {text}')" if locative else ""),
+                            confidence=0.5 if locative else 0.9)
+
+    # ------------------------------------------------------------------ pronouns
+
+    def _pronouns(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
+        """"he"/"she" as a subject → the last person named within two sentences."""
+        doc = w.doc
+        people = sorted((m for m in so_far if m.kind == "person" and m.country), key=lambda m: m.start)
+        out: list[ActorMention] = []
+        for t in doc.tokens:
+            if t.text.lower() not in PRONOUNS or t.dep not in ("nsubj", "nsubjpass"):
+                continue
+            prior = [p for p in people if p.start < t.start and t.sent - p.sentence <= 2]
+            if len({p.entity for p in prior}) != 1:
+                continue  # nobody, or several people: gender and salience are beyond us
+            p = prior[-1]
+            out.append(ActorMention(
+                start=t.start, end=t.end, text=t.text, sentence=t.sent, head_token=t.i, code=p.code,
+                country=p.country, sector=p.sector, entity=p.entity, role=p.role, kind="person",
+                how=f"pronoun: {t.text} → {p.entity} (sentence {p.sentence})", confidence=0.5,
+            ))
+        return out
+
+
+def _qualified(doc: ParsedDoc, start: int, sector: str, role: str | None) -> tuple[str, str | None]:
+    """"deputy president", "former foreign minister": the word before a role word
+    qualifies it; a former office-holder is an elite (CAMEO ELI), not the government."""
+    if start == 0 or doc.tokens[start - 1].sent != doc.tokens[start].sent:
+        return sector, role
+    word = doc.tokens[start - 1].text.lower().rstrip("-")
+    if word not in ROLE_QUALIFIERS:
+        return sector, role
+    if role and not role.lower().startswith(word):
+        role = f"{word.capitalize()} {role}"
+    return ("ELI" if word in ("former", "ex") else sector), role
+
+
+def m_text(doc: ParsedDoc, m: Match) -> str:
+    return span_text(doc, m.start, m.end)[2]
+
+
+def _code(country: str | None, sector: str | None) -> str | None:
+    if country and sector:
+        return f"{country}{sector}"
+    return country or sector

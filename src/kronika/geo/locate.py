@@ -1,0 +1,111 @@
+"""Where did an event happen? The place the text attaches to its predicate, or none.
+
+Why this order: GDELT-style "any place in the sentence" puts pins in the wrong place (the
+place a minister comes *from*, the country a claim is *about*). So:
+
+1. a place in a locative prepositional phrase ("in", "at", "near", "on" …) of the
+   trigger's own clause: "met Thursday in Tokyo", "strikes on Idlib", "will take place …
+   in Osaka";
+2. else a place in a locative phrase of a clause that governs the trigger's clause
+   ("In Tokyo, Kono said the two sides agreed …"); a place in a locative phrase of a
+   sibling clause ("… plans to set up the system in Akita") belongs to that other
+   predicate and is not used; cities and regions before countries;
+3. else the article's dateline ("TOKYO, May 30 (Reuters) —"), when there is one;
+4. else None: a null is honest, a guess is a wrong pin.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kronika.model import ParsedDoc, PlaceMention, Token
+
+LOCATIVE_PREPS = frozenset({
+    "in", "at", "near", "on", "outside", "inside", "across", "throughout", "around",
+    "within", "off", "into", "onto",
+})
+_SPECIFIC = {"city": 0, "building": 0, "street": 0, "admin2": 1, "admin1": 1, "island": 1,
+             "region": 2, "peninsula": 2, "sea": 2, "strait": 2, "gulf": 2, "country": 3}
+_DATELINE = re.compile(
+    r"\A\s*(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?(?:,\s*[A-Z][A-Za-z.]+)?)\s*"
+    r"(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s*)?(?:\([^)]{1,40}\)\s*)?[\u2014\u2013-]{1,2}\s"
+)
+
+
+def event_location(doc: ParsedDoc, places: tuple[PlaceMention, ...] | list[PlaceMention],
+                   trigger_token: int | None) -> PlaceMention | None:
+    """The place where the event whose predicate is ``trigger_token`` happened, or None."""
+    located = [p for p in places if p.lat is not None]
+    if trigger_token is None or not 0 <= trigger_token < len(doc.tokens) or not located:
+        return dateline_place(doc, located)
+    sent = doc.tokens[trigger_token].sent
+    in_sentence = [p for p in located if p.sentence == sent]
+    clause = _clause_head(doc, trigger_token)
+    attached = [p for p in in_sentence if (prep := _locative_prep(doc, p)) is not None
+                and (_clause_head(doc, prep.head) == clause or prep.head == trigger_token)]
+    if attached:
+        return _best(attached, doc, trigger_token)
+    above = {t.i for t in doc.ancestors(clause)}
+    scoping = [p for p in in_sentence if (prep := _locative_prep(doc, p)) is not None
+               and _clause_head(doc, prep.head) in above]
+    if scoping:
+        return _best(scoping, doc, trigger_token)
+    return dateline_place(doc, located)
+
+
+def dateline_place(doc: ParsedDoc, places: list[PlaceMention]) -> PlaceMention | None:
+    """The place named by a "CITY, Month day (Agency) —" dateline opening the article."""
+    m = _DATELINE.match(doc.text)
+    if m is None:
+        return None
+    lo, hi = m.start("place"), m.end("place")
+    inside = [p for p in places if lo <= p.start and p.end <= hi]
+    return min(inside, key=lambda p: p.start) if inside else None
+
+
+def _head_of(doc: ParsedDoc, p: PlaceMention) -> Token:
+    """The token of the place span whose syntactic head lies outside the span."""
+    first = doc.token_at(p.start)
+    last = doc.token_at(max(p.start, p.end - 1))
+    if first is None or last is None:
+        return doc.tokens[p.head_token]
+    for k in range(first, last + 1):
+        t = doc.tokens[k]
+        if not first <= t.head <= last or t.head == k:
+            return t
+    return doc.tokens[last]
+
+
+def _locative_prep(doc: ParsedDoc, p: PlaceMention) -> Token | None:
+    """The locative preposition governing the place ("in" of "in Tokyo"), if any.
+    Walks through a noun the place modifies ("in the city of Aleppo", "in Tokyo's
+    Chiyoda ward") but stops at any argument role."""
+    t = _head_of(doc, p)
+    for _ in range(4):
+        if t.dep == "pobj":
+            prep = doc.tokens[t.head]
+            word = prep.text.lower()
+            if word in LOCATIVE_PREPS:
+                return prep
+            if word != "of" or prep.head == prep.i:
+                return None
+            t = doc.tokens[prep.head]  # "in the city of Aleppo": go on from "city"
+        elif t.dep in ("compound", "appos", "conj") and t.head != t.i:
+            t = doc.tokens[t.head]  # "in Akita and Yamaguchi", "in Tokyo, the capital"
+        else:
+            return None
+    return None
+
+
+def _clause_head(doc: ParsedDoc, i: int) -> int:
+    """The nearest verb at or above token ``i``: the clause the token belongs to."""
+    t = doc.tokens[i]
+    for _ in range(12):
+        if t.pos in ("VERB", "AUX") or t.head == t.i:
+            return t.i
+        t = doc.tokens[t.head]
+    return t.i
+
+
+def _best(cands: list[PlaceMention], doc: ParsedDoc, trigger: int) -> PlaceMention:
+    return min(cands, key=lambda p: (_SPECIFIC.get(p.feature, 2), abs(p.head_token - trigger)))

@@ -1,0 +1,150 @@
+"""Toponym recognition: which spans of a parsed article name places.
+
+Why not NER alone: the small spaCy model misses or mislabels places ("Hokkaido" as ORG,
+"Southern Kurils" as NORP). So Kronika matches capitalised token sequences against the
+gazetteer index (longest match first, dictionary lookups only) and uses NER labels as
+evidence: inside a GPE/LOC/FAC entity any gazetteer name counts; inside a longer
+PERSON/ORG name only a country or region counts ("Texas" in "Texas A&M University", not
+"Washington" in "Washington Post"); a name that is a whole PERSON entity counts only as a
+country or region ("Bush" is not the town of Būsh); a bare capitalised name counts when it
+is a strong place name (a country, region, feature, or a city of 100,000+) or a
+neighbouring word says it is a place ("the prefectures of Akita and
+Yamaguchi", "Idlib province"). Demonyms ("Japanese") are never places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kronika.geo.gazetteer import GazEntry, Gazetteer, norm_name
+from kronika.geo.resolve import FEATURE_WORDS, lookup_forms
+from kronika.model import ActorMention, ParsedDoc, Token
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_JOINERS = frozenset({"and", ",", "or", "&"})
+_MAX_SPAN = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A recognised toponym: token range (end exclusive), feature hint, NER support."""
+
+    token_start: int
+    token_end: int
+    hint: str | None
+    from_ner: bool
+
+
+def _capitalised(t: Token) -> bool:
+    return t.text[:1].isupper()
+
+
+def feature_hints(doc: ParsedDoc) -> dict[int, str]:
+    """Token index → feature asked for by a neighbouring word: a feature word before
+    "of" hints every name in the coordination after it ("the prefectures of Akita and
+    Yamaguchi"); a feature word right after a name hints that name ("Idlib province")."""
+    hints: dict[int, str] = {}
+    toks = doc.tokens
+    for t in toks:
+        feature = FEATURE_WORDS.get(t.text.lower())
+        if feature is None:
+            continue
+        if t.i + 1 < len(toks) and toks[t.i + 1].text.lower() == "of":
+            j = t.i + 2
+            while j < len(toks) and toks[j].sent == t.sent and (_capitalised(toks[j]) or toks[j].text.lower() in _JOINERS):
+                if _capitalised(toks[j]):
+                    hints.setdefault(j, feature)
+                j += 1
+        if t.i > 0 and _capitalised(toks[t.i - 1]):
+            hints.setdefault(t.i - 1, feature)
+    return hints
+
+
+def recognise(doc: ParsedDoc, gaz: Gazetteer, actors: tuple[ActorMention, ...] = ()) -> list[Span]:
+    """Place spans in document order, metonyms (an actor of kind "metonym") excluded."""
+    ent_of: dict[int, tuple[int, int, str]] = {}
+    for e in doc.entities:
+        for i in range(e.token_start, e.token_end):
+            ent_of[i] = (e.token_start, e.token_end, e.label)
+    hints = feature_hints(doc)
+    metonyms = [(a.start, a.end) for a in actors if a.kind == "metonym"]
+    spans: list[Span] = []
+    toks = doc.tokens
+    i = 0
+    while i < len(toks):
+        span = _match_at(doc, gaz, i, ent_of, hints) if _capitalised(toks[i]) else None
+        if span is None:
+            i += 1
+            continue
+        start, end = toks[span.token_start].start, toks[span.token_end - 1].end
+        if not any(a < end and start < b for a, b in metonyms):
+            spans.append(span)
+        i = span.token_end
+    return spans + _unmatched_ner(doc, gaz, spans, metonyms)
+
+
+def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[int, int, str]],
+              hints: dict[int, str]) -> Span | None:
+    toks = doc.tokens
+    sent = toks[i].sent
+    longest = min(gaz.max_tokens, _MAX_SPAN)
+    for n in range(longest, 0, -1):
+        j = i + n
+        if j > len(toks) or toks[j - 1].sent != sent or not toks[j - 1].text[:1].isalnum():
+            continue
+        text = doc.text[toks[i].start : toks[j - 1].end]
+        key = norm_name(text)
+        if key.startswith("the "):
+            continue  # "The Hague" is matched from "The"; "the Balkans" from "Balkans"
+        if not gaz.has(key, text):
+            continue
+        hint = next((hints[k] for k in range(i, j) if k in hints), None)
+        if _accept(doc, gaz, text, i, j, ent_of, hint):
+            return Span(i, j, hint, ent_of.get(i, (0, 0, ""))[2] in PLACE_LABELS)
+    return None
+
+
+def _accept(doc: ParsedDoc, gaz: Gazetteer, text: str, i: int, j: int,
+            ent_of: dict[int, tuple[int, int, str]], hint: str | None) -> bool:
+    if gaz.demonym_entry(text) is not None:
+        return False  # "Japanese", "Canadian": people, never places
+    ent = ent_of.get(i)
+    inside = ent is not None and ent[0] <= i and j <= ent[1]
+    if inside and ent is not None and ent[2] in PLACE_LABELS:
+        return True
+    if hint is not None:
+        return True
+    cands = lookup_forms(gaz, text)
+    region = any(_curated_region(e) for e, _ in cands)
+    if inside and ent is not None and (ent[0], ent[1]) != (i, j):
+        # part of a longer name: "Texas" in "Texas A&M University" is still a place,
+        # "Washington" in "Washington Post" (a city name inside an ORG) is not
+        return region
+    if inside and ent is not None and ent[2] == "PERSON":
+        return region  # "Paterson", "Bush": people, unless the name is a country/region
+    if not (region or any(primary and e.prior >= 5.0 for e, primary in cands)):
+        return False
+    return ent is not None or any(doc.tokens[k].pos == "PROPN" for k in range(i, j))
+
+
+def _curated_region(e: GazEntry) -> bool:
+    """Countries and the curated extras (regions, seas, disputed areas, US states …);
+    not regions derived from town tables, whose names include "Mary" and "Vladimir"."""
+    return e.feature not in ("city", "admin1", "admin2") or (e.feature == "admin1" and e.geonameid is not None)
+
+
+def _unmatched_ner(doc: ParsedDoc, gaz: Gazetteer, spans: list[Span],
+                   metonyms: list[tuple[int, int]]) -> list[Span]:
+    """GPE/LOC/FAC entities the gazetteer pass did not cover (kept for recall; the
+    resolver may still place them by a known part, or leave them without coordinates)."""
+    covered = {k for s in spans for k in range(s.token_start, s.token_end)}
+    out = []
+    for e in doc.entities:
+        if e.label not in PLACE_LABELS or any(k in covered for k in range(e.token_start, e.token_end)):
+            continue
+        if any(a < e.end and e.start < b for a, b in metonyms) or gaz.demonym_entry(e.text):
+            continue
+        ts = e.token_start + (1 if doc.tokens[e.token_start].text.lower() == "the" else 0)
+        if ts < e.token_end and _capitalised(doc.tokens[ts]):
+            out.append(Span(ts, e.token_end, None, True))
+    return out

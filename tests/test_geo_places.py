@@ -1,0 +1,154 @@
+"""The geo stage on real parses: homonyms decided by context, disputed names as one
+place, metonyms and demonyms skipped, feature-word coordination, event locations."""
+
+from __future__ import annotations
+
+import pytest
+
+from kronika.geo import Geoparser, event_location, km
+from kronika.model import ActorMention, PlaceMention
+
+
+@pytest.fixture(scope="module")
+def geoparser(settings) -> Geoparser:
+    return Geoparser(settings)
+
+
+@pytest.fixture(scope="module")
+def places(parse, geoparser):
+    def _places(text: str, actors: tuple[ActorMention, ...] = ()) -> list[PlaceMention]:
+        return list(geoparser(parse(text), actors))
+
+    return _places
+
+
+def _place(found: list[PlaceMention], text: str) -> PlaceMention:
+    for p in found:
+        if p.text == text:
+            return p
+    raise AssertionError(f"{text!r} not found; got {[p.text for p in found]}")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "lat", "lon", "country"),
+    [
+        ("The summit opened in Paris on Monday.", "Paris", 48.85, 2.35, "FRA"),
+        ("A tornado hit Paris, Texas, on Monday.", "Paris", 33.66, -95.56, "USA"),
+        ("Protesters marched in Tbilisi, the capital of Georgia.", "Georgia", 42.0, 43.5, "GEO"),
+        ("Officials in Atlanta said Georgia would recount the votes.", "Georgia", 32.75, -83.5, "USA"),
+        ("The delegation flew to Moscow.", "Moscow", 55.75, 37.62, "RUS"),
+    ],
+)
+def test_geo_homonyms_follow_context(places, text, name, lat, lon, country):
+    p = _place(places(text), name)
+    assert p.country == country
+    assert km(p.lat, p.lon, lat, lon) < 161
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Northern Territories", "Southern Kurils", "South Kuril Islands"],
+)
+def test_geo_disputed_names_are_one_place(places, name):
+    p = _place(places(f"Both sides discussed the {name} on Monday."), name)
+    assert p.name == "Southern Kuril Islands"
+    assert p.country is None  # disputed: the record does not take sides
+    assert km(p.lat, p.lon, 44.0, 146.5) < 250
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "canonical"),
+    [
+        ("Fighting resumed in Nagorno-Karabakh.", "Nagorno-Karabakh", "Nagorno-Karabakh"),
+        ("Ships sailed near the Senkaku Islands.", "Senkaku Islands", "Senkaku Islands"),
+        ("Beijing calls them the Diaoyu Islands.", "Diaoyu Islands", "Senkaku Islands"),
+        ("Argentina still claims the Malvinas.", "Malvinas", "Falkland Islands"),
+    ],
+)
+def test_geo_disputed_alternate_names(places, text, name, canonical):
+    assert _place(places(text), name).name == canonical
+
+
+def test_geo_metonym_spans_are_skipped(parse, geoparser):
+    doc = parse("Beijing calls the islands the Diaoyu Islands, officials in Shanghai said.")
+    beijing = ActorMention(0, 7, "Beijing", 0, 0, "CHNGOV", "CHN", "GOV", kind="metonym")
+    found = [p.text for p in geoparser(doc, (beijing,))]
+    assert "Beijing" not in found
+    assert "Shanghai" in found and any("Diaoyu" in f for f in found)
+
+
+def test_geo_demonyms_are_not_places(places):
+    found = [p.text for p in places("French and German ministers met in Brussels.")]
+    assert found == ["Brussels"]
+
+
+def test_geo_prefecture_coordination(places):
+    found = places("Japan plans to build the plants in the prefectures of Niigata and Miyagi.")
+    niigata, miyagi = _place(found, "Niigata"), _place(found, "Miyagi")
+    assert (niigata.feature, miyagi.feature) == ("admin1", "admin1")
+    assert km(niigata.lat, niigata.lon, 37.5, 138.9) < 161
+    assert km(miyagi.lat, miyagi.lon, 38.4, 140.9) < 161
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Officials in Sacramento, Calif., said so.", "Calif.", "California"),
+        ("The case went to court in Louisville, KY, on Monday.", "KY", "Kentucky"),
+        ("La Paz is high.", "La", None),  # "La" is not Louisiana without its period
+    ],
+)
+def test_geo_state_abbreviations_only_as_written(places, text, name, expected):
+    found = {p.text: p.name for p in places(text)}
+    assert found.get(name) == expected
+
+
+def test_geo_countries_are_places(places):
+    p = _place(places("The ministers of Japan and Russia met."), "Russia")
+    assert (p.feature, p.country) == ("country", "RUS")
+
+
+def test_geo_confidence_is_a_probability(places):
+    for p in places("Officials from Springfield and Paris met in London and Tokyo."):
+        assert 0.0 <= p.confidence <= 1.0
+
+
+# --------------------------------------------------------------------------- event location
+
+
+def _trigger(doc, word: str) -> int:
+    return next(t.i for t in doc.tokens if t.text == word)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "where"),
+    [
+        ("The foreign ministers of Japan and Russia met Thursday in Tokyo.", "met", "Tokyo"),
+        ("Kono and Lavrov will meet again in Tokyo on Friday.", "meet", "Tokyo"),
+        ("Government forces launched strikes on Idlib overnight.", "strikes", "Idlib"),
+        ("In Geneva, the envoy said both sides had agreed to a truce.", "agreed", "Geneva"),
+    ],
+)
+def test_geo_event_location_attached_place(parse, geoparser, text, trigger, where):
+    doc = parse(text)
+    loc = event_location(doc, geoparser(doc, ()), _trigger(doc, trigger))
+    assert loc is not None and loc.text == where
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("Brazil criticised Argentina's tariff plans.", "criticised"),
+        ("Merkel voiced doubts about the plan to build a terminal in Bavaria.", "voiced"),
+        ("The two governments agreed to work toward a ceasefire.", "agreed"),
+    ],
+)
+def test_geo_event_location_null_rather_than_guess(parse, geoparser, text, trigger):
+    doc = parse(text)
+    assert event_location(doc, geoparser(doc, ()), _trigger(doc, trigger)) is None
+
+
+def test_geo_event_location_dateline_fallback(parse, geoparser):
+    doc = parse("MOSCOW, May 30 (Reuters) - The two countries agreed to push for talks.")
+    loc = event_location(doc, geoparser(doc, ()), _trigger(doc, "agreed"))
+    assert loc is not None and loc.name == "Moscow"
