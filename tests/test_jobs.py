@@ -83,7 +83,7 @@ def test_jobs_watch_rounds_are_idempotent(tmp_path: Path, settings, pipeline, mo
         {"text": "Germany and France signed a trade agreement on Monday.", "date": "2020-01-06"}) + "\n")
     db = tmp_path / "w.duckdb"
     reports = []
-    monkeypatch.setattr("kronika.jobs.watch.Pipeline", lambda s: pipeline)
+    monkeypatch.setattr("kronika.jobs.watch.Pipeline", lambda s, **kw: pipeline)
 
     def sleep(_: float) -> None:  # a new file arrives between rounds
         (folder / "two.jsonl").write_text(json.dumps(
@@ -92,3 +92,33 @@ def test_jobs_watch_rounds_are_idempotent(tmp_path: Path, settings, pipeline, mo
     watch(str(folder), settings.replace(db_path=db), every=0.01, rounds=3,
           on_round=lambda n, r: reports.append(r), sleep=sleep)
     assert [r.articles_written for r in reports] == [1, 1, 0]
+
+
+def test_jobs_ingest_learns_people_from_earlier_articles(tmp_path: Path, settings, parser) -> None:
+    """A person introduced with title and country in one stored article is known by
+    surname in a later article that never says who they are."""
+    from kronika.store import Store
+
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"date": "2021-05-03", "text": (
+        "Peruvian Foreign Minister Elena Quispaya said on Monday that Peru would expand "
+        "trade with Chile.")}) + "\n", encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"date": "2021-06-10", "text": (
+        "Quispaya criticised the new tariffs on Thursday.")}) + "\n", encoding="utf-8")
+    db = tmp_path / "learn.duckdb"
+    s = settings.replace(db_path=db)
+    from kronika.pipeline import Pipeline
+
+    with Store(db) as store:
+        ingest([first], s, store=store, pipeline=Pipeline(s, parser=parser))
+        rows = store.learned_actor_rows()
+    assert any(r["entity"] == "Elena Quispaya" and r["country"] == "PER" for r in rows), rows
+    with Store(db) as store:
+        from kronika.jobs.local import learned_index
+
+        learned = Pipeline(s, parser=parser, learned=learned_index(store))
+        ingest([second], s, store=store, pipeline=learned)
+        got = store.con.execute(
+            "select country, entity from actor_mentions where text = 'Quispaya'").fetchall()
+    assert ("PER", "Elena Quispaya") in got, got

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from kronika.actors import ActorResolver
+from kronika.actors import ActorResolver, LearnedIndex
 from kronika.config import Settings
 from kronika.errors import CodingError
 from kronika.events import EventCoder
@@ -48,10 +48,13 @@ class Pipeline:
         *,
         parser: SpacyParser | None = None,
         stages: Stages | None = None,
+        learned: LearnedIndex | None = None,
     ) -> None:
+        """``learned``: people the stored corpus has taught (``LearnedIndex.from_rows(
+        store.learned_actor_rows())``); the jobs pass it when they ingest into a store."""
         self.settings = settings or Settings()
         self.parser = parser or SpacyParser(self.settings)
-        self.stages = stages or build_stages(self.settings)
+        self.stages = stages or build_stages(self.settings, learned)
 
     def analyze(self, article: Article) -> Analysis:
         t0 = time.perf_counter()
@@ -121,10 +124,10 @@ def collect_errors(sink: list[IngestProblem]) -> ErrorHandler:
     return on_error
 
 
-def build_stages(settings: Settings) -> Stages:
+def build_stages(settings: Settings, learned: LearnedIndex | None = None) -> Stages:
     return Stages(
         time=TimeTagger(settings),
-        actors=ActorResolver(settings),
+        actors=ActorResolver(settings, learned),
         geo=Geoparser(settings),
         events=EventCoder(settings),
     )

@@ -20,7 +20,7 @@ from typing import Any
 from kronika.config import Settings
 from kronika.errors import ConfigError
 from kronika.ingest import iter_records
-from kronika.jobs.local import IngestReport, Progress, new_articles, write_results
+from kronika.jobs.local import IngestReport, Progress, learned_index, new_articles, write_results
 from kronika.model import Analysis, Article, IngestProblem
 from kronika.store import Store
 
@@ -37,14 +37,15 @@ class PipelinePlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, learned: Any = None) -> None:
         self.settings = settings
+        self.learned = learned
         self.pipeline: Any = None
 
     def setup(self, worker: Any) -> None:
         from kronika.pipeline import Pipeline
 
-        self.pipeline = Pipeline(self.settings)
+        self.pipeline = Pipeline(self.settings, learned=self.learned)
 
 
 def analyze_chunk(articles: list[Article]) -> tuple[list[Analysis], list[IngestProblem]]:
@@ -91,7 +92,7 @@ def ingest_dask(
     own = client is None
     client = client or _client(address, settings)
     try:
-        client.register_plugin(PipelinePlugin(settings), name=PLUGIN_NAME)
+        client.register_plugin(PipelinePlugin(settings, learned_index(store)), name=PLUGIN_NAME)
         fresh = new_articles(iter_records(paths, settings), store, report, problems)
         in_flight = as_completed()
         limit = max(2, 2 * len(client.scheduler_info().get("workers", {})))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kronika.actors import LearnedIndex
 from kronika.config import Settings
 from kronika.ingest import iter_records
 from kronika.model import Analysis, Article, IngestProblem
@@ -41,8 +42,10 @@ def ingest(
     pipeline: Pipeline | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Read, analyse and store every article under ``paths``; idempotent and resumable."""
-    pipeline = pipeline or Pipeline(settings)
+    """Read, analyse and store every article under ``paths``; idempotent and resumable.
+
+    A pipeline built here knows the people earlier ingests taught (learned actors)."""
+    pipeline = pipeline or Pipeline(settings, learned=learned_index(store))
     report = IngestReport()
     pending_problems: list[IngestProblem] = []
     fresh = new_articles(iter_records(paths, settings), store, report, pending_problems)
@@ -56,6 +59,11 @@ def ingest(
             write_results(store, batch, pending_problems, report, progress)
     write_results(store, batch, pending_problems, report, progress)
     return report
+
+
+def learned_index(store: Store) -> LearnedIndex:
+    """What the stored corpus has taught about people (appositives seen in other articles)."""
+    return LearnedIndex.from_rows(store.learned_actor_rows())
 
 
 def new_articles(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kronika.config import Settings
 from kronika.errors import ConfigError
-from kronika.jobs.local import IngestReport, ingest
+from kronika.jobs.local import IngestReport, ingest, learned_index
 from kronika.pipeline import Pipeline
 from kronika.store import Store
 
@@ -74,7 +74,8 @@ def watch(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Run rounds forever (or ``rounds`` times); the models load once."""
-    pipeline = Pipeline(settings)
+    with Store(settings.db_path) as store:
+        pipeline = Pipeline(settings, learned=learned_index(store))
     watcher = Watcher(target, settings)
     n = 0
     while rounds is None or n < rounds:
