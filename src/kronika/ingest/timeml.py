@@ -68,10 +68,14 @@ def split_timeml(raw: str) -> TimeMLBody:
 
 
 def _entity(name: str, whole: str) -> str:
-    if name.startswith("#x"):
-        return chr(int(name[2:], 16))
-    if name.startswith("#"):
-        return chr(int(name[1:]))
+    """The character an entity stands for; an unknown or out-of-range one stays as written."""
+    try:
+        if name.startswith("#x"):
+            return chr(int(name[2:], 16))
+        if name.startswith("#"):
+            return chr(int(name[1:]))
+    except (ValueError, OverflowError):
+        return whole
     return _NAMED.get(name, whole)
 
 

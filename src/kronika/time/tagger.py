@@ -1,0 +1,210 @@
+"""The time stage: find temporal expressions in a parsed document and normalize them.
+
+Flow per document (HeidelTime's design, rules as data):
+
+1. *find*: every compiled rule runs over the sentences that pass a cheap prefilter;
+2. *select*: overlapping candidates are settled longest first (then rule order), keeping
+   only candidates their normalizer accepts;
+3. *resolve*: in text order, each expression is normalized against the DCT (news
+   strategy) or the last mentioned day (narrative strategy), with the direction of
+   underspecified dates taken from the governing verb's tense; modifier words before it
+   ("the end of", "early", "about") widen it and set ``mod``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from kronika.config import Settings
+from kronika.model import ParsedDoc, TimeExpr
+from kronika.time import calendar as cal
+from kronika.time.lexicon import Lexicon, Rule, load_lexicon
+from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm
+from kronika.time.tense import direction
+
+_PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
+_TIME_NOUNS = frozenset({"year", "month", "quarter", "period", "season", "week", "day", "budget",
+                         "level", "figure", "result", "election", "earnings", "model", "fiscal"})
+
+
+# Rules whose value is computed from an earlier mention: they do not become the antecedent
+# of later anaphora themselves ("a year earlier" must not shift the next "the quarter").
+_ANAPHORIC = frozenset({"ago", "quarter_rel", "the_unit", "reference"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int
+    end: int
+    order: int
+    rule: Rule
+    groups: Groups
+
+
+class TimeTagger:
+    """Rule-based TIMEX3 tagger; one instance serves any number of documents."""
+
+    name = "time.rules"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        language = str(settings.extra.get("time_language", "en"))
+        extra = tuple(p for p in settings.user_dictionaries if p.name.startswith("time"))
+        self.lexicon: Lexicon = load_lexicon(language, extra)
+        self.narrative = settings.time_strategy == "narrative"
+        self.version = f"{self.name}/{self.lexicon.language}-{self.lexicon.version}"
+
+    # ------------------------------------------------------------------ public
+
+    def __call__(self, doc: ParsedDoc) -> tuple[TimeExpr, ...]:
+        dct = doc.article.date
+        chosen = self._select(doc, self._find(doc), dct)
+        out: list[TimeExpr] = []
+        last_value: str | None = None
+        last_day: dt.date | None = None
+        prev_end = 0
+        for cand in chosen:
+            anchor_tok = self._head(doc, cand.start, cand.end)
+            anchor = last_day if (self.narrative and last_day) else dct
+            ctx = Context(
+                dct=dct, anchor=anchor,
+                direction=direction(doc, anchor_tok, self.lexicon) if anchor_tok is not None else 0,
+                last_day=last_day, last_value=last_value, lex=self.lexicon,
+                text=doc.text[cand.start : cand.end],
+            )
+            norm = _normalize(cand, ctx)
+            if norm is None or not cal.is_value(norm.value):
+                continue
+            start, mod = self._modifier(doc.text, cand.start, prev_end, norm)
+            out.append(TimeExpr(
+                start=start, end=cand.end, text=doc.text[start : cand.end],
+                sentence=doc.sentence_of_char(cand.start), type=norm.type,  # type: ignore[arg-type]
+                value=norm.value, mod=mod, quant=norm.quant, freq=norm.freq,
+                anchor_token=anchor_tok, rule=cand.rule.name,
+            ))
+            prev_end = cand.end
+            if cand.rule.norm not in _ANAPHORIC:
+                last_value, last_day = _remember(norm, last_value, last_day)
+        return tuple(out)
+
+    # ------------------------------------------------------------------ steps
+
+    def _find(self, doc: ParsedDoc) -> list[Candidate]:
+        """Run each rule over the sentences whose tokens show a word the rule needs."""
+        text, lex = doc.text, self.lexicon
+        found: list[Candidate] = []
+        for sent in doc.sentences or ():
+            present = lex.present([t.text for t in doc.tokens[sent.token_start : sent.token_end]])
+            for order, rule in enumerate(lex.rules):
+                if rule.needs and rule.needs.isdisjoint(present):
+                    continue
+                for m in rule.regex.finditer(text, sent.start, sent.end):
+                    if m.end() > m.start():
+                        groups: Groups = dict(m.groupdict())
+                        prev = _PREV_WORD.search(text, max(0, m.start() - 20), m.start())
+                        groups["_cue"] = "1" if prev and lex.has("month_cue", prev.group(1)) else None
+                        found.append(Candidate(m.start(), m.end(), order, rule, groups))
+        return found
+
+    def _select(self, doc: ParsedDoc, found: list[Candidate], dct: dt.date) -> list[Candidate]:
+        """Longest first, then earliest rule; a candidate its normalizer rejects (with a
+        neutral context) leaves room for a shorter one."""
+        found.sort(key=lambda c: (c.start - c.end, c.order, c.start))
+        taken: list[Candidate] = []
+        for cand in found:
+            if any(cand.start < t.end and t.start < cand.end for t in taken):
+                continue
+            ctx = Context(dct, dct, 0, None, None, self.lexicon, doc.text[cand.start : cand.end])
+            if _normalize(cand, ctx) is None:
+                continue
+            if not self._plausible(doc, cand):
+                continue
+            taken.append(cand)
+        taken.sort(key=lambda c: c.start)
+        return taken
+
+    def _plausible(self, doc: ParsedDoc, cand: Candidate) -> bool:
+        """Reject numbers that only look like years or durations ("2000 troops", "a quarter
+        of the vote", "1990%")."""
+        text = doc.text
+        nxt = _NEXT_WORD.match(text, cand.end)
+        following = nxt.group(1).lower() if nxt else ""
+        if cand.rule.norm == "year" and not cand.groups.get("fiscal"):
+            if following in ("%", "percent") or text[cand.end : cand.end + 1] in (",", ".") and \
+                    text[cand.end + 1 : cand.end + 2].isdigit():
+                return False
+            i = doc.token_at(cand.start)
+            if i is not None:
+                tok = doc.tokens[i]
+                head = doc.tokens[tok.head]
+                # a count: "2000 troops" (a plural head); "the 1996 bombing" stays a year
+                if tok.dep == "nummod" and head.lemma.lower() not in _TIME_NOUNS and head.tag == "NNS":
+                    return False
+        if cand.rule.norm == "ago" and (cand.groups.get("ago") or "").lower() in ("after", "before") \
+                and following.isalnum() and following not in ("that", "then"):
+            return False  # "a month after the attack": a duration and a preposition
+        if cand.rule.name == "rate":
+            i = doc.token_at(cand.start)
+            prev = doc.tokens[i - 1] if i else None
+            if prev is None or prev.sent != doc.tokens[i].sent or prev.tag not in ("NNS", "CD", "$"):
+                return False  # "a week" alone is a duration; "four flights a week" a rate
+        if cand.rule.norm == "frequency":
+            i = doc.token_at(cand.start)
+            if i is not None and doc.tokens[i].dep == "amod":
+                return False  # "quarterly dividend": an attribute, not a time
+        if cand.rule.norm == "duration" and following == "of":
+            num = (cand.groups.get("num") or "").lower()
+            if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
+                return False
+        return True
+
+    def _modifier(self, text: str, start: int, prev_end: int, norm: Norm) -> tuple[int, str | None]:
+        """Widen the expression over a modifier right before it; return (start, mod)."""
+        window_start = max(prev_end, start - 40)
+        window = text[window_start:start]
+        starts_with_the = text[start : start + 4].lower() == "the "
+        for mod in self.lexicon.modifiers:
+            if norm.type not in mod.types or (mod.bare and starts_with_the):
+                continue
+            m = mod.regex.search(window)
+            if m:
+                return window_start + m.start(), norm.mod or mod.mod
+        return start, norm.mod
+
+    @staticmethod
+    def _head(doc: ParsedDoc, start: int, end: int) -> int | None:
+        """Token index of the expression's syntactic head (the token whose head lies outside)."""
+        first = doc.token_at(start)
+        last = doc.token_at(end - 1)
+        if first is None or last is None:
+            return first if first is not None else last
+        inside = range(first, last + 1)
+        for i in inside:
+            if doc.tokens[i].head not in inside or doc.tokens[i].head == i:
+                return i
+        return last
+
+
+def _normalize(cand: Candidate, ctx: Context) -> Norm | None:
+    """Run the rule's normalizer; calendar overflow at the ends of time (year 1, 9999)
+    drops the expression rather than the document."""
+    try:
+        return NORMALIZERS[cand.rule.norm](cand.groups, ctx)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _remember(norm: Norm, last_value: str | None, last_day: dt.date | None) -> tuple[str | None, dt.date | None]:
+    """Update the narrative memory with an expression that names a calendar time."""
+    if norm.type not in ("DATE", "TIME") or not norm.value[:4].isdigit():
+        return last_value, last_day
+    value = norm.value.split("T")[0]
+    if len(value) >= 10:
+        try:
+            last_day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    return value, last_day

@@ -1,0 +1,82 @@
+"""Which way an underspecified date points, read from the verb that governs it.
+
+"Kono and Lavrov met Thursday" → the Thursday on or before the DCT; "will meet on
+Friday" → the Friday after it. The cue is the governing verb's tense (UD morphology),
+its auxiliaries ("will", "has"), a progressive present ("is meeting Friday"), or a
+planning verb above it ("plans to visit in March"); the word lists live in the rule file.
+"""
+
+from __future__ import annotations
+
+from kronika.model import ParsedDoc, Token
+from kronika.time.lexicon import Lexicon
+
+_VERBAL = ("VERB", "AUX")
+_AUX_DEPS = ("aux", "auxpass", "aux:pass")
+
+
+def governing_verb(doc: ParsedDoc, i: int) -> Token | None:
+    """The nearest verb at or above token ``i`` in the dependency tree."""
+    tok = doc.tokens[i]
+    if tok.pos in _VERBAL:
+        return tok
+    for anc in doc.ancestors(i):
+        if anc.pos in _VERBAL:
+            return anc
+    return None
+
+
+def _low(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+def _auxes(doc: ParsedDoc, verb: Token) -> list[Token]:
+    return [c for c in doc.children(verb.i) if c.dep in _AUX_DEPS]
+
+
+def _is_future(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
+    future_aux = lex.tense.get("future_aux", frozenset())
+    auxes = _auxes(doc, verb)
+    if any(_low(a.text) in future_aux for a in auxes):
+        return True
+    texts = [_low(a.text) for a in auxes]
+    modal = lex.tense.get("modal_aux", frozenset())
+    if any(t in modal for t in texts) and "have" not in texts:
+        return True  # "would leave on Tuesday", "could meet Friday"
+    if "going" in texts or (verb.tag == "VBG" and any(a.lemma == "be" and a.morph_value("Tense") == "Pres"
+                                                      for a in auxes)):
+        return True  # "is going to meet", "is meeting Friday"
+    return False
+
+
+def _is_past(doc: ParsedDoc, verb: Token) -> bool:
+    if verb.morph_value("Tense") == "Past" and verb.tag != "VBN":
+        return True
+    for a in _auxes(doc, verb):
+        if a.morph_value("Tense") == "Past" or a.lemma == "have":
+            return True
+    return verb.tag == "VBD"
+
+
+def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
+    """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
+    verb = governing_verb(doc, i)
+    if verb is None:
+        return 0
+    if _is_future(doc, verb, lex) or verb.lemma.lower() in lex.tense.get("forward_verbs", frozenset()):
+        return 1
+    if _is_past(doc, verb):
+        return -1
+    future_verbs = lex.tense.get("future_verbs", frozenset())
+    chain = [a for a in doc.ancestors(verb.i) if a.pos in _VERBAL][:2]
+    for anc in chain:
+        if _is_future(doc, anc, lex):
+            return 1
+        if anc.lemma.lower() in future_verbs:
+            return 1
+    if verb.tag in ("VB", "TO") and chain and chain[0].tag in ("VBZ", "VBP"):
+        return 1  # "plans to visit", "is to meet": an infinitive under a present verb
+    for anc in chain:
+        if _is_past(doc, anc):
+            return -1
+    return 0
