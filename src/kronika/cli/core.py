@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.columns import Columns
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,7 +21,8 @@ from kronika.errors import KronikaError
 from kronika.model import IngestProblem
 
 err = Console(stderr=True)
-out = Console()
+# Piped output (make demo, CI logs) gets a wide fixed width instead of rich's 80 columns.
+out = Console() if Console().is_terminal else Console(width=170)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB store file [default: kronika.duckdb]")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")]
@@ -198,8 +200,9 @@ def emit_events(rows: list[dict[str, Any]], format: TableFormat) -> None:
         writer.writerows(flat)
         return
     table = Table(show_lines=False)
-    for col in ("date", "type", "status", "source", "target", "location", "evidence"):
-        table.add_column(col, overflow="fold", max_width=60 if col == "evidence" else None)
+    for col in ("date", "type", "status", "source", "target", "location"):
+        table.add_column(col, no_wrap=col in ("date", "type", "status"), max_width=30)
+    table.add_column("evidence", overflow="ellipsis", no_wrap=True, max_width=70)
     for f in flat:
         table.add_row(f["date"], f["type"], f["status"], f["source"], f["target"], f["location"],
                       f["evidence"])
@@ -269,6 +272,7 @@ def stats(db: DbOption = None, config: ConfigOption = None,
 def print_summary(s: dict[str, Any]) -> None:
     out.print(f"[bold]articles[/bold] {s.get('articles')}   [bold]events[/bold] {s.get('events')}"
               f"   [bold]ingest errors[/bold] {s.get('ingest_errors', 0)}")
+    tables = []
     for key, title in (("by_type", "events by type"), ("by_status", "events by status"),
                        ("by_quad_class", "events by quad class")):
         data = s.get(key) or {}
@@ -277,7 +281,7 @@ def print_summary(s: dict[str, Any]) -> None:
         t.add_column("events", justify="right")
         for k, v in (data.items() if isinstance(data, dict) else data):
             t.add_row(str(k), str(v))
-        out.print(t)
+        tables.append(t)
     t = Table(title="top dyads")
     t.add_column("dyad")
     t.add_column("events", justify="right")
@@ -287,7 +291,8 @@ def print_summary(s: dict[str, Any]) -> None:
                       str(row.get("events") or row.get("count")))
         else:
             t.add_row(f"{row[0]} – {row[1]}", str(row[2]))
-    out.print(t)
+    tables.append(t)
+    out.print(Columns(tables, padding=(0, 3)))
 
 
 def _report_problems(problems: list[IngestProblem], shown: int = 10) -> None:
