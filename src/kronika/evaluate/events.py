@@ -29,6 +29,7 @@ from kronika.model import PLOVER_TYPES, SYMMETRIC_TYPES, ActorMention, Article, 
 from kronika.resources import load_yaml
 
 NONE = "NONE"
+TAIL = 0.03  # calibration slope beyond the fitted scores (see fit_calibration)
 NON_STATE = frozenset({"IGO", "NGO", "MNC", "UNO", "IMG", "REB", "INS"})
 
 
@@ -290,6 +291,69 @@ def score_records(records: list[GoldRecord], code: Callable[[GoldRecord], tuple[
     return sc
 
 
+def halves(records: list[GoldRecord]) -> tuple[list[GoldRecord], list[GoldRecord]]:
+    """Even- and odd-indexed records: tune or fit on one half, report the other."""
+    return records[0::2], records[1::2]
+
+
+def fit_calibration(pairs: list[tuple[float, bool]], bins: int = 3, prior: float = 1.0) -> list[tuple[float, float]]:
+    """Score → probability points by isotonic regression over equal-count score bins.
+
+    ``pairs`` are (raw score, event right). The bins' (mean score, observed accuracy) are made
+    non-decreasing by pooling adjacent violators, so the piecewise-linear map the coder reads
+    (``events.coder.calibrate``) is monotone; outside the observed scores it barely rises. Each
+    bin's accuracy is shrunk toward the overall one by ``prior`` pseudo-events, so a small bin
+    that happened to be all right does not promise certainty.
+    """
+    items = sorted(pairs)
+    if not items:
+        return [(0.0, 0.0), (1.0, 1.0)]
+    size = max(1, -(-len(items) // bins))
+    blocks: list[list[float]] = []  # [score sum, right, count]; equal scores stay in one bin
+    for c, ok in items:
+        if not blocks or (blocks[-1][2] >= size and c > blocks[-1][3]):
+            blocks.append([0.0, 0.0, 0.0, c])
+        b = blocks[-1]
+        b[0], b[1], b[2], b[3] = b[0] + c, b[1] + ok, b[2] + 1, c
+    base = sum(ok for _, ok in items) / len(items)
+
+    def rate(b: list[float]) -> float:  # shrunk toward the overall rate (small bins)
+        return (b[1] + prior * base) / (b[2] + prior)
+
+    pooled: list[list[float]] = []
+    for b in blocks:
+        pooled.append(b)
+        while len(pooled) > 1 and rate(pooled[-2]) > rate(pooled[-1]):
+            last = pooled.pop()
+            pooled[-1] = [pooled[-1][0] + last[0], pooled[-1][1] + last[1], pooled[-1][2] + last[2], last[3]]
+    pts = [(round(b[0] / b[2], 3), round(rate(b), 3)) for b in pooled]
+    # A slight slope beyond the fitted scores keeps their order (the most confident event of a
+    # sentence stays its top event) without claiming more than the bins show.
+    return [(0.0, round(max(0.0, pts[0][1] - TAIL), 3)), *pts, (1.0, round(min(1.0, pts[-1][1] + TAIL), 3))]
+
+
+def calibration_report(records: list[GoldRecord], raw: dict[str, tuple[Event, ...]], *,
+                       bins: int = 3) -> dict[str, Any]:
+    """Fit the calibration on the even-indexed records' raw scores and report the
+    reliability of the fitted map on the odd-indexed ones (held out) and in-sample."""
+    from kronika.events.coder import calibrate
+
+    fit_on, held_out = halves(records)
+
+    def pairs(recs: list[GoldRecord]) -> list[tuple[float, bool]]:
+        return score_records(recs, lambda r: raw.get(r.id, ())).reliability
+
+    points = fit_calibration(pairs(fit_on), bins)
+
+    def table(recs: list[GoldRecord]) -> list[dict[str, Any]]:
+        sc = EventScores(reliability=[(calibrate(c, tuple(points)), ok) for c, ok in pairs(recs)])
+        return [{"bin": b, "events": n, "mean_confidence": round(c, 3), "accuracy": round(a, 3)}
+                for b, n, c, a in sc.reliability_table()]
+
+    return {"fit_records": len(fit_on), "held_out_records": len(held_out), "points": points,
+            "reliability_held_out": table(held_out), "reliability_in_sample": table(fit_on)}
+
+
 def sentence_article(rec: GoldRecord) -> Article:
     return Article.create(rec.text, rec.date, doc_id=rec.id)
 
@@ -380,7 +444,8 @@ def _optional_stage(module: str, name: str, settings: Any) -> Any | None:
 
 
 def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actors: str = "gold",
-                 dictionaries: tuple[Path, ...] = (), places: bool = False) -> dict[str, tuple[Event, ...]]:
+                 dictionaries: tuple[Path, ...] = (), places: bool = False,
+                 raw_scores: bool = False) -> dict[str, tuple[Event, ...]]:
     """Code every gold sentence as a one-sentence article (parsed in one batch).
 
     ``actors="gold"`` takes the actors from the gold markup (the coder is scored alone);
@@ -388,8 +453,9 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
     PETRARCH records need their own toy actors). Times and places come from their stages.
     """
     from kronika.events import EventCoder
+    from kronika.events.coder import RAW_SCORES
 
-    coder = EventCoder(settings)
+    coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None)
     tagger = _optional_stage("kronika.time", "TimeTagger", settings)
     geo = _optional_stage("kronika.geo", "Geoparser", settings) if places else None
     resolver = None

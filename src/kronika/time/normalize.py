@@ -172,6 +172,8 @@ def month_only(g: Groups, ctx: Context) -> Norm | None:
     mon = ctx.lex.value("month", word)
     if mon is None or not word[:1].isupper():
         return None
+    if len(word) < 5 and word.lower() not in ("may", "june", "july"):
+        return None  # a bare "Jan" or "Dec" is a name more often than a month
     rel = g.get("rel")
     if rel is None and ctx.lex.has("ambiguous_month", word) and not g.get("_cue"):
         return None
@@ -218,6 +220,8 @@ def month_set(g: Groups, ctx: Context) -> Norm | None:
 
 def decade(g: Groups, ctx: Context) -> Norm | None:
     raw = g.get("decade") or ""
+    if g.get("dword"):  # "the nineties": the latest such decade before the DCT
+        raw = f"{ctx.lex.value('decade_word', g.get('dword')) or 0}0"
     if len(raw) == 2:
         century = ctx.dct.year // 100
         value = f"{century if int(raw) <= ctx.dct.year % 100 else century - 1}{raw[0]}"
@@ -297,8 +301,8 @@ def weekday(g: Groups, ctx: Context) -> Norm | None:
         return None
     if ctx.lex.has("ambiguous_weekday", word) and not word[:1].isupper():
         return None
-    if ctx.lex.has("ambiguous_weekday", word) and not (g.get("pod") or g.get("rel")):
-        return None
+    if ctx.lex.has("ambiguous_weekday", word) and not g.get("pod"):
+        return None  # "Sun", "Wed" alone are names and words as often as days
     d = _weekday_date(ctx, wd, g.get("rel"))
     pod = _pod(ctx, g.get("pod"))
     if pod:

@@ -26,8 +26,6 @@ from kronika.time.tense import direction
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
-_TIME_NOUNS = frozenset({"year", "month", "quarter", "period", "season", "week", "day", "budget",
-                         "level", "figure", "result", "election", "earnings", "model", "fiscal"})
 
 
 # Rules whose value is computed from an earlier mention: they do not become the antecedent
@@ -141,7 +139,8 @@ class TimeTagger:
                 tok = doc.tokens[i]
                 head = doc.tokens[tok.head]
                 # a count: "2000 troops" (a plural head); "the 1996 bombing" stays a year
-                if tok.dep == "nummod" and head.lemma.lower() not in _TIME_NOUNS and head.tag == "NNS":
+                if tok.dep == "nummod" and not self.lexicon.has("time_noun", head.lemma) \
+                        and head.tag == "NNS":
                     return False
         if cand.rule.norm == "ago" and (cand.groups.get("ago") or "").lower() in ("after", "before") \
                 and following.isalnum() and following not in ("that", "then"):
