@@ -30,6 +30,12 @@ class ActorSource(StrEnum):
     system = "system"
 
 
+class Half(StrEnum):
+    all = "all"
+    even = "even"
+    odd = "odd"
+
+
 @evaluate_app.command("events")
 def evaluate_events(
     gold: Annotated[Path, typer.Argument(help="PLOVER GSR JSON, PETRARCH XML or Kronika events.json", exists=True)],
@@ -37,6 +43,12 @@ def evaluate_events(
     actors: Annotated[ActorSource, typer.Option("--actors", help="Actors from the gold markup or the actor stage")] = ActorSource.gold,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
     limit: Annotated[int, typer.Option("--limit", help="Score only the first N gold records (0: all)")] = 0,
+    # --half and --calibrate are hidden until docs/cli.md is regenerated (not this module's file).
+    half: Annotated[Half, typer.Option(
+        "--half", help="Score only the even- or odd-indexed records", hidden=True)] = Half.all,
+    calibrate: Annotated[bool, typer.Option(
+        "--calibrate", help="Fit the confidence calibration on the even records, report it on the odd",
+        hidden=True)] = False,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
 ) -> None:
     """Type accuracy, macro-F1, confusion matrix, source/target country accuracy, statuses."""
@@ -45,8 +57,10 @@ def evaluate_events(
         kind = ev.gold_kind(gold)
         if kind == "kronika":
             result = _kronika(gold, system, settings)
+        elif calibrate:
+            result = _calibrate(gold, kind, actors.value, settings)
         else:
-            result = _sentences(gold, kind, system, actors.value, limit, settings)
+            result = _sentences(gold, kind, system, actors.value, limit, settings, half.value)
     except KronikaError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(code=2) from exc
@@ -80,10 +94,23 @@ def _extract_article(gold: Path, data: dict[str, Any], settings: Settings) -> li
     return [e.to_json() for a in articles for e in pipe.analyze(a).events]
 
 
+def _calibrate(gold: Path, kind: str, actors: str, settings: Settings) -> dict[str, Any]:
+    """Raw rule scores on the gold sentences → calibration points fitted on one half."""
+    from kronika.nlp import SpacyParser
+
+    if kind != "plover":
+        raise KronikaError("--calibrate needs PLOVER gold-standard records")
+    records = ev.load_plover_gsr(gold)
+    raw = ev.code_records(records, settings, SpacyParser(settings), actors=actors, raw_scores=True)
+    return {"gold": kind, "actors": actors, **ev.calibration_report(records, raw)}
+
+
 def _sentences(gold: Path, kind: str, system: Path | None, actors: str, limit: int,
-               settings: Settings) -> dict[str, Any]:
+               settings: Settings, half: str = "all") -> dict[str, Any]:
     petrarch = kind == "petrarch"
     records = ev.load_petrarch(gold) if petrarch else ev.load_plover_gsr(gold)
+    if half != "all":
+        records = ev.halves(records)[half == "odd"]
     if limit:
         records = records[:limit]
     if system is not None:
@@ -130,19 +157,25 @@ def _print(result: dict[str, Any]) -> None:
     table.add_column("measure")
     table.add_column("value", justify="right")
     for key, value in result.items():
-        if key in ("confusion", "confusion_rows", "reliability", "status", "types"):
+        if key in ("confusion", "confusion_rows", "reliability", "status", "types", "points",
+                   "reliability_held_out", "reliability_in_sample"):
             continue
         table.add_row(key, str(value))
     out.print(table)
     if result.get("status"):
         out.print("status counts: " + ", ".join(f"{k}={v}" for k, v in result["status"].items()))
-    if result.get("reliability"):
-        rel = Table(title="reliability (confidence vs observed accuracy)")
-        for col in ("bin", "events", "mean confidence", "accuracy"):
-            rel.add_column(col, justify="right")
-        for row in result["reliability"]:
-            rel.add_row(row["bin"], str(row["events"]), f"{row['mean_confidence']:.2f}", f"{row['accuracy']:.2f}")
-        out.print(rel)
+    for key in ("reliability", "reliability_held_out", "reliability_in_sample"):
+        if result.get(key):
+            rel = Table(title=f"{key.replace('_', ' ')} (confidence vs observed accuracy)")
+            for col in ("bin", "events", "mean confidence", "accuracy"):
+                rel.add_column(col, justify="right")
+            for row in result[key]:
+                rel.add_row(row["bin"], str(row["events"]), f"{row['mean_confidence']:.2f}", f"{row['accuracy']:.2f}")
+            out.print(rel)
+    if result.get("points"):
+        typer.echo("points:  # for data/events/calibration.yaml")
+        for x, y in result["points"]:
+            typer.echo(f"  - [{x:.3f}, {y:.3f}]")
     if result.get("confusion_rows"):
         typer.echo("confusion (gold rows, system columns):")
         for row in result["confusion_rows"]:

@@ -15,7 +15,11 @@ How it codes a sentence (each step is a rule over parse relations, with knowledg
    source commits to ("offered to", "has sworn to", "X said it will ...") is the commitment,
    AGREE for cooperation and THREATEN for conflict (THREATEN also for "... unless ...");
    the content of a demand, refusal or accusation is no event of its own;
-5. status (``modality``), date and place (``anchoring``), calibrated confidence.
+5. status (``modality``), date and place (``anchoring``), calibrated confidence;
+6. precision guards: no source from another clause (a dateline, an apposition, a finite
+   adverbial clause, the patient of a passive), no act from an opinion ("agree that X has"), a
+   question ("asked if") or an adjective ("is demanding"), no one-sided consultation, no event
+   noun read against the verb of a separate event ("after an investigation by X, Y admitted").
 
 Incumbent dictionary coders match words anywhere in the sentence; this coder only codes a
 predicate whose actors are bound to it by the parse, so it emits fewer spurious events.
@@ -59,8 +63,10 @@ ACCEPTING_TYPES = frozenset({"AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE"})
 # Verbal acts that are already statements; a stated intention of any other act is coded as the
 # commitment (AGREE for cooperation, THREATEN for conflict), as PLOVER does.
 STATEMENT_TYPES = frozenset({"AGREE", "THREATEN", "DEMAND", "REJECT", "ACCUSE"})
+PARTY_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 INFER_TARGET_TYPES = frozenset({"ACCUSE", "REJECT"})
 Sides = tuple[ActorMention, ...]
+RAW_SCORES: tuple[tuple[float, float], ...] = ((0.0, 0.0), (1.0, 1.0))  # identity: no calibration
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +93,16 @@ class EventCoder:
 
     name = "events"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, calibration: tuple[tuple[float, float], ...] | None = None) -> None:
+        """``calibration``: the score → probability points; default ``data/events/calibration.yaml``
+        (``RAW_SCORES`` gives the uncalibrated rule scores, for refitting that file)."""
         self.settings = settings
         self.lex: Lexicon = load_lexicon()
         self._locate = _geo_event_location()
-        raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
-        self._calibration = tuple((float(a), float(b)) for a, b in raw)
+        if calibration is None:
+            raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
+            calibration = tuple((float(a), float(b)) for a, b in raw)
+        self._calibration = calibration
 
     def __call__(
         self,
@@ -135,6 +145,8 @@ class EventCoder:
         mute = lex.words.get("no_comment_verbs", frozenset())
         for i in [i for i in verbs if view.lemmas[i] in claims and view.dep_kids(i, {"ccomp"})]:
             del verbs[i]  # "denied that ...", "conceded that ...": a claim, not the act
+        for i in [i for i in verbs if self._opinion_or_question(view, i)]:
+            del verbs[i]  # "diplomats agree that X has done nothing", "asked if she ..."
         for i in [i for i in verbs if verbs[i][0].type == "REJECT"
                   and any(view.lemmas[x] in mute for x in view.dep_kids(i, {"xcomp"}))]:
             del verbs[i]  # "refused to comment"
@@ -150,13 +162,38 @@ class EventCoder:
             if t.pos not in ("NOUN", "PROPN") or i in consumed:
                 continue
             sense = _pick(lex.nouns.get(t.lemma.lower(), ()), view, i)
-            if sense is None or _noun_under_predicate(view, i, verbs):
+            if sense is None or _noun_under_predicate(view, i, verbs, lex.words.get("effort_nouns", frozenset())):
                 continue
             d = self._noun_event(view, i, sense, parties)
             if d is not None:
                 out.append(d)
         out.extend(self._speech_events(view, speech, parties, earlier, out, verbs))
         return out
+
+    def _opinion_or_question(self, view: DocView, i: int) -> bool:
+        """An agreeing verb whose that-clause states a fact, not a commitment ("agree that X
+        has done nothing"), or a request verb that only asks a question ("asked if ...",
+        "asked a question", '"Where?" asked X'), or a verb used as an adjective ("is demanding")."""
+        t = view.tokens[i]
+        if t.dep in ("acomp", "amod") or any(view.tokens[c].dep == "conj" and view.tokens[c].pos == "ADJ"
+                                             for c in view.kids[i]):
+            return True  # "is demanding but manageable": an adjective
+        words = self.lex.words
+        modals = words.get("planned_aux", frozenset()) | words.get("hypothetical_aux", frozenset())
+        if view.lemmas[i] in words.get("opinion_verbs", ()):
+            return any(not any(view.lemma(a) in modals for a in view.dep_kids(c, {"aux"}))
+                       for c in view.dep_kids(i, {"ccomp"}))
+        if view.lemmas[i] not in words.get("question_verbs", ()):
+            return False
+        if view.dep_kids(i, {"xcomp"}) or any(view.lemma(c) == "for" for c in view.dep_kids(i, {"prep"})):
+            return False  # "asked X to leave", "asked for aid"
+        clauses = view.dep_kids(i, {"ccomp", "parataxis"})
+        marks = words.get("hypothetical_marks", frozenset())
+        if any(view.lemma(m) in marks or view.tokens[m].tag in ("WRB", "WP") for c in clauses
+               for m in view.kids[c]) or any(view.tokens[j].text == "?" for c in clauses for j in view.subtree(c)):
+            return True
+        return not clauses and not any(view.tokens[o].ent_type in PARTY_ENTS or o in view.actor_at
+                                       for o in view.dep_kids(i, OBJ))
 
     def _light(self, view: DocView, i: int) -> tuple[Sense, int | None] | None:
         verb = view.lemma(i)
@@ -176,6 +213,11 @@ class EventCoder:
     def _verb_event(self, view: DocView, p: int, sense: Sense, obj: int | None,
                     parties: tuple[str, ...]) -> Draft | None:
         source, target, how = self._verb_sides(view, p, obj, parties)
+        if not source and view.lemma(p) in self.lex.words.get("self_retreat_verbs", ()) \
+                and not view.dep_kids(p, {"agent"}):
+            # "guerrillas have been demobilized", "troops were withdrawn from X": who retreats
+            patients = tuple(m for c in view.dep_kids(p, {"nsubjpass"}) for m in view.np_actors(c))
+            source, target, how = patients, tuple(m for m in target if m not in patients), "passive-retreat"
         if not source or not self._patient_ok(view, p, sense, obj, has_target=bool(target)):
             return None
         conf = sense.conf
@@ -184,6 +226,8 @@ class EventCoder:
             conf -= 0.15
             how += "+inferred-target"
         source, target = _reciprocal(sense.type, source, target)
+        if sense.type == "CONSULT" and not target:
+            return None  # "visited the scene", "is holding meetings": a consultation has two sides
         status = event_status(view, p, self.lex)
         sense, status = self._reframe(view, p, sense, status, source)
         conf += 0.05 if target else -0.1
@@ -200,7 +244,8 @@ class EventCoder:
             gifts = self.lex.words.get("aid_patients", frozenset())
             objs = view.dep_kids(p, OBJ)
             return not objs or any(view.lemmas[j] in gifts for o in objs for j in view.subtree(o))
-        if has_target or sense.type not in ("ASSAULT", "COERCE", "SANCTION", "RETREAT"):
+        if has_target or sense.type not in ("ASSAULT", "COERCE", "SANCTION", "RETREAT") \
+                or sense.mode in self.lex.words.get("property_modes", ()):
             return True
         humans = self.lex.words.get("human_patients", frozenset())
         for c in view.dep_kids(p, OBJ | {"nsubjpass"}):
@@ -276,9 +321,14 @@ class EventCoder:
             how = "agent"
         elif passive:
             source = []
+        elif view.dep_kids(p, {"auxpass"}) or (view.tokens[p].dep == "acl" and view.tokens[p].tag == "VBN"):
+            # "X continued to be banned", "3,000 police approved": X is the patient
+            target.extend(self._subject_actors(view, p, parties))
+            source = []
+            how = "passive"
         else:
             source = self._subject_actors(view, p, parties)
-        if not source and not passive:
+        if not source and not passive and how != "passive":
             source = view.preverbal_actors(p)
             how = "preverbal"
         for s in passive:
@@ -316,12 +366,17 @@ class EventCoder:
         return out
 
     def _subject_actors(self, view: DocView, p: int, parties: tuple[str, ...]) -> list[ActorMention]:
-        subj = view.clause_subject(p)
+        subj = view.clause_subject(p, self.lex.words.get("human_patients", frozenset()))
         if subj is None:
             return []
         t = view.tokens[subj]
         if t.pos == "PRON" and t.lemma.lower() in PRONOUNS:
+            owner = _noun_owner(view, p)
+            if owner:  # "Bush's confirmation that he had approved ...": he is the owner
+                return owner
             spoken = view.speaker_of(p, self.lex)
+            if spoken and not _pronoun_agrees(view, t.lemma.lower(), spoken[0]):
+                return []  # "agencies reported that he would resign": he is not the agencies
             return list(spoken[1]) if spoken else view.matrix_actors(p)
         owner = view.dep_kids(subj, {"poss"})
         if owner and view.tokens[owner[0]].pos == "PRON" and not view.np_actors(subj):
@@ -334,7 +389,9 @@ class EventCoder:
             return _party_mentions(view, parties)
         return view.np_actors(subj)
 
-    def _noun_event(self, view: DocView, n: int, sense: Sense, parties: tuple[str, ...]) -> Draft | None:
+    def _noun_event(self, view: DocView, trigger: int, sense: Sense, parties: tuple[str, ...]) -> Draft | None:
+        # "launched a mediation effort between X and Y": the phrase of the effort holds the arguments
+        n = view.tokens[trigger].head if view.tokens[trigger].dep == "compound" else trigger
         source: list[ActorMention] = [m for c in view.kids[n] if view.tokens[c].dep != "prep"
                                       for m in view.np_actors(c)
                                       if view.tokens[c].dep in ("poss", "compound", "amod", "nmod", "conj")]
@@ -354,14 +411,14 @@ class EventCoder:
                 elif lemma in NOUN_TARGET_PREPS:
                     target.extend(found)
         anchors = [n]
-        head = view.tokens[n].head
-        if view.tokens[n].dep == "pobj":  # "converged for a rally", "throwing stones during protests"
-            head = view.tokens[head].head
-        if view.tokens[n].dep in ("dobj", "nsubjpass", "pobj") and is_verb(view.tokens[head]):
+        head, prep = self._noun_governor(view, n)
+        if head is not None and prep in self.lex.words.get("patient_preps", ()):
+            target.extend(self._subject_actors(view, head, parties))  # "X came under attack"
+        elif head is not None:
             anchors.append(head)
             if not source:
                 source = self._subject_actors(view, head, parties)
-            if not source and view.tokens[n].dep == "pobj":  # "were engaged in ethnic cleansing"
+            if not source and prep and view.lemma(head) in self.lex.words.get("participation_verbs", ()):
                 source = [m for c in view.dep_kids(head, {"nsubjpass"}) for m in view.np_actors(c)]
             if not target and view.tokens[n].dep == "dobj" and sense.type in VERBAL_CONFLICT:
                 # "reiterated its demand that X ease ..."
@@ -378,7 +435,22 @@ class EventCoder:
             return None
         status = event_status(view, n, self.lex)
         conf = sense.conf - 0.1 + (0.05 if tgt else -0.1)
-        return Draft(view.tokens[n].sent, n, tuple(anchors), sense, src, tgt, status, conf, noun=True, rule="noun")
+        return Draft(view.tokens[n].sent, trigger, tuple(dict.fromkeys([trigger, *anchors])), sense, src, tgt,
+                     status, conf, noun=True, rule="noun")
+
+    def _noun_governor(self, view: DocView, n: int) -> tuple[int | None, str]:
+        """The verb an event noun hangs from as its object or through a preposition ("held
+        talks", "converged for a rally"), and that preposition. None where the phrase sets a
+        separate event in time or cause ("after an investigation by X, Y admitted"), or is
+        the passive agent ("were affected by a strike"): the verb's subject is no party."""
+        t = view.tokens[n]
+        head, prep = t.head, ""
+        if t.dep == "pobj":
+            prep, head = view.lemma(head), view.tokens[head].head
+        if t.dep not in ("dobj", "nsubjpass", "pobj") or not is_verb(view.tokens[head]) \
+                or prep in self.lex.words.get("separate_event_preps", ()):
+            return None, prep
+        return head, prep
 
     # ------------------------------------------------------------------ reported speech
 
@@ -552,15 +624,18 @@ def _subsumed_verb(view: DocView, i: int, sense: Sense, verbs: dict[int, tuple[S
     return t.dep in ("advcl", "conj") and head[0].type == sense.type
 
 
-def _noun_under_predicate(view: DocView, n: int, verbs: dict[int, tuple[Sense, int | None]]) -> bool:
+def _noun_under_predicate(view: DocView, n: int, verbs: dict[int, tuple[Sense, int | None]],
+                          efforts: frozenset[str]) -> bool:
     """An event noun that is the object of a coded verb is that verb's content
     ("demanded a truce", "rejected the peace plan"), not an event of its own."""
     t = view.tokens[n]
     head = t.head
     if t.dep == "pobj":
         head = view.tokens[head].head
-    elif t.dep == "compound":
-        return True
+    elif t.dep == "compound":  # "ceasefire agreement": the head is the event
+        if view.lemma(head) not in efforts:
+            return True
+        return _noun_under_predicate(view, head, verbs, frozenset())  # "a mediation effort"
     return head in verbs and head != n
 
 
@@ -571,6 +646,7 @@ def _distinct_target(source: Sides, target: list[ActorMention]) -> Sides:
     for m in dict.fromkeys(target):
         same = any(m is s or (m.code and m.code == s.code and (m.entity or m.text) == (s.entity or s.text))
                    or (m.kind == "country" and s.kind in ("country", "metonym") and m.country == s.country)
+                   or (m.code == s.code and _who((m,)) == _who((s,)))  # "Mr Kennedy" … "Kennedy"
                    for s in source)
         if not same:
             out.append(m)
@@ -620,6 +696,22 @@ def _other_party(view: DocView, side: Sides, parties: tuple[str, ...]) -> Sides:
 
 def _is_governed(view: DocView, anchor: int, preds: list[int], lex: Lexicon, blockers: frozenset[int]) -> bool:
     return governing_item(view, [(anchor, True)], preds, lex, blockers) is not None
+
+
+def _noun_owner(view: DocView, p: int) -> list[ActorMention]:
+    """Actors owning the noun whose content clause holds ``p`` ("X's claim that it ...")."""
+    t = view.tokens[p]
+    if t.dep not in ("acl", "ccomp") or is_verb(view.tokens[t.head]):
+        return []
+    return [m for c in view.dep_kids(t.head, {"poss"}) for m in view.np_actors(c)]
+
+
+def _pronoun_agrees(view: DocView, pronoun: str, speech: int) -> bool:
+    """Can "he"/"she" in reported speech be the speaker? Not when the speaker is plural."""
+    if pronoun not in ("he", "she", "him", "her"):
+        return True
+    subj = view.dep_kids(speech, SUBJ)
+    return not subj or "Number=Plur" not in view.tokens[subj[0]].morph
 
 
 def _countries(side: Sides) -> frozenset[str]:

@@ -70,16 +70,25 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
                     return hs
             cur = head
             continue
-        if t.dep in ("conj",) and is_verb(t):
-            cur = t.head
+        if t.dep == "conj" and is_verb(t) and not view.dep_kids(cur, {"nsubj", "nsubjpass", "csubj"}):
+            cur = t.head  # "did not attack and kill": a conjunct with its own subject is its own clause
             continue
+        if t.dep == "nsubj" and not is_verb(t):  # "further attacks would take place", "is to take place"
+            own = _own_status(view, t.head, lex) or _head_status(view, t.head, lex)
+            if own in ("planned", "hypothetical"):
+                return own
         if t.dep == "ccomp" and view.lemma(t.head) in lex.words.get("denial_verbs", ()):
             return "denied"  # "X denied that its troops attacked"
         break
-    # Relative clauses of an event noun: "the meeting, which will take place ...".
+    # Relative clauses of an event noun: "the meeting, which will take place ...", "talks to be
+    # held next week", "an inquiry to take place in one day".
+    noun = not is_verb(view.tokens[p])
     for c in view.kids[p]:
         if view.tokens[c].dep in ("relcl", "acl"):
             own = _own_status(view, c, lex)
             if own in ("planned", "hypothetical"):
                 return own
+        if noun and view.tokens[c].dep in ("acl", "advcl") and view.lemma(c) in lex.words.get("occurrence_verbs", ()) \
+                and any(view.lemma(a) == "to" for a in view.dep_kids(c, {"aux"})):
+            return "planned"
     return "occurred"

@@ -16,6 +16,7 @@ TARGET_PREPS = frozenset({"with", "against", "to", "on", "over", "at", "toward",
                           "into", "from", "upon", "onto", "for"})
 NOUN_TARGET_PREPS = frozenset({"with", "against", "on", "over", "to", "toward", "towards", "upon",
                                "into", "at"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 PRONOUNS = frozenset({"we", "they", "he", "she", "i", "it", "us", "them", "him", "her"})
 
 
@@ -155,17 +156,26 @@ class DocView:
                     return found
         return []
 
-    def clause_subject(self, p: int) -> int | None:
-        """The subject token of predicate ``p``, inherited through control and coordination."""
+    def clause_subject(self, p: int, agents: frozenset[str] = frozenset()) -> int | None:
+        """The subject token of predicate ``p``, inherited through control and coordination.
+
+        ``agents``: lemmas of nouns that can act ("soldier"): such a noun modified by a
+        participle is that participle's subject ("a video showing a soldier shooting at ...").
+        """
         cur = p
         for _ in range(4):
             # Above the predicate a passive subject is the controller ("X is expected to meet").
             subj = self.dep_kids(cur, SUBJ if cur == p else SUBJ | {"nsubjpass"})
             if subj:
-                return subj[0]
+                return self._main_subject(subj, cur)
             t = self.tokens[cur]
-            if t.dep == "advcl" and t.tag == "VBN":  # "Although widely hailed as ...": passive
-                return None
+            if t.dep in ("advcl", "acl") and t.tag == "VBN":  # "Although widely hailed as ...",
+                return None  # "others injured in the attack": a passive participle has no agent here
+            if t.dep == "advcl" and t.tag in FINITE_TAGS and not self.dep_kids(cur, {"aux"}):
+                return None  # "..., after the candidate pulled out": a finite clause of its own
+            if t.dep == "acl" and t.tag == "VBG" and (
+                    self.lemmas[t.head] in agents or t.head in self.actor_at):
+                return t.head  # "a soldier shooting at ...": the noun is the agent
             if t.dep == "relcl" and any(self.tokens[c].tag in ("WDT", "WP") for c in self.kids[cur]):
                 return t.head
             if t.dep == "xcomp":
@@ -183,6 +193,22 @@ class DocView:
                 if objs:  # object control: "blamed X for conducting", "accused X of attacking"
                     return objs[0]
         return None
+
+    def _main_subject(self, subjects: list[int], verb: int) -> int:
+        """Of several subjects the parser attached (a dateline "Somalia On Sunday, bombers
+        killed"; "X, a body linked to Y, investigated"), the one nearest before the verb
+        that is not an apposition set off by a comma."""
+        if len(subjects) == 1:
+            return subjects[0]
+        own = [s for s in subjects if s < verb and not self._set_off(s)]
+        return max(own) if own else subjects[0]
+
+    def _set_off(self, i: int) -> bool:
+        """Is the phrase of ``i`` between commas (an apposition)?"""
+        span = self.subtree(i)
+        first, last = min(span), max(span)
+        closed = self.tokens[last].text == "," or (last + 1 < len(self.tokens) and self.tokens[last + 1].text == ",")
+        return first > 0 and self.tokens[first - 1].text == "," and closed
 
     def preverbal_actors(self, p: int) -> list[ActorMention]:
         """Actors before a subjectless predicate, attached to it through a preposition only
