@@ -79,6 +79,7 @@ def endpoints(client, base: str) -> list[tuple[str, str]]:  # type: ignore[no-un
     ]
     if first:
         out.append(("article view", f"/api/articles/{first[0]['article_id']}"))
+        out.append(("event view", f"/api/events/{first[0]['event_id']}"))
         if first[0].get("cluster_id"):
             out.append(("cluster view", f"/api/clusters/{first[0]['cluster_id']}"))
     return out
@@ -109,7 +110,7 @@ def synthetic_store(work: Path, n: int) -> tuple[Path, float]:
     from kronika.store.synthetic import generate
 
     work.mkdir(parents=True, exist_ok=True)
-    db = work / f"synthetic-{n}.duckdb"
+    db = work / f"synthetic-{n}-v2.duckdb"  # v2: events in date order (Store.compact)
     t0 = time.perf_counter()
     if not db.exists():
         with Store(db) as store:

@@ -178,3 +178,15 @@ def test_api_csv_guards_against_formulas() -> None:
 def test_api_flatten_joins_compound_sides() -> None:
     flat = flatten({"source": [{"actor": "JPNGOV"}, {"actor": "USAGOV"}], "contexts": ["a", "b"]})
     assert flat == {"source.actor": "JPNGOV + USAGOV", "contexts": "a; b"}
+
+
+def test_api_single_event_and_dyad_coarse_bucket(client: TestClient) -> None:
+    first = client.get("/api/events", params={"limit": 1}).json()["items"][0]
+    one = client.get(f"/api/events/{first['event_id']}")
+    assert one.status_code == 200 and one.json()["event_id"] == first["event_id"]
+    assert one.json()["evidence"] == first["evidence"] and "evidence_start" in one.json()
+    assert client.get("/api/events/nosuchevent").status_code == 404
+    assert client.get("/api/events/bad%20id").status_code == 422
+    body = client.get("/api/dyads/JPN/RUS", params={"interval": "day"}).json()
+    assert isinstance(body["coarse"], list)
+    assert all({"date", "events", "by_quad"} <= set(c) for c in body["coarse"])

@@ -225,3 +225,20 @@ def test_web_docs_page_loads_swagger_offline(server: str, browser) -> None:  # t
     WebDriverWait(browser, 20).until(lambda x: x.find_elements("css selector", ".opblock"))
     browser.save_screenshot(str(SHOTS / "docs.png"))
     assert len(browser.find_elements("css selector", ".opblock")) >= 10
+
+
+def test_web_clusters_page_lists_reports_and_opens_mentions(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get_log("browser")  # drop what earlier tests' pages logged (e.g. a missing store's 404)
+    d = open_view(browser, server, "clusters", "clusters")
+    rows = d.find_elements("css selector", '[data-testid="cluster-table"] tbody tr')
+    assert rows and "reported by" in rows[0].text
+    rows[0].click()
+    WebDriverWait(d, 10).until(lambda x: "#/cluster/" in x.current_url and x.find_elements(
+        "css selector", '[data-testid="cluster-mentions"] tbody tr'))
+    mentions = d.find_elements("css selector", '[data-testid="cluster-mentions"] tbody tr')
+    mentions[0].click()  # a mention leads to its evidence in the article
+    WebDriverWait(d, 10).until(lambda x: x.find_elements("css selector", "mark.sel"))
+    link = d.find_element("css selector", '.evcard.sel [data-testid="cluster-link"]')
+    assert "#/cluster/" in link.get_attribute("href") and "reported by" in link.text

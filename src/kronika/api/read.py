@@ -45,6 +45,17 @@ async def events(request: Request, flt: FilterValues, pg: PageParams,
     return render(data, format, "events")
 
 
+@router.get("/events/{event_id}", summary="One event with its evidence spans")
+async def event(
+    request: Request,
+    event_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_\-]{1,64}$")],
+    format: FormatParam = Format.json,
+) -> Response:
+    q = _q()
+    data = await run_query(request, lambda st: q.get_event(st, event_id))
+    return render(data, format, f"event-{event_id}")
+
+
 @router.get("/summary", summary="Store overview: counts by type, status, quad class; top actors and dyads")
 async def summary(request: Request, format: FormatParam = Format.json) -> Response:
     q = _q()
@@ -58,10 +69,9 @@ async def volume(
     interval: Annotated[str, Query(pattern="^(day|week|month|quarter|year)$")] = "month",
     format: FormatParam = Format.json,
 ) -> Response:
-    from kronika.api.volume import volume as volume_rows
-
+    q = _q()
     f = make_filter(flt)
-    rows = await run_query(request, lambda st: volume_rows(st, f, interval))
+    rows = await run_query(request, lambda st: q.volume(st, f, interval))
     return render({"interval": interval, "series": rows}, format, "volume")
 
 
@@ -79,9 +89,16 @@ async def dyad(
     q = _q()
     a_, b_ = check_name(a, "a"), check_name(b, "b")
     s, u = check_date(since, "since"), check_date(until, "until")
-    rows = await run_query(request, lambda st: q.dyad_series(
-        st, a_, b_, interval=interval, since=s, until=u, symmetric=symmetric))
-    return render({"a": a_, "b": b_, "interval": interval, "series": rows}, format, f"dyad-{a_}-{b_}")
+
+    def work(st: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        args = {"interval": interval, "since": s, "until": u, "symmetric": symmetric}
+        return q.dyad_series(st, a_, b_, **args), q.dyad_coarse(st, a_, b_, **args)
+
+    rows, coarse = await run_query(request, work)
+    # ``coarse``: events dated more coarsely than one period ("2019" in a monthly series),
+    # kept out of ``series`` and listed here by their own date (CSV renders ``series``).
+    return render({"a": a_, "b": b_, "interval": interval, "series": rows, "coarse": coarse},
+                  format, f"dyad-{a_}-{b_}")
 
 
 @router.get("/network", summary="Actor network: who acts on whom, weighted by events")

@@ -2,13 +2,21 @@
 API and the dashboard. Every user value is a bound SQL parameter.
 """
 
-from kronika.query.aggregates import QUAD_CLASSES, actor_network, dyad_series, summary
+from kronika.query.aggregates import (
+    QUAD_CLASSES,
+    actor_network,
+    dyad_coarse,
+    dyad_series,
+    summary,
+    volume,
+)
 from kronika.query.clusters import get_cluster, list_clusters
 from kronika.query.errors import NotFoundError
 from kronika.query.events import (
     article_view,
     count_events,
     find_events,
+    get_event,
     iter_event_records,
     map_points,
     timeline,
@@ -17,6 +25,6 @@ from kronika.query.filters import EventFilter
 
 __all__ = [
     "QUAD_CLASSES", "EventFilter", "NotFoundError", "actor_network", "article_view",
-    "count_events", "dyad_series", "find_events", "get_cluster", "iter_event_records",
-    "list_clusters", "map_points", "summary", "timeline",
+    "count_events", "dyad_coarse", "dyad_series", "find_events", "get_cluster", "get_event",
+    "iter_event_records", "list_clusters", "map_points", "summary", "timeline", "volume",
 ]

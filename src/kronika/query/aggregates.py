@@ -120,6 +120,9 @@ def dyad_series(
     ``by_type``, ``balance`` = (cooperation − conflict) / events, None for an empty period.
     An event counts in a period only when its date lies wholly inside it (a "2019" event
     is not a January event), so coarse dates never inflate one month. Gaps are filled.
+    Decision (issue 7): the events left out this way are not lost but reported apart by
+    ``dyad_coarse`` (the API returns them as ``coarse`` beside ``series``), because
+    spreading them over periods or pinning them to their first day both invent a date.
     """
     if interval not in INTERVALS:
         raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
@@ -155,6 +158,69 @@ def dyad_series(
         out.append(row)
         day = _step(day, part)
     return out
+
+
+def dyad_coarse(
+    store: Store,
+    a: str,
+    b: str,
+    interval: str = "month",
+    since: str | None = None,
+    until: str | None = None,
+    symmetric: bool = True,
+) -> list[dict[str, Any]]:
+    """The dyad's events whose date is coarser than ``interval`` (what ``dyad_series``
+    leaves out), grouped by their own date value: ``{"date": "2019", "date_start",
+    "date_end", "events", "by_quad"}``, oldest first. Undated events are not counted."""
+    if interval not in INTERVALS:
+        raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
+    part = INTERVALS[INTERVALS.index(interval)]
+    flt = (EventFilter(dyad=(a, b), since=since, until=until) if symmetric
+           else EventFilter(source=a, target=b, since=since, until=until))
+    clause, params = where(flt)
+    coarse = (f"e.date_start IS NOT NULL AND date_trunc('{part}', e.date_start) <> "
+              f"date_trunc('{part}', e.date_end)")
+    rows = store.fetch_tuples(
+        f"""SELECT e.date_start, e.date_end, min(e.date_value), e.quad_class, count(*)
+            FROM events e {clause} {'AND' if clause else 'WHERE'} {coarse}
+            GROUP BY e.date_start, e.date_end, e.quad_class ORDER BY 1, 2""",
+        params,
+    )
+    spans: dict[tuple[dt.date, dt.date], dict[str, Any]] = {}
+    for start, end, value, quad, n in rows:
+        row = spans.setdefault((start, end), {
+            "date": value, "date_start": start.isoformat(), "date_end": end.isoformat(),
+            "events": 0, "by_quad": dict.fromkeys(QUAD_CLASSES, 0)})
+        row["events"] += n
+        if quad in row["by_quad"]:
+            row["by_quad"][quad] += n
+    return list(spans.values())
+
+
+def volume(store: Store, flt: EventFilter | None = None, interval: str = "month") -> list[dict[str, Any]]:
+    """All matching events per period by quad class, for the overview chart: rows
+    ``{period, events, <quad class>: n …}`` in period order, dated events only.
+
+    Unlike ``dyad_series`` an event counts in the period holding its first day: the
+    overview shows how much was reported when, and coarse dates are a small share.
+    """
+    if interval not in INTERVALS:
+        raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
+    part = INTERVALS[INTERVALS.index(interval)]  # our constant, safe to inline
+    clause, params = where(flt or EventFilter())
+    rows = store.fetch_tuples(
+        f"""SELECT CAST(date_trunc('{part}', e.date_start) AS DATE) AS p, e.quad_class, count(*)
+            FROM events e {clause} {'AND' if clause else 'WHERE'} e.date_start IS NOT NULL
+            GROUP BY ALL ORDER BY p""",
+        params,
+    )
+    periods: dict[dt.date, dict[str, Any]] = {}
+    for p, quad, n in rows:
+        row = periods.setdefault(p, {"period": p.isoformat(), "events": 0, **dict.fromkeys(QUAD_CLASSES, 0)})
+        row["events"] += n
+        if quad in QUAD_CLASSES:
+            row[quad] += n
+    return list(periods.values())
 
 
 def actor_network(

@@ -8,7 +8,7 @@ from typing import Any
 
 from kronika.query.errors import NotFoundError
 from kronika.query.filters import EventFilter, page, where
-from kronika.query.records import EVENT_SELECT, event_record, fetch_records
+from kronika.query.records import EVENT_SELECT, event_record, fetch_records, with_articles
 from kronika.store import Store
 
 _ORDER_RECENT = "ORDER BY e.date_start DESC NULLS LAST, e.article_id, e.sentence, e.event_id"
@@ -17,16 +17,29 @@ _ORDER_CHRONO = "ORDER BY e.date_start NULLS LAST, e.date_end, e.article_id, e.s
 
 def find_events(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
     """Events matching ``flt``, most recent event date first, one page of them."""
-    return fetch_records(store, _page_ids(store, flt, _ORDER_RECENT, max_page))
+    return _page(store, flt, _ORDER_RECENT, max_page)
 
 
-def _page_ids(store: Store, flt: EventFilter, order: str, max_page: int | None) -> list[str]:
+def _page(store: Store, flt: EventFilter, order: str, max_page: int | None, *, spans: bool = False) -> list[dict[str, Any]]:
+    """One page of records: the inner top-N picks row ids reading only the filter and
+    order columns, the outer query reads the wide columns of just those rows (see
+    ``records`` for the measurements)."""
     limit, offset = page(flt, max_page)
     clause, params = where(flt)
-    rows = store.fetch_tuples(
-        f"SELECT e.event_id FROM events e {clause} {order} LIMIT ? OFFSET ?", [*params, limit, offset]
+    rows = store.fetch(
+        f"SELECT {EVENT_SELECT} FROM events e WHERE e.rowid IN "
+        f"(SELECT e.rowid FROM events e {clause} {order} LIMIT ? OFFSET ?) {order}",
+        [*params, limit, offset],
     )
-    return [r[0] for r in rows]
+    return with_articles(store, rows, spans=spans)
+
+
+def get_event(store: Store, event_id: str) -> dict[str, Any]:
+    """One event's record with its evidence spans (an index look-up on the primary key)."""
+    records = fetch_records(store, [event_id], spans=True)
+    if not records:
+        raise NotFoundError(f"no event {event_id!r} in the store", code="K512")
+    return records[0]
 
 
 def count_events(store: Store, flt: EventFilter) -> int:
@@ -65,7 +78,7 @@ def timeline(
     base = flt or EventFilter()
     flt = replace(base, actor=actor or base.actor, dyad=dyad or base.dyad,
                   place=place if place is not None else base.place, limit=limit)
-    return fetch_records(store, _page_ids(store, flt, _ORDER_CHRONO, max_page), spans=True)
+    return _page(store, flt, _ORDER_CHRONO, max_page, spans=True)
 
 
 def map_points(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
@@ -116,5 +129,20 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
         "actors": _article_rows(store, "actor_mentions", article_id),
         "places": _article_rows(store, "places", article_id),
         "timexes": _article_rows(store, "timexes", article_id),
-        "events": fetch_records(store, ids, spans=True),
+        "events": _with_cluster_sizes(store, fetch_records(store, ids, spans=True)),
     }
+
+
+def _with_cluster_sizes(store: Store, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``cluster_articles`` (how many articles report each event's happening), so a
+    reader can say "reported by N articles" without a request per event."""
+    cids = sorted({r["cluster_id"] for r in records if r.get("cluster_id")})
+    sizes: dict[str, int] = {}
+    if cids:
+        marks = ", ".join("?" * len(cids))
+        sizes = dict(store.fetch_tuples(
+            f"SELECT cluster_id, count(DISTINCT article_id) FROM events WHERE cluster_id IN ({marks}) "
+            "GROUP BY cluster_id", cids))
+    for r in records:
+        r["cluster_articles"] = sizes.get(r.get("cluster_id") or "", 0)
+    return records

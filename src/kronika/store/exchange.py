@@ -70,11 +70,14 @@ def import_parquet(store: Store, folder: Path) -> BatchResult:
         raise StoreError(f"not a Kronika parquet export, missing: {', '.join(missing)}", code="K409")
     try:
         with store.transaction() as con:
-            return _import(con, files)
+            result = _import(con, files)
     except StoreError:
         raise
     except Exception as exc:
         raise StoreError(f"import from {folder} failed (nothing was kept): {exc}", code="K409") from exc
+    if result.events_written:
+        store.compact()  # a bulk load: put events back in date order (see Store.compact)
+    return result
 
 
 def _import(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> BatchResult:

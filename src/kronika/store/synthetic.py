@@ -224,6 +224,8 @@ SELECT $prefix || 'e' || i, article_id, NULL, CAST(i % 10 AS INTEGER),
        substr(md5(type || '|' || ka || '|' || kb || '|' || CAST(ds AS VARCHAR) || '|'
                   || coalesce(CAST(loc.gid AS VARCHAR), '')), 1, 16)
     FROM spanned
+    -- the order ``Store.compact`` leaves (event date first), as after a bulk load
+    ORDER BY ds, de, article_id, i % 10, $prefix || 'e' || i
 """
 
 _EVENT_ACTORS_SQL = """

@@ -1,4 +1,4 @@
-// Kronika dashboard: a hash router over five views and the article reader.
+// Kronika dashboard: a hash router over six views, the article reader and a cluster page.
 // Each view fetches its JSON twin from /api and draws it; the "JSON" link in the top bar
 // always points at the exact API call behind the page.
 import { overview } from "./overview.js";
@@ -6,9 +6,10 @@ import { dyad } from "./dyad.js";
 import { network } from "./network.js";
 import { worldMap } from "./map.js";
 import { events, article } from "./events.js";
+import { clusters, cluster } from "./clusters.js";
 import { card, el, empty, errorBox } from "./util.js";
 
-const ROUTES = { overview, dyad, network, map: worldMap, events, article };
+const ROUTES = { overview, dyad, network, map: worldMap, events, article, clusters, cluster };
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, "");
@@ -24,7 +25,8 @@ async function route() {
   const { view, parts, params } = parseHash();
   const token = ++current;
   for (const a of document.querySelectorAll("#nav a")) {
-    a.classList.toggle("active", a.dataset.view === view || (view === "article" && a.dataset.view === "events"));
+    a.classList.toggle("active", a.dataset.view === view || (view === "article" && a.dataset.view === "events")
+      || (view === "cluster" && a.dataset.view === "clusters"));
   }
   const main = document.getElementById("main");
   main.replaceChildren(el("p", { class: "muted", text: "Loading…" }));

@@ -85,7 +85,11 @@ function evCard(e, isSel, articleId) {
     el("dt", { text: "whom" }), el("dd", { text: sideLabel(e.target) }),
     el("dt", { text: "when" }), el("dd", { text: e.date ? `${e.date.value}${e.date.text && e.date.text !== e.date.value ? ` (“${e.date.text}”)` : ""}` : "—" }),
     el("dt", { text: "where" }), el("dd", { text: loc }),
-    el("dt", { text: "confidence" }), el("dd", { text: e.confidence ?? "—" })));
+    el("dt", { text: "confidence" }), el("dd", { text: e.confidence ?? "—" }),
+    el("dt", { text: "reports" }), el("dd", {}, e.cluster_id
+      ? el("a", { href: `#/cluster/${encodeURIComponent(e.cluster_id)}`, "data-testid": "cluster-link",
+        onclick: (ev) => ev.stopPropagation(),
+        text: `reported by ${e.cluster_articles || 1} article${(e.cluster_articles || 1) === 1 ? "" : "s"} →` }) : "—")));
 }
 
 export { openEvent };
