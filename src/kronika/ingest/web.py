@@ -41,6 +41,10 @@ _DATE_META = (
 _FEED_SNIFF = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
 MAX_FETCH_BYTES = 50_000_000
+# Script/style bodies up to their end tag or, in a page cut short, to the end of the file:
+# browsers never show either, but a parser that meets an unterminated <script> at EOF may
+# hand its body on as text.
+_CODE_BLOCK = re.compile(rb"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.I | re.S)
 
 
 def sniff_markup(data: bytes) -> str | None:
@@ -62,6 +66,8 @@ def read_html(
     """One article from a saved or fetched HTML page (main text, title, date, url)."""
     import trafilatura  # heavy import; only pages need it
 
+    raw = page.encode("utf-8") if isinstance(page, str) else page
+    page = _CODE_BLOCK.sub(b"", raw)
     try:
         doc = trafilatura.bare_extraction(
             page, url=url, with_metadata=True, include_comments=False, include_tables=False,
