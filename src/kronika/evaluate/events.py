@@ -454,13 +454,16 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
     """
     from kronika.events import EventCoder
     from kronika.events.coder import RAW_SCORES
+    from kronika.events.petrarch import is_verb_dictionary
 
-    coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None)
+    verbs = tuple(p for p in dictionaries if is_verb_dictionary(p))
+    coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None, verb_dictionaries=verbs)
     tagger = _optional_stage("kronika.time", "TimeTagger", settings)
     geo = _optional_stage("kronika.geo", "Geoparser", settings) if places else None
     resolver = None
     if actors == "system":
-        resolver = _petrarch_resolver(settings, dictionaries) if dictionaries else \
+        actor_dicts = tuple(p for p in dictionaries if not is_verb_dictionary(p))
+        resolver = _petrarch_resolver(settings, actor_dicts) if actor_dicts else \
             _optional_stage("kronika.actors", "ActorResolver", settings)
         if resolver is None:
             raise ConfigError("--actors system needs the actor stage (kronika.actors.ActorResolver)", code="K021")
@@ -476,10 +479,10 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
 
 
 def petrarch_dictionaries(gold: Path) -> tuple[Path, ...]:
-    """The actor and agent dictionaries that sit beside a PETRARCH records file."""
+    """The actor, agent and verb dictionaries that sit beside a PETRARCH records file."""
     folder = Path(gold).parent
     return tuple(sorted(p for p in folder.glob("*.txt")
-                        if re.search(r"actors|agents", p.name, re.I)))
+                        if re.search(r"actors|agents|verbs", p.name, re.I)))
 
 
 def _petrarch_resolver(settings: Any, paths: tuple[Path, ...]) -> Any:

@@ -31,12 +31,14 @@ import importlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from kronika.config import Settings
 from kronika.events.anchoring import event_date, governing_item, own_place, to_event_place
-from kronika.events.lexicon import Lexicon, Sense, load_lexicon
+from kronika.events.lexicon import Lexicon, Sense, load_lexicon, pattern_sense
 from kronika.events.modality import event_status
-from kronika.events.ontology import cameo_root, quad_class
+from kronika.events.ontology import cameo_root, load_cameo_table, quad_class
+from kronika.events.petrarch import is_verb_dictionary, match_pattern
 from kronika.events.syntax import NOUN_TARGET_PREPS, OBJ, PRONOUNS, SUBJ, TARGET_PREPS, DocView, is_verb
 from kronika.model import (
     SYMMETRIC_TYPES,
@@ -46,6 +48,7 @@ from kronika.model import (
     EventDate,
     ParsedDoc,
     PlaceMention,
+    Sentence,
     TimeExpr,
 )
 from kronika.resources import load_yaml
@@ -93,11 +96,16 @@ class EventCoder:
 
     name = "events"
 
-    def __init__(self, settings: Settings, *, calibration: tuple[tuple[float, float], ...] | None = None) -> None:
+    def __init__(self, settings: Settings, *, calibration: tuple[tuple[float, float], ...] | None = None,
+                 verb_dictionaries: tuple[Path, ...] = ()) -> None:
         """``calibration``: the score → probability points; default ``data/events/calibration.yaml``
-        (``RAW_SCORES`` gives the uncalibrated rule scores, for refitting that file)."""
+        (``RAW_SCORES`` gives the uncalibrated rule scores, for refitting that file).
+        ``verb_dictionaries``: PETRARCH verb dictionaries layered over the shipped predicates,
+        as are files in ``settings.user_dictionaries`` whose name mentions ``verbs``."""
         self.settings = settings
-        self.lex: Lexicon = load_lexicon()
+        user = tuple(p for p in settings.user_dictionaries if is_verb_dictionary(p)) + tuple(verb_dictionaries)
+        self.lex: Lexicon = load_lexicon(verb_dictionaries=user)
+        self._table = load_cameo_table() if self.lex.patterns else {}
         self._locate = _geo_event_location()
         if calibration is None:
             raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
@@ -132,6 +140,11 @@ class EventCoder:
         for i in range(s.token_start, s.token_end):
             t = view.tokens[i]
             if not view.verbal[i]:
+                continue
+            if view.lemmas[i] in lex.user_verbs:  # a user dictionary's coding replaces Kronika's
+                sense = self._dictionary_pattern(view, i, s) or _pick(lex.verbs.get(view.lemmas[i], ()), view, i)
+                if sense is not None:
+                    verbs[i] = (sense, None)
                 continue
             light = self._light(view, i)
             if light is not None:
@@ -169,6 +182,16 @@ class EventCoder:
                 out.append(d)
         out.extend(self._speech_events(view, speech, parties, earlier, out, verbs))
         return out
+
+    def _dictionary_pattern(self, view: DocView, i: int, s: Sentence) -> Sense | None:
+        """A user PETRARCH pattern of this verb whose words surround it in the sentence."""
+        pats = self.lex.patterns.get(view.lemmas[i])
+        if not pats:
+            return None
+        words = [t.text.lower() for t in view.tokens[s.token_start:s.token_end]]
+        k = i - s.token_start
+        hit = match_pattern(pats, words[:k], words[k + 1:])
+        return pattern_sense(hit, self._table) if hit is not None else None
 
     def _opinion_or_question(self, view: DocView, i: int) -> bool:
         """An agreeing verb whose that-clause states a fact, not a commitment ("agree that X

@@ -7,11 +7,14 @@ type, mode and context from the shipped CAMEO → PLOVER table unless it overrid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kronika.errors import ConfigError
 from kronika.events.ontology import DEFAULT_ROOT, Coding, load_cameo_table
+from kronika.events.petrarch import VerbDictionary, VerbPattern, load_verb_dictionaries
 from kronika.resources import load_yaml
 
 
@@ -36,6 +39,8 @@ class Lexicon:
     words: dict[str, frozenset[str]]  # closed classes from grammar.yaml, by key
     contexts: dict[str, frozenset[str]]  # context name → cue lemmas
     mode_cues: dict[str, dict[str, frozenset[str]]]
+    patterns: dict[str, tuple[VerbPattern, ...]] = field(default_factory=dict)  # user PETRARCH verbs
+    user_verbs: frozenset[str] = frozenset()  # verbs a user dictionary codes: its coding alone counts
 
     def has(self, cls: str, lemma: str) -> bool:
         return lemma in self.words.get(cls, frozenset())
@@ -67,10 +72,36 @@ def _senses(section: dict[str, Any], table: dict[str, Coding]) -> dict[str, tupl
     return out
 
 
+def pattern_sense(p: VerbPattern, table: dict[str, Coding]) -> Sense:
+    """A user dictionary's pattern as a coder sense (its code verbatim, PLOVER by the table)."""
+    coding = table.get(p.cameo) or table.get(p.cameo[:3]) or table.get(p.cameo[:2])
+    return Sense(type=p.type, mode=p.mode, cameo=p.cameo, contexts=coding.contexts if coding else ())
+
+
+def _user_verbs(verbs: dict[str, tuple[Sense, ...]], paths: Iterable[Path],
+                table: dict[str, Coding]) -> tuple[dict[str, tuple[Sense, ...]], VerbDictionary]:
+    """Merge PETRARCH verb dictionaries over the shipped verbs: the user's coding of a verb
+    replaces Kronika's (a ``---`` base code removes it, leaving only the verb's patterns)."""
+    paths = tuple(paths)
+    if not paths:
+        return verbs, VerbDictionary()
+    user = load_verb_dictionaries(paths, table)
+    merged = dict(verbs)
+    for verb, base in user.base.items():
+        if base is None:
+            merged.pop(verb, None)
+        else:
+            code, ptype, mode = base
+            merged[verb] = (pattern_sense(VerbPattern((), (), code, ptype, mode), table),)
+    return merged, user
+
+
 def load_lexicon(
-    predicates: str = "events/predicates.yaml", grammar: str = "events/grammar.yaml"
+    predicates: str = "events/predicates.yaml", grammar: str = "events/grammar.yaml",
+    verb_dictionaries: Iterable[Path] = (),
 ) -> Lexicon:
-    """Read the predicate lexicon and the grammar cues (once, in a constructor)."""
+    """Read the predicate lexicon and the grammar cues (once, in a constructor), with any
+    PETRARCH verb dictionaries the user supplies layered over the shipped verbs."""
     table = load_cameo_table()
     pred = load_yaml(predicates) or {}
     gram = load_yaml(grammar) or {}
@@ -88,7 +119,9 @@ def load_lexicon(
     mode_cues = {
         t: {m: frozenset(v) for m, v in modes.items()} for t, modes in (gram.get("mode_cues") or {}).items()
     }
+    verbs, user = _user_verbs(_senses(pred.get("verbs") or {}, table), verb_dictionaries, table)
     return Lexicon(
-        verbs=_senses(pred.get("verbs") or {}, table), nouns=_senses(pred.get("nouns") or {}, table),
+        verbs=verbs, nouns=_senses(pred.get("nouns") or {}, table),
         light=light, evaluative=evaluative, words=words, contexts=contexts, mode_cues=mode_cues,
+        patterns=user.patterns, user_verbs=frozenset(user.base) | frozenset(user.patterns),
     )
