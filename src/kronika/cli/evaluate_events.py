@@ -122,7 +122,10 @@ def _sentences(gold: Path, kind: str, system: Path | None, actors: str, limit: i
         coded = ev.code_records(records, settings, SpacyParser(settings),
                                 actors="system" if petrarch else actors, dictionaries=dicts)
     scores = ev.score_records(records, lambda r: coded.get(r.id, ()), petrarch=petrarch)
-    result = {"gold": kind, "actors": actors if system is None else "file", **scores.to_dict()}
+    used = "file" if system is not None else "system + PETRARCH dictionaries" if petrarch else actors
+    result = {"gold": kind, "actors": used, **scores.to_dict()}
+    if petrarch and system is None:
+        result["dictionaries"] = ", ".join(p.name for p in dicts)
     result["confusion_rows"] = ev.confusion_rows(scores)
     return result
 
