@@ -358,3 +358,19 @@ def test_events_calibration_is_monotone_and_bounded(coder, a: float, b: float) -
     lo, hi = sorted((a, b))
     pts = coder._calibration
     assert 0.0 <= calibrate(lo, pts) <= calibrate(hi, pts) <= 1.0
+
+
+def test_events_polar_question_is_not_asserted(code) -> None:
+    events = code("Did Japan impose sanctions on Russia over the dispute?", {"Japan": "JPN", "Russia": "RUS"})
+    assert events and all(e.status == "hypothetical" for e in events), [(e.type, e.status) for e in events]
+
+
+def test_events_wh_question_keeps_its_presupposed_event(code) -> None:
+    events = code("Why did Russia attack Ukraine in February?", {"Russia": "RUS", "Ukraine": "UKR"})
+    assert _one(events, "ASSAULT").status == "occurred"
+
+
+def test_events_time_phrase_does_not_select_a_sense(code) -> None:
+    """"call ... for December" is no "call for": the prepositional object is a date."""
+    assert not [e for e in code("Turkey called a snap election for December.", {"Turkey": "TUR"}) if e.type == "DEMAND"]
+    assert _one(code("Turkey called for a ceasefire in Syria.", {"Turkey": "TUR"}), "DEMAND")

@@ -618,11 +618,18 @@ def _geo_event_location() -> Callable[[ParsedDoc, tuple[PlaceMention, ...], int]
 def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:
     if not senses:
         return None
-    kids = {view.lemma(c) for c in view.kids[i] if view.tokens[c].dep in ("prt", "prep")}
+    kids = {view.lemma(c) for c in view.kids[i] if view.tokens[c].dep in ("prt", "prep") and not _temporal_pp(view, c)}
     for s in senses:
         if not s.requires or s.requires & kids:
             return s
     return None
+
+
+def _temporal_pp(view: DocView, prep: int) -> bool:
+    """A preposition whose object is a date or time ("called an election for December"): it
+    says when, so it does not select a sense ("call for" = demand)."""
+    objs = [c for c in view.kids[prep] if view.tokens[c].dep == "pobj"]
+    return bool(objs) and all(view.tokens[o].ent_type in ("DATE", "TIME") for o in objs)
 
 
 def _subsumed_verb(view: DocView, i: int, sense: Sense, verbs: dict[int, tuple[Sense, int | None]],

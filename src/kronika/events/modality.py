@@ -80,6 +80,8 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
         if t.dep == "ccomp" and view.lemma(t.head) in lex.words.get("denial_verbs", ()):
             return "denied"  # "X denied that its troops attacked"
         break
+    if _in_polar_question(view, p):
+        return "hypothetical"  # "Should the US support ...?": asked, not asserted
     # Relative clauses of an event noun: "the meeting, which will take place ...", "talks to be
     # held next week", "an inquiry to take place in one day".
     noun = not is_verb(view.tokens[p])
@@ -92,3 +94,25 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
                 and any(view.lemma(a) == "to" for a in view.dep_kids(c, {"aux"})):
             return "planned"
     return "occurred"
+
+
+def _in_polar_question(view: DocView, p: int) -> bool:
+    """Whether a clause above the predicate is a yes/no question: it carries a "?" and its
+    auxiliary or copula comes before its subject ("Should X ...?", "Is X ...?", "Did X ...?").
+    Wh-questions ("Who attacked ...?") presuppose the event and are left alone."""
+    cur = p
+    for _ in range(12):
+        kids = view.kids[cur]
+        if any(view.tokens[c].text == "?" for c in kids):
+            subj = [c for c in kids if view.tokens[c].dep in ("nsubj", "nsubjpass", "expl")]
+            aux = [c for c in kids if view.tokens[c].dep in ("aux", "auxpass")]
+            if view.lemma(cur) == "be" and is_verb(view.tokens[cur]):
+                aux.append(cur)
+            wh = any(view.tokens[j].tag in ("WDT", "WP", "WP$", "WRB") for j in view.subtree(cur) if j < cur)
+            if subj and aux and min(aux) < min(subj) and not wh:
+                return True
+        head = view.tokens[cur].head
+        if head == cur:
+            return False
+        cur = head
+    return False
