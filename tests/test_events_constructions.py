@@ -374,3 +374,10 @@ def test_events_time_phrase_does_not_select_a_sense(code) -> None:
     """"call ... for December" is no "call for": the prepositional object is a date."""
     assert not [e for e in code("Turkey called a snap election for December.", {"Turkey": "TUR"}) if e.type == "DEMAND"]
     assert _one(code("Turkey called for a ceasefire in Syria.", {"Turkey": "TUR"}), "DEMAND")
+
+
+def test_events_recipient_of_an_event_noun_is_the_target(code) -> None:
+    """"X received aid from Y": the receiving subject is the target, "from" the source."""
+    aid = _one(code("Kiribati received two million dollars in food aid from the World Bank on Monday.",
+                    {"Kiribati": "KIR", "the World Bank": "IGOWBK"}), "AID")
+    assert [a.actor for a in aid.source] == ["IGOWBK"] and [a.actor for a in aid.target] == ["KIR"]

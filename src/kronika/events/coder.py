@@ -435,7 +435,14 @@ class EventCoder:
                     target.extend(found)
         anchors = [n]
         head, prep = self._noun_governor(view, n)
-        if head is not None and prep in self.lex.words.get("patient_preps", ()):
+        getter = self._recipient_verb(view, n)
+        if getter is not None:  # "X received aid from Y": X is the target, Y the source
+            anchors.append(getter)
+            target = self._subject_actors(view, getter, parties)
+            source.extend(m for c in view.dep_kids(getter, {"prep"}) if view.lemma(c) == "from"
+                          for o in view.pobjs(c) for m in view.np_actors(o))
+            source = [m for m in source if m not in target]
+        elif head is not None and prep in self.lex.words.get("patient_preps", ()):
             target.extend(self._subject_actors(view, head, parties))  # "X came under attack"
         elif head is not None:
             anchors.append(head)
@@ -460,6 +467,21 @@ class EventCoder:
         conf = sense.conf - 0.1 + (0.05 if tgt else -0.1)
         return Draft(view.tokens[n].sent, trigger, tuple(dict.fromkeys([trigger, *anchors])), sense, src, tgt,
                      status, conf, noun=True, rule="noun")
+
+    def _recipient_verb(self, view: DocView, n: int) -> int | None:
+        """The verb of receiving whose object holds the event noun ("received 2 million in
+        food aid", "won the support of"), climbing only through object and noun-phrase links."""
+        cur = n
+        for _ in range(4):
+            t = view.tokens[cur]
+            if t.dep not in ("dobj", "pobj", "prep", "compound", "conj", "appos") or t.head == cur:
+                return None
+            cur = t.head
+            if is_verb(view.tokens[cur]):
+                via = t.dep == "dobj" or (t.dep == "prep" and view.lemma(t.i) in ("in", "of"))  # "received $2m in aid"
+                ok = via and view.lemma(cur) in self.lex.words.get("recipient_verbs", ())
+                return cur if ok else None
+        return None
 
     def _noun_governor(self, view: DocView, n: int) -> tuple[int | None, str]:
         """The verb an event noun hangs from as its object or through a preposition ("held
