@@ -31,6 +31,13 @@ class Format(StrEnum):
 
 def jsonable(value: Any) -> Any:
     """Plain JSON types from whatever the query layer returns (dates, decimals, tuples)."""
+    kind = type(value)  # exact-type fast paths first: ABC checks dominate on large pages
+    if value is None or kind in (str, int, bool):
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -47,13 +54,14 @@ def jsonable(value: Any) -> Any:
 
 
 def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"source": {"actor": "JPNGOV"}}`` → ``{"source.actor": "JPNGOV"}``."""
+    """``{"source": {"actor": "JPNGOV"}}`` → ``{"source.actor": "JPNGOV"}``. Rows come from
+    ``jsonable``, so plain ``dict`` checks suffice (and are much cheaper than ``Mapping``)."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             out.update(flatten(value, f"{name}."))
-        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             merged: dict[str, list[str]] = {}
             for item in value:
                 for k, v in flatten(item).items():
@@ -96,9 +104,10 @@ def table_of(data: Any) -> list[Mapping[str, Any]]:
 
 def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     flat = [flatten(jsonable(r)) for r in rows]
-    columns: list[str] = []
+    seen: dict[str, None] = {}  # ordered set: first-seen column order, O(1) membership
     for r in flat:
-        columns.extend(k for k in r if k not in columns)
+        seen.update(dict.fromkeys(r))
+    columns = list(seen)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns or ["value"], extrasaction="ignore")
     writer.writeheader()
