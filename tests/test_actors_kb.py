@@ -118,7 +118,7 @@ def test_actors_kb_leaders_are_consistent(kb) -> None:
         for x in lexes:
             if x.actor and x.actor.source == "kb:leaders.tsv":
                 for t in x.actor.roles:
-                    offices.setdefault((x.actor.country or "", t.role or ""), []).append(t)
+                    offices.setdefault((t.code, t.role or ""), []).append(t)
     assert len(offices) > 50
     for key, ts in offices.items():
         ts = sorted(set(ts), key=lambda t: t.start or dt.date.min)

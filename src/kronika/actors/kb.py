@@ -177,20 +177,30 @@ def _plural(demonym: str) -> str | None:
 
 
 def _leaders_dictionary() -> ActorDictionary:
+    """One person entry per (name, country); an organisation's rows (country column
+    "IGOEUR") join the same person's national entry when there is one, so the role held on
+    a date decides whether "von der Leyen" is Germany's minister or the EU's president."""
     by_name: dict[tuple[str, str], list[Tenure]] = {}
     aliases: dict[tuple[str, str], set[str]] = {}
-    for row in iter_tsv("actors/leaders.tsv"):
-        key = (row["name"], row["country"])
+    rows = list(iter_tsv("actors/leaders.tsv"))
+    national = {row["name"]: row["country"] for row in rows if not row["country"].startswith("IGO")}
+    for row in rows:
+        owner = row["country"]
+        igo = owner.startswith("IGO")
+        key = (row["name"], national.get(row["name"], owner) if igo else owner)
         start = dt.date.fromisoformat(row["start"]) if row["start"] else None
         end = dt.date.fromisoformat(row["end"]) if row["end"] else None
-        by_name.setdefault(key, []).append(Tenure(f"{row['country']}GOV", row["role"], start, end))
+        by_name.setdefault(key, []).append(Tenure(owner if igo else f"{owner}GOV", row["role"], start, end))
         aliases.setdefault(key, set()).update(a for a in row.get("aliases", "").split("|") if a)
-    actors = tuple(
-        ActorEntry(name, "person", iso3, f"{iso3}GOV", "GOV", tuple(sorted(aliases[(name, iso3)])),
-                   tuple(sorted(ts, key=lambda t: t.start or dt.date.min)), "kb:leaders.tsv")
-        for (name, iso3), ts in by_name.items()
-    )
+    actors = tuple(_person(name, owner, aliases[(name, owner)], ts) for (name, owner), ts in by_name.items())
     return ActorDictionary(actors, (), ("kb:leaders.tsv",))
+
+
+def _person(name: str, owner: str, aliases: set[str], tenures: list[Tenure]) -> ActorEntry:
+    roles = tuple(sorted(tenures, key=lambda t: t.start or dt.date.min))
+    if owner.startswith("IGO"):
+        return ActorEntry(name, "person", None, owner, "IGO", tuple(sorted(aliases)), roles, "kb:leaders.tsv")
+    return ActorEntry(name, "person", owner, f"{owner}GOV", "GOV", tuple(sorted(aliases)), roles, "kb:leaders.tsv")
 
 
 def load_knowledge_base(user_paths: Iterable[Path] = (), extra: Iterable[ActorDictionary] = ()) -> KnowledgeBase:

@@ -16,6 +16,7 @@ Capitals and seats of power are actors only when they act (subject, possessor, a
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -102,10 +103,81 @@ class _Work:
         self.titles: dict[tuple[int, int], Evidence] = {}
         self.main_country = _main_country(self.matches)
         self.countries = frozenset(x.country for m in self.matches for x in m.lex if x.country)
+        self.places = _PlaceIndex(doc, self.matches)
 
     def kids(self, i: int) -> list[Token]:
         """Syntactic children of token ``i`` (precomputed: ``ParsedDoc.children`` scans)."""
         return self._kids.get(i, [])
+
+
+class _PlaceIndex:
+    """Country cues (country, demonym, seat) per sentence, for the "nearest country in the
+    sentence" fallback. Matches are non-overlapping and in text order, so starts and ends
+    are both sorted: a query is two bisections and a skip over one run of the excluded
+    country, not a scan of every match (a 10,000-token sentence has thousands)."""
+
+    def __init__(self, doc: ParsedDoc, matches: list[Match]) -> None:
+        self._by_sent: dict[int, tuple[list[int], list[int], list[str], list[int], list[int], dict[str, int]]] = {}
+        for m in matches:
+            lex = m.get(*PLACE_TAGS)
+            if lex is None or not lex.country:
+                continue
+            starts, ends, countries, run_lo, run_hi, counts = self._by_sent.setdefault(
+                doc.tokens[m.start].sent, ([], [], [], [], [], {}))
+            k = len(starts)
+            same = k > 0 and countries[-1] == lex.country
+            starts.append(m.start)
+            ends.append(m.end)
+            countries.append(lex.country)
+            run_lo.append(run_lo[-1] if same else k)  # first index of this run of one country
+            counts[lex.country] = counts.get(lex.country, 0) + 1
+        for starts, _e, countries, _lo, run_hi, _c in self._by_sent.values():
+            run_hi.extend([0] * len(starts))  # last index of each run of one country
+            for k in range(len(starts) - 1, -1, -1):
+                same = k + 1 < len(starts) and countries[k + 1] == countries[k]
+                run_hi[k] = run_hi[k + 1] if same else k
+
+    def nearest(self, sent: int, a: int, b: int, exclude: str | None, sole: bool) -> str | None:
+        """The country of the nearest cue outside tokens [a, b) (a cue straddling ``a``
+        first, then the closer of the last one before and the first one after; a tie goes
+        to the earlier); ``None`` when there is none, or, with ``sole``, when the sentence
+        names more than one country."""
+        entry = self._by_sent.get(sent)
+        if entry is None:
+            return None
+        starts, ends, countries, run_lo, run_hi, counts = entry
+        lo, hi = bisect_left(starts, a), bisect_left(starts, b)  # [lo, hi): cues inside the span
+        if sole and self._several(countries, counts, lo, hi, exclude):
+            return None
+        before = lo - 1
+        if before >= 0 and countries[before] == exclude:
+            before = run_lo[before] - 1
+        if before >= 0 and ends[before] > a:  # the one cue that straddles the span's start
+            return countries[before]
+        after = hi
+        if after < len(starts) and countries[after] == exclude:
+            after = run_hi[after] + 1
+        d_before = a - ends[before] if before >= 0 else None
+        d_after = starts[after] - b if after < len(starts) else None
+        if d_before is None and d_after is None:
+            return None
+        if d_after is None or (d_before is not None and d_before <= d_after):
+            return countries[before]
+        return countries[after]
+
+    @staticmethod
+    def _several(countries: list[str], counts: dict[str, int], lo: int, hi: int, exclude: str | None) -> bool:
+        """Whether cues outside [lo, hi) name more than one country (other than ``exclude``)."""
+        inside: dict[str, int] = {}
+        for k in range(lo, hi):
+            inside[countries[k]] = inside.get(countries[k], 0) + 1
+        seen = 0
+        for c, n in counts.items():
+            if c != exclude and n > inside.get(c, 0):
+                seen += 1
+                if seen > 1:
+                    return True
+        return False
 
 
 def _leads(entry: ActorEntry, day: dt.date) -> bool:
@@ -347,8 +419,8 @@ class ActorResolver:
         Australia's minister unless the story is about Australia) or the person leads a
         state on that date ("Putin said")."""
         full = [x.actor for x in self.kb.lookup(name) if x.tag == NAMED and x.actor and x.actor.kind == "person"]
-        if full:
-            return full[0]
+        if full:  # two entries with one name ("Ban Ki-moon", minister then UN chief): the one in office
+            return min(full, key=lambda x: x.role_at(day) is None)
         if " " in name.strip():
             return None
         cands = tuple(c for c in self.kb.people_named(name, day)
@@ -399,22 +471,7 @@ class ActorResolver:
     ) -> str | None:
         """The nearest country named in the same sentence (a weak last resort); with
         ``sole``, only when the sentence names one country."""
-        sent = w.doc.tokens[a].sent
-        best: tuple[int, str] | None = None
-        named: set[str] = set()
-        for m in w.matches:
-            lex = m.get(*PLACE_TAGS)
-            if lex is None or not lex.country or w.doc.tokens[m.start].sent != sent or lex.country == exclude:
-                continue
-            if a <= m.start < b:
-                continue
-            named.add(lex.country)
-            dist = a - m.end if m.end <= a else m.start - b
-            if best is None or dist < best[0]:
-                best = (dist, lex.country)
-        if best is None or (sole and len(named) > 1):
-            return None
-        return best[1]
+        return w.places.nearest(w.doc.tokens[a].sent, a, b, exclude, sole)
 
     # ------------------------------------------------------------------ organisations
 
