@@ -124,7 +124,9 @@ class EventCoder:
         drafts: list[Draft] = []
         for sent in doc.sentences:
             found = self._code_sentence(view, sent.index, parties, drafts)
-            drafts.extend(self._anchor(view, d, times, places, found) for d in found)
+            triggers = frozenset(x.trigger for x in found)
+            own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
+            drafts.extend(self._anchor(view, d, own_t, places, triggers) for d in found)
         drafts = _inherit_from_earlier(drafts)
         return tuple(self._record(view, d) for d in _dedupe(drafts))
 
@@ -507,8 +509,8 @@ class EventCoder:
             if not speaker:
                 continue
             clauses = view.dep_kids(v, {"ccomp", "parataxis"})
-            inside = {j for c in clauses for j in view.subtree(c)}
-            if any(d.trigger in inside for d in here) or not inside.isdisjoint(verbs):
+            if any(view.within(d.trigger, c) for c in clauses for d in here) \
+                    or any(view.within(j, c) for c in clauses for j in verbs):
                 continue
             ev = self._evaluation(view, v, clauses, speaker, parties)
             if ev is not None:
@@ -520,12 +522,9 @@ class EventCoder:
     def _evaluation(self, view: DocView, v: int, clauses: list[int], speaker: Sides,
                     parties: tuple[str, ...]) -> Draft | None:
         for c in clauses:
-            for j in sorted(view.subtree(c)):
+            for j in sorted(view.local_subtree(c)):  # not inside a further clause
                 sense = self.lex.evaluative.get(view.lemma(j))
                 if sense is None:
-                    continue
-                path = view.path_to(j, c) or []
-                if any(is_verb(view.tokens[k]) for k in path):
                     continue
                 target = tuple(m for sj in view.dep_kids(c, SUBJ) for m in view.np_actors(sj)
                                if m.country not in {a.country for a in speaker})
@@ -570,8 +569,11 @@ class EventCoder:
     # ------------------------------------------------------------------ anchoring, records
 
     def _anchor(self, view: DocView, d: Draft, times: tuple[TimeExpr, ...],
-                places: tuple[PlaceMention, ...], siblings: list[Draft]) -> Draft:
-        blockers = frozenset(x.trigger for x in siblings if x.trigger not in d.anchors)
+                places: tuple[PlaceMention, ...], triggers: frozenset[int]) -> Draft:
+        """Date and place of one draft (``times``: its sentence's; ``places``: the document's,
+        for geo's dateline rule); the other predicates of its sentence (``triggers`` less its
+        own anchors) block a timex or place they govern themselves."""
+        blockers = triggers.difference(d.anchors)
         preds = list(d.anchors)
         date = event_date(view, times, preds, d.sentence, self.lex, blockers)
         governed = date.origin == "text" and any(

@@ -1,0 +1,26 @@
+"""DocView's tree indexes agree with the plain tree walks they replace (speed, not meaning)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kronika.events.syntax import DocView, is_verb
+
+TEXTS = [
+    "The minister said that Japan would not sanction Russia, while China, which had accused "
+    "France of violating the agreement, met Germany in Berlin on Friday.",
+    "Protesters (many of them students) marched; police said they arrested 40 people.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_events_syntax_indexes_match_tree_walks(parse, text: str) -> None:
+    doc = parse(text)
+    view = DocView(doc, ())
+    n = len(doc.tokens)
+    for i in range(n):
+        below = set(view.subtree(i))
+        assert {j for j in range(n) if view.within(j, i)} == below
+        assert (view.left[i], view.right[i]) == (min(below), max(below))
+        local = {j for j in below if not any(is_verb(doc.tokens[k]) for k in (view.path_to(j, i) or []))}
+        assert set(view.local_subtree(i)) == local
