@@ -232,3 +232,11 @@ def test_actors_bare_surname_needs_country_or_head_of_state(resolve) -> None:
 def test_actors_title_matches_kb_role_outside_term(resolve) -> None:
     m = find(resolve("A group of diplomats met President Obama at a lunch.", "2000-01-01"), "President Obama")
     assert (m.country, m.sector, m.entity) == ("USA", "GOV", "Barack Obama")
+
+
+def test_actors_capital_ending_a_longer_name_is_no_metonym(parse, settings) -> None:
+    from kronika.actors import ActorResolver
+
+    doc = parse("Air Berlin accepted an invitation to join the alliance, and Moscow welcomed the decision.")
+    codes = {m.text: m.code for m in ActorResolver(settings)(doc, ())}
+    assert codes.get("Berlin") is None and codes.get("Moscow") == "RUSGOV", codes

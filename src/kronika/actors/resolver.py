@@ -661,6 +661,8 @@ class ActorResolver:
         if lex.tag == METONYM:
             if head != m.last or not acts(doc, m.last):
                 return None  # a place ("in Tokyo"), left to the geo stage
+            if any(c.dep == "compound" and c.pos == "PROPN" and not m.start <= c.i < m.end for c in w.kids(m.last)):
+                return None  # the end of a longer name ("Air Berlin", "Spartak Moscow"), not the government
             return ActorMention(**base, code=a.code or f"{a.country}GOV", country=a.country, sector=a.sector or "GOV",
                                 kind="metonym", how=f"metonymy: {a.name} acting for the {a.country} government",
                                 confidence=0.85)
