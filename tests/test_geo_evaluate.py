@@ -97,7 +97,9 @@ def test_geo_norm_name_folds_variants(a, b):
 
 # Floors measured on the dev sets (resolution given gold toponyms, acc@161 km); raise
 # them when the resolver improves, never lower them silently.
-FLOORS = {"TR-News": (TRNEWS, 0.88), "GeoWebNews": (GWN, 0.87)}
+# Round 2 measured GeoWebNews 0.9043, TR-News 0.9278 (cities1000 towns as candidates,
+# robust-medoid focus, repeated names no evidence for themselves, derived demonyms).
+FLOORS = {"TR-News": (TRNEWS, 0.92), "GeoWebNews": (GWN, 0.90)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -107,7 +109,7 @@ def test_geo_resolution_accuracy_gate(geoparser, name):
         pytest.skip(f"{path} not present")
     score = ev.evaluate_resolution(geoparser.resolver, ev.read_gold(path))
     assert score.accuracy_161 >= floor, score.summary()
-    assert math.isfinite(score.auc) and score.auc < 0.2
+    assert math.isfinite(score.auc) and score.auc < 0.17
 
 
 def test_geo_cli_no_spans(tmp_path):

@@ -11,8 +11,9 @@ Two figures, as the literature reports them:
   the document's other gold toponyms as context; accuracy within 161 km, mean and median
   error in km, and AUC of the error curve (area under log(1+error) over the sorted
   toponyms, normalised by log(20039 km): lower is better). A name the gazetteer does not
-  hold ("Frenchmen Street") is put at the document's focus place (its most mentioned
-  resolved place), as geoparsers do; the count of such fallbacks is reported.
+  hold ("Frenchmen Street") is put at the document's focus place (the resolved town at
+  the centre of its resolved places, see ``focus_place``), as geoparsers do; the count
+  of such fallbacks is reported.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ MAX_KM = 20039.0
 GWN_NOT_PLACES = frozenset({
     "Non_Toponym", "Literal_Expression", "Non_Lit_Expression", "Demonym", "Language", "Homonym",
 })
+# Resolved features that can anchor a document's focus, and the distance cap of its medoid.
+_LOCAL = frozenset({"city", "admin2", "admin1", "island"})
+FOCUS_CAP_KM = 1000.0
+LOCAL_CHARS, LOCAL_KM = 300, 300.0
 _WORD = re.compile(r"[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*)?")
 
 
@@ -150,21 +155,34 @@ def resolve_gold(resolver: Resolver, article: GoldArticle) -> list[tuple[GoldTop
     demonyms = demonym_counts(resolver, article.text)
     res = resolver.resolve(tops, demonyms)
     focus = focus_place(res)
-    return [(g, r.entry if r else _nearby(ordered, res, i) or focus, r is None)
+    return [(g, _local_focus(ordered, res, i, focus), True) if _use_focus(r) else (g, r.entry, False)
             for i, (g, r) in enumerate(zip(ordered, res, strict=True))]
 
 
-def _nearby(ordered: Sequence[GoldToponym], res: Sequence[Resolution | None], i: int) -> GazEntry | None:
-    """The closest resolved city or region within 300 characters: local features are
-    written next to their town ("on Frenchmen Street in the Marigny, New Orleans")."""
+def _local_focus(ordered: Sequence[GoldToponym], res: Sequence[Resolution | None], i: int,
+                 focus: GazEntry | None) -> GazEntry | None:
+    """The resolved town written closest before or after an unresolved name (within
+    ``LOCAL_CHARS``), when it lies within ``LOCAL_KM`` of the focus: local features sit
+    next to their town ("on Frenchmen Street in the Marigny, New Orleans"), but a town
+    far from the story's centre is more likely a misresolved homonym. Else the focus."""
+    if focus is None:
+        return None
     best: tuple[int, GazEntry] | None = None
     for j, r in enumerate(res):
-        if r is None or r.entry.feature not in ("city", "admin2"):
+        if r is None or _use_focus(r) or r.entry.feature not in ("city", "admin2"):
             continue
         d = abs(ordered[j].start - ordered[i].start)
-        if d <= 300 and (best is None or d < best[0]):
+        if d <= LOCAL_CHARS and (best is None or d < best[0]) and \
+                km(r.entry.lat, r.entry.lon, focus.lat, focus.lon) <= LOCAL_KM:
             best = (d, r.entry)
-    return best[1] if best else None
+    return best[1] if best else focus
+
+
+def _use_focus(r: Resolution | None) -> bool:
+    """Unresolved, or resolved only by a town inside a longer name ("Liverpool Academy",
+    "Disney Springs"): such facilities are mostly in the story's own town, not the one
+    they are named after. (A region inside a name, "University of California", stays.)"""
+    return r is None or (r.how == "partial" and r.entry.feature == "city")
 
 
 def _container(ordered: Sequence[GoldToponym], i: int, text: str) -> int | None:
@@ -188,12 +206,25 @@ def demonym_counts(resolver: Resolver, text: str) -> Counter[str]:
 
 
 def focus_place(res: Sequence[Resolution | None]) -> GazEntry | None:
-    """The document's focus: its most mentioned resolved local place, else country."""
-    local = Counter(r.entry for r in res if r and r.entry.feature in ("city", "admin1"))
-    if local:
-        return local.most_common(1)[0][0]
+    """The document's focus: the resolved town (or county) that lies closest to all of
+    its resolved local places, each counted per mention (a robust medoid: distances are
+    capped at ``FOCUS_CAP_KM`` so one far-off or misresolved place cannot drag it).
+
+    Why a medoid rather than the most mentioned place: the names a gazetteer lacks
+    (streets, schools, villages) sit where the story is, and the story is where its
+    places cluster; one wrongly resolved homonym is often mentioned as often as the
+    true town but lies far from everything else. Without a town, the most mentioned
+    region or country."""
+    weights = Counter(r.entry for r in res if r and r.entry.feature in _LOCAL)
+    towns = [e for e in weights if e.feature in ("city", "admin2")]
+    if towns:
+        return min(towns, key=lambda e: (_spread(e, weights), -weights[e]))
     anywhere = Counter(r.entry for r in res if r)
     return anywhere.most_common(1)[0][0] if anywhere else None
+
+
+def _spread(e: GazEntry, weights: Counter[GazEntry]) -> float:
+    return sum(n * min(km(e.lat, e.lon, o.lat, o.lon), FOCUS_CAP_KM) for o, n in weights.items())
 
 
 def score_resolution(

