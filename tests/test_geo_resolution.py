@@ -120,3 +120,18 @@ def test_geo_town_inside_a_facility_name_falls_back_to_focus(tmp_path, geoparser
     (_, e, fell) = pairs[-1]
     assert fell and e is not None and e.country == "FRA"  # the story's town, not Manchester
     assert ev.score_resolution(pairs).accuracy_161 == 1.0
+
+
+def test_geo_stale_gazetteer_caches_are_pruned(tmp_path) -> None:
+    import os
+    import time
+
+    from kronika.geo.gazetteer import _prune_stale
+
+    keep, stale, fresh = (tmp_path / f"gazetteer-{n}.pickle" for n in ("new", "old", "other"))
+    for p in (keep, stale, fresh):
+        p.write_bytes(b"x")
+    os.utime(stale, (time.time() - 3 * 86_400,) * 2)
+    os.utime(keep, (time.time() - 3 * 86_400,) * 2)
+    _prune_stale(tmp_path, keep=keep)
+    assert keep.exists() and fresh.exists() and not stale.exists()

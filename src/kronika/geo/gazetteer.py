@@ -476,9 +476,25 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _prune_stale(cache_dir, keep=path)
     except OSError:
         pass
     return gaz
+
+
+def _prune_stale(cache_dir: Path, keep: Path, max_age_s: float = 86_400.0) -> None:
+    """Remove gazetteer caches left by other builds (older code or data) once a day old: each
+    is 10-25 MB and nothing else would ever delete them. A day's grace leaves a cache that a
+    concurrently running other version still uses."""
+    import time
+
+    now = time.time()
+    for old in cache_dir.glob("gazetteer-*.pickle"):
+        try:
+            if old != keep and now - old.stat().st_mtime > max_age_s:
+                old.unlink()
+        except OSError:
+            continue
 
 
 def _cache_dir(settings: Settings) -> Path | None:
