@@ -68,6 +68,15 @@ CASES = [
     ("The strike lasted two hours.", "2019-05-30", "two hours", "DURATION", "PT2H"),
     ("The dispute has gone on for years.", "2019-05-30", "years", "DURATION", "PXY"),
     ("It signed a two-year contract.", "2019-05-30", "two-year", "DURATION", "P2Y"),
+    ("The refugees lived in camps for 2 1/2 years.", "2019-05-30", "1/2 years", "DURATION", "P2Y6M"),
+    ("She spent 5 1/2 hours in Nairobi.", "2019-05-30", "hours", "DURATION", "PT5H30M"),
+    ("A minute and a half later the pilot called.", "2019-05-30", "minute", "DURATION", "PT1M30S"),
+    ("The feud lasted three decades.", "2019-05-30", "decades", "DURATION", "P3DE"),
+    ("The dynasty ruled for two centuries.", "2019-05-30", "centuries", "DURATION", "P2CE"),
+    ("The offer expires at 5 p.m. EST Nov. 9.", "2019-11-02", "Nov. 9", "TIME", "2019-11-09T17:00"),
+    ("On May 20, 2018, the bomb went off at 10 p.m. in the market.", "2019-05-30", "10 p.m.", "TIME",
+     "2018-05-20T22:00"),
+    ("The bank agreed to acquire the lender in January.", "2019-11-02", "January", "DATE", "2020-01"),
     ("The talks have been deadlocked for months.", "2019-05-30", "months", "DURATION", "PXM"),
     # sets
     ("The paper is published daily.", "2019-05-30", "daily", "SET", "P1D"),
@@ -95,6 +104,9 @@ def test_time_expression_families(tag, text: str, dct: str, needle: str, type_: 
         ("The ministers had met on Monday.", "2019-05-27"),
         ("The ministers met last Thursday.", "2019-05-23"),
         ("The ministers meet next Thursday.", "2019-06-06"),
+        # a bare participle is past: the reduced relative clause of a news report
+        ("The decision, announced Tuesday, would be appealed.", "2019-05-28"),
+        ("The injunction issued Monday will stay in force.", "2019-05-27"),
     ],
 )
 def test_time_weekday_direction_follows_tense(tag, text: str, value: str) -> None:
@@ -127,6 +139,16 @@ def test_time_anaphora_follow_the_last_mentioned_time(tag) -> None:
     assert _find(times, "year earlier").value == "2017-Q3"
     times = tag("The war began in 1998. The following year a truce was signed.", "2019-05-30")
     assert _find(times, "following year").value == "1999"
+
+
+def test_time_period_end_dates_do_not_become_the_antecedent(tag) -> None:
+    times = tag("Profit rose 5% in the third quarter ended Sept. 30. A year earlier it had fallen.", "2019-10-30")
+    assert _find(times, "year earlier").value == "2018-Q3"
+
+
+def test_time_ages_are_not_durations(tag) -> None:
+    times = tag("Mr. Reupke, 52 years old, will retire.", "2019-05-30")
+    assert [t.text for t in times if t.type == "DURATION"] == []
 
 
 def test_time_narrative_strategy_anchors_to_last_date(parse) -> None:

@@ -14,6 +14,7 @@ from kronika.config import Settings
 from kronika.model import Article, ParsedDoc, Sentence, Token
 from kronika.time import TimeTagger
 from kronika.time import calendar as cal
+from kronika.time.normalize import _duration_value
 
 TAGGER = TimeTagger(Settings())
 NARRATIVE = TimeTagger(Settings(time_strategy="narrative"))
@@ -84,9 +85,20 @@ def test_time_tagger_survives_arbitrary_text(text: str, date: dt.date) -> None:
 
 
 def test_time_value_grammar_rejects_malformed_values() -> None:
-    for bad in ("2019-13", "2019-W60", "P", "PT", "2019-05-32", "19-05", "NOW", "P1.5"):
+    for bad in ("2019-13", "2019-W60", "P", "PT", "2019-05-32", "19-05", "NOW", "P1.5", "P3E", "P2C", "PT"):
         assert not cal.is_value(bad), bad
     for good in ("2019", "2019-06", "2019-05-30", "2013-W11", "2019-W21-WE", "2019-Q2", "2019-H1",
                  "2019-SU", "2019-05-30TMO", "2019-05-30T22:30", "201", "20", "P3M", "PT2H", "PXY",
-                 "PRESENT_REF", "XXXX-WXX-4", "XXXX-WXX-2TNI", "P1W"):
+                 "PRESENT_REF", "XXXX-WXX-4", "XXXX-WXX-2TNI", "P1W", "P3DE", "P2CE", "PXDE", "P2Y6M",
+                 "PT5H30M", "P1DT12H", "PT1M30S"):
         assert cal.is_value(good), good
+
+
+@given(st.integers(0, 500), st.sampled_from([0.25, 0.5, 0.75, 1 / 3]),
+       st.sampled_from(["Y", "M", "W", "D", "E", "C", "Q", "TH", "TM", "TS"]))
+def test_time_fractional_durations_are_valid_or_dropped(whole: int, frac: float, unit: str) -> None:
+    """"2 1/2 years" → P2Y6M; a fraction no smaller unit holds exactly is dropped, not garbled."""
+    value = _duration_value(whole + frac, unit)
+    assert value is None or cal.is_value(value), value
+    if value is not None and whole:
+        assert value.startswith(("P", "PT")) and str(whole) in value

@@ -21,8 +21,9 @@ VALUE_RE = re.compile(
     r"|\d{4}-(?:Q[1-4]|H[12]|SP|SU|FA|WI)"
     r"|PRESENT_REF|PAST_REF|FUTURE_REF"
     r"|XXXX(?:-(?:WXX-[1-7](?:T(?:MO|AF|EV|NI))?|SP|SU|FA|WI|Q[1-4]|\d{2}(?:-\d{2})?))?"
-    r"|P(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|E|C|L|Q|H|WE|SE))"
-    r"|PT(?:\d+(?:\.\d+)?|X)(?:H|M|S)"
+    r"|PX(?:Y|M|W|D|DE|CE|L|Q|H|WE|SE)|PTX[HMS]"
+    r"|P(?:\d+(?:\.\d+)?(?:Y|M|W|D|DE|CE|L|Q|H|WE|SE))+(?:T(?:\d+(?:\.\d+)?[HMS])+)?"
+    r"|PT(?:\d+(?:\.\d+)?[HMS])+"
     r")"
 )
 

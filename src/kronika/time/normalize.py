@@ -285,9 +285,8 @@ def _weekday_date(ctx: Context, wd: int, rel: str | None) -> dt.date:
         return ctx.anchor + dt.timedelta(days=wd - ctx.anchor.isoweekday())
     if ctx.direction:
         return cal.weekday_near(ctx.anchor, wd, ctx.direction)
-    # no tense to go by: the nearer one, the past one on a tie
-    before, after = cal.weekday_near(ctx.anchor, wd, -1), cal.weekday_near(ctx.anchor, wd, 1)
-    return after if (after - ctx.anchor) < (ctx.anchor - before) else before
+    # no tense to go by: news reports what happened, so the past one
+    return cal.weekday_near(ctx.anchor, wd, -1)
 
 
 def _pod(ctx: Context, word: str | None) -> str | None:
@@ -368,11 +367,16 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
             h = 0
         if h > 24 or (not ampm and not g.get("colon")):
             return None
-    base = ctx.anchor
+    base = ctx.last_day or ctx.anchor  # a bare clock time is on the day under discussion
     if g.get("wd"):
         base = _weekday_date(ctx, ctx.lex.value("weekday", g.get("wd")) or base.isoweekday(), None)
     elif g.get("dw"):
         base = ctx.anchor + dt.timedelta(days=ctx.lex.value("day_word", g.get("dw")) or 0)
+    elif g.get("month"):  # "5 p.m. EST Nov. 9"
+        day_norm = md(g, ctx)
+        if day_norm is None:
+            return None
+        base = dt.date.fromisoformat(day_norm.value)
     return Norm("TIME", f"{cal.day(base)}T{h:02d}:{m:02d}")
 
 
@@ -548,20 +552,43 @@ def ago(g: Groups, ctx: Context) -> Norm | None:
     return Norm("DATE", value) if value else None
 
 
+# Calendar unit codes (``calendar.shift``) → TIMEX3 duration units: a decade is "DE" and a
+# century "CE" in a duration ("P3DE"), as in the TIMEX3 guidelines and HeidelTime.
+_DURATION_UNIT = {"E": "DE", "C": "CE"}
+
+
 def _duration_value(n: float | str, unit: str) -> str | None:
+    unit = _DURATION_UNIT.get(unit, unit)
     if n == "X":
         return f"PTX{unit[1:]}" if unit.startswith("T") else f"PX{unit}"
     assert isinstance(n, float | int)
     if n <= 0:
         return None
-    if not float(n).is_integer():  # "a year and a half" → P18M
-        smaller = {"Y": ("M", 12), "D": ("TH", 24), "TH": ("TM", 60), "W": ("D", 7), "M": ("D", 30)}
-        if unit not in smaller:
-            return None
-        unit, factor = smaller[unit]
-        n = n * factor
+    if not float(n).is_integer():
+        return _fraction_value(float(n), unit)
     text = _num_text(n)
     return f"PT{text}{unit[1:]}" if unit.startswith("T") else f"P{text}{unit}"
+
+
+# The next smaller unit and how many of it make one: "2 1/2 years" is P2Y6M.
+_SMALLER = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("TH", 24), "TH": ("TM", 60),
+            "TM": ("TS", 60)}
+
+
+def _fraction_value(n: float, unit: str) -> str | None:
+    """A fractional count as whole units plus the rest in the next smaller unit ("5 1/2
+    hours" → PT5H30M, "half a year" → P6M), as TimeBank writes them."""
+    if unit not in _SMALLER:
+        return None
+    whole = int(n)
+    small, factor = _SMALLER[unit]
+    rest = (n - whole) * factor
+    if not float(round(rest, 6)).is_integer():
+        return None
+    parts = [(whole, unit), (int(round(rest)), small)]
+    date = "".join(f"{k}{u}" for k, u in parts if k and not u.startswith("T"))
+    clock = "".join(f"{k}{u[1:]}" for k, u in parts if k and u.startswith("T"))
+    return "P" + date + (f"T{clock}" if clock else "")
 
 
 def duration(g: Groups, ctx: Context) -> Norm | None:
@@ -587,8 +614,12 @@ def duration(g: Groups, ctx: Context) -> Norm | None:
     if (g.get("num") or "").lower() in ("a", "an") and word == "second":
         return None
     text = ctx.text.lower()
-    if isinstance(n, float) and "half" in text and "half a" not in text and "a half" not in (g.get("num") or ""):
-        n += 0.5
+    if isinstance(n, int | float) and "half" in text and "half a" not in text \
+            and "a half" not in (g.get("num") or ""):
+        n = float(n) + 0.5
+    if isinstance(n, int | float) and g.get("frac"):  # "2 1/2 years"
+        top, bottom = (int(x) for x in (g["frac"] or "").split("/"))
+        n += top / bottom
     value = _duration_value(n, unit)
     return Norm("DURATION", value) if value else None
 

@@ -84,7 +84,7 @@ class TimeTagger:
                 anchor_token=anchor_tok, rule=cand.rule.name,
             ))
             prev_end = cand.end
-            if cand.rule.norm not in _ANAPHORIC:
+            if cand.rule.norm not in _ANAPHORIC and not _period_end(doc.text, cand.start):
                 last_value, last_day = _remember(norm, last_value, last_day)
         return tuple(out)
 
@@ -154,6 +154,8 @@ class TimeTagger:
             i = doc.token_at(cand.start)
             if i is not None and doc.tokens[i].dep == "amod":
                 return False  # "quarterly dividend": an attribute, not a time
+        if cand.rule.norm == "duration" and following == "old":
+            return False  # an age ("52 years old"), as "a 52-year-old" is
         if cand.rule.norm == "duration" and following == "of":
             num = (cand.groups.get("num") or "").lower()
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
@@ -194,6 +196,15 @@ def _normalize(cand: Candidate, ctx: Context) -> Norm | None:
         return NORMALIZERS[cand.rule.norm](cand.groups, ctx)
     except (ValueError, OverflowError):
         return None
+
+
+_ENDED = re.compile(r"\b(?:ended|ending|ends)\s+\Z", re.I)
+
+
+def _period_end(text: str, start: int) -> bool:
+    """True for the closing date of an accounting period ("the quarter ended Sept. 30"):
+    it labels the period under discussion, so "a year earlier" still means that period."""
+    return _ENDED.search(text, max(0, start - 12), start) is not None
 
 
 def _remember(norm: Norm, last_value: str | None, last_day: dt.date | None) -> tuple[str | None, dt.date | None]:

@@ -52,10 +52,12 @@ def _is_future(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
 def _is_past(doc: ParsedDoc, verb: Token) -> bool:
     if verb.morph_value("Tense") == "Past" and verb.tag != "VBN":
         return True
-    for a in _auxes(doc, verb):
+    auxes = _auxes(doc, verb)
+    for a in auxes:
         if a.morph_value("Tense") == "Past" or a.lemma == "have":
             return True
-    return verb.tag == "VBD"
+    # a bare participle is a reduced relative clause: "the decision, announced Friday"
+    return verb.tag == "VBD" or (verb.tag == "VBN" and not auxes)
 
 
 def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
@@ -76,6 +78,8 @@ def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
             return 1
     if verb.tag in ("VB", "TO") and chain and chain[0].tag in ("VBZ", "VBP"):
         return 1  # "plans to visit", "is to meet": an infinitive under a present verb
+    if verb.tag == "VB" and any(c.text.lower() == "to" for c in doc.children(verb.i)):
+        return 0  # "agreed to buy it in January": after the past verb, not before the DCT
     for anc in chain:
         if _is_past(doc, anc):
             return -1
