@@ -116,3 +116,57 @@ def test_reliability_load_test_only_targets_loopback(lt) -> None:
         with pytest.raises(ValueError):
             lt.run_load(base, clients=1, seconds=0.1)
     assert lt.percentiles([0.001 * i for i in range(1, 101)])["p99"] == 100.0
+
+
+class _SlowPipeline:
+    """The load test's fake pipeline, slowed to spaCy-like speed so the job spans seconds."""
+
+    def __init__(self, lt, per_article_s: float) -> None:  # type: ignore[no-untyped-def]
+        self.fake, self.per_article_s = lt.FakePipeline(), per_article_s
+
+    def analyze_many(self, articles, *, n_process: int = 1, on_error=None):  # type: ignore[no-untyped-def]
+        for a in self.fake.analyze_many(articles, n_process=n_process, on_error=on_error):
+            time.sleep(self.per_article_s)
+            yield a
+
+
+def test_reliability_reads_keep_working_during_a_cli_ingest(server, lt, tmp_path: Path) -> None:
+    """``kronika ingest`` (a ``SharedWriter`` job in another process than the server) holds the
+    file only while it commits a batch: the server's reads wait milliseconds, never 503."""
+    import json
+
+    from kronika.config import Settings
+    from kronika.jobs import ingest
+    from kronika.store.writer import SharedWriter
+
+    base, db = server
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"n{i}", "date": f"2021-02-{i + 1:02d}", "text": f"JPN met KOR {i}."})
+                              + "\n" for i in range(14)), encoding="utf-8")
+    before = httpx.get(f"{base}/api/summary", timeout=30).json()
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def read_all_the_time() -> None:
+        with httpx.Client(base_url=base, timeout=30) as c:
+            while not stop.is_set():
+                statuses.append(c.get("/api/summary").status_code)
+                time.sleep(0.02)
+
+    watcher = threading.Thread(target=read_all_the_time, daemon=True)
+    watcher.start()
+    writer = SharedWriter(db)
+    try:
+        t0 = time.perf_counter()
+        report = ingest([corpus], Settings(db_path=db, batch_size=2), store=writer,
+                        pipeline=_SlowPipeline(lt, 0.4))
+        took = time.perf_counter() - t0
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert report.articles_written == 14 and writer.opens >= 7
+    assert took > 5 and len(statuses) >= 20
+    assert set(statuses) == {200}, f"{statuses.count(503)} of {len(statuses)} reads answered 503"
+    after = httpx.get(f"{base}/api/summary", timeout=30).json()
+    assert after["articles"] == before["articles"] + 14
+    print(f"\n[concurrency] {len(statuses)} reads during a {took:.1f} s CLI ingest, all 200")

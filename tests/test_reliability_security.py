@@ -276,6 +276,7 @@ AUDITED_SQL_INTERPOLATIONS = {
     "interval", "scope", "_ORDER", "_CLUSTER_COLUMNS", "_FROM", "_TOP", "'AND' if clause else 'WHERE'",
     "_literal(path)", "_COPY_OPTIONS[fmt]", "src[table]", "src['articles']", "src['events']",
     "src['event_actors']", "src['ingest_errors']", "column", "located", "COMPACT_ORDER", "coarse",
+    "LEARNED_ACTORS_SQL",
 }
 
 

@@ -10,15 +10,13 @@ reported through ``on_error`` and never stops the batch.
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kronika.actors import ActorResolver, LearnedIndex
 from kronika.config import Settings
+from kronika.deadline import Watchdog, deadline
 from kronika.errors import CodingError
 from kronika.events import EventCoder
 from kronika.geo import Geoparser
@@ -50,11 +48,15 @@ class Pipeline:
         stages: Stages | None = None,
         learned: LearnedIndex | None = None,
     ) -> None:
-        """``learned``: people the stored corpus has taught (``LearnedIndex.from_rows(
-        store.learned_actor_rows())``); the jobs pass it when they ingest into a store."""
+        """``learned``: people the stored corpus has taught; the jobs pass the store's frozen
+        snapshot (``jobs.local.learned_index``: ``Store.learned_snapshot``), so a job's
+        results never depend on where a crash interrupted it."""
         self.settings = settings or Settings()
         self.parser = parser or SpacyParser(self.settings)
         self.stages = stages or build_stages(self.settings, learned)
+        # One watchdog thread enforces the article time limit in whatever thread calls
+        # ``extract`` (the CLI's main thread, an API worker thread, a Dask task).
+        self._watchdog = Watchdog("kronika-article-limit")
 
     def analyze(self, article: Article) -> Analysis:
         t0 = time.perf_counter()
@@ -84,7 +86,7 @@ class Pipeline:
         """Run the extraction stages over a parsed document (bounded by the article time limit)."""
         timings: dict[str, float] = {}
         try:
-            with _deadline(self.settings.article_timeout_s):
+            with deadline(self.settings.article_timeout_s, self._watchdog, ArticleTimeout):
                 return self._extract(doc, timings)
         except ArticleTimeout as exc:
             raise CodingError(
@@ -135,30 +137,6 @@ def build_stages(settings: Settings, learned: LearnedIndex | None = None) -> Sta
 
 class ArticleTimeout(Exception):
     """Raised inside extraction when one article exceeds ``article_timeout_s``."""
-
-
-@contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Interrupt a runaway extraction (pathological input) after ``seconds``.
-
-    Uses a real-time interval timer, which Python delivers only in the main thread; in
-    other threads (the API's workers, Dask tasks) it is a no-op and the batch-level limits
-    apply instead.
-    """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise ArticleTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _lap(t: float) -> float:

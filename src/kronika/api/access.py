@@ -21,7 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kronika.deadline import Watchdog
 from kronika.errors import QueryError, StoreError
+from kronika.store.writer import writer_waiting
 
 T = TypeVar("T")
 
@@ -99,12 +101,15 @@ class StoreAccess:
         self._lock = ReadWriteLock()
         self._mu = threading.Lock()
         self._shared: _Shared | None = None
+        # One thread closes idle read handles for every request (not a Timer per read).
+        self._watchdog = Watchdog("kronika-store-linger")
 
     def read(self, fn: Callable[[Any], T], on_open: Callable[[Any], None] | None = None) -> T:
         """Run ``fn(store)`` on a read-only store of its own; ``on_open`` sees the store
         first (the time limit uses it to interrupt this request's queries, and only them)."""
         if not self.path.exists():
             raise StoreMissing(f"no store at {self.path.name}; ingest articles first", code="K411")
+        self._yield_to_writer()
         with self._lock.read():
             anchor = self._acquire()
             try:
@@ -153,23 +158,48 @@ class StoreAccess:
             shared.users += 1
             return shared
 
+    def _yield_to_writer(self) -> None:
+        """While another process (a ``kronika ingest`` between batches, see
+        ``kronika.store.writer``) announces it wants to write, open nothing: close the idle
+        read handle and wait with back-off; still waiting after ~3 s means busy (K410)."""
+        delay = OPEN_BACKOFF_S
+        for _ in range(OPEN_RETRIES):
+            if not writer_waiting(self.path):
+                return
+            self.close()
+            time.sleep(delay)
+            delay *= 2
+        if writer_waiting(self.path):
+            raise StoreBusy("another process is writing the store; retry shortly", code="K410")
+
     def _release(self, handle: _Shared) -> None:
         with self._mu:
             handle.users -= 1
             handle.released = time.monotonic()
-            if handle.users == 0 and handle is not self._shared:
+            if handle.users == 0 and (handle is not self._shared or writer_waiting(self.path)):
+                if handle is self._shared:
+                    self._shared = None  # a writer waits: let it have the file now
                 _close(handle.store)
                 return
-        timer = threading.Timer(self.linger_s, self._close_if_idle, args=(handle,))
-        timer.daemon = True
-        timer.start()
+            if handle.reap_scheduled:
+                return  # the pending check re-arms itself until the handle is idle
+            handle.reap_scheduled = True
+        self._watchdog.call_later(self.linger_s, lambda: self._close_if_idle(handle))
 
     def _close_if_idle(self, handle: _Shared) -> None:
+        """Close the shared handle once it has been idle ``linger_s``; else check again."""
         with self._mu:
-            idle = time.monotonic() - handle.released >= self.linger_s * 0.99
-            if handle is self._shared and handle.users == 0 and idle:
+            if handle is not self._shared:
+                handle.reap_scheduled = False
+                return
+            idle_for = time.monotonic() - handle.released
+            if handle.users == 0 and idle_for >= self.linger_s * 0.99:
                 self._shared = None
+                handle.reap_scheduled = False
                 _close(handle.store)
+                return
+            again = self.linger_s - idle_for if handle.users == 0 else self.linger_s
+        self._watchdog.call_later(max(again, 0.01), lambda: self._close_if_idle(handle))
 
     def _open(self, *, read_only: bool) -> Any:
         delay = OPEN_BACKOFF_S
@@ -195,6 +225,7 @@ class _Shared:
         self.opened = time.monotonic()
         self.released = self.opened
         self.broken = False
+        self.reap_scheduled = False  # a linger check is pending on the watchdog
 
 
 def _open_store(path: Path, read_only: bool) -> Any:

@@ -58,7 +58,8 @@ def to_articles(items: list[ArticleIn], max_chars: int) -> list[Article]:
 
 def analyse(ctx: ApiContext, articles: list[Article], problems: list[IngestProblem]) -> list[Analysis]:
     def on_error(article: Article, exc: Exception) -> None:
-        problems.append(IngestProblem(origin=article.origin or article.id, reason=str(exc), code="K301"))
+        code = getattr(exc, "code", "K301")  # K302: over ``article_timeout_s`` (enforced in this thread too)
+        problems.append(IngestProblem(origin=article.origin or article.id, reason=str(exc), code=code))
 
     pipeline = ctx.pipeline()
     with ctx.analysis_lock:  # spaCy pipelines are not safe to share between threads

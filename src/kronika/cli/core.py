@@ -1,4 +1,4 @@
-"""Core commands: extract, ingest, events, export, stats."""
+"""Core commands: extract, ingest, watch, events, export, import, stats."""
 
 from __future__ import annotations
 
@@ -99,13 +99,17 @@ def ingest(
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Read, analyse and store articles (re-ingesting the same article is a no-op)."""
+    """Read, analyse and store articles (re-ingesting the same article is a no-op).
+
+    The store file is opened for each batch's commit and released between batches, so a
+    running `kronika serve` keeps answering reads during the job."""
     from kronika.jobs import ingest as run_ingest
-    from kronika.store import Store
+    from kronika.store.writer import SharedWriter
 
     settings = load_settings(config, db_path=db, workers=workers, batch_size=batch_size)
+    store = SharedWriter(settings.db_path)  # holds the file only while it commits a batch
     try:
-        with Store(settings.db_path) as store, _progress() as bar:
+        with _progress() as bar:
             task = bar.add_task("ingesting", total=None)
             advance = lambda n: bar.advance(task, n)  # noqa: E731
             if dask:
@@ -248,6 +252,24 @@ def export(
         raise fail(exc) from exc
     for p in written:
         err.print(f"wrote {p}")
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="A folder written by `kronika export` (parquet or jsonl)")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Load an export back (restore a backup): adds the articles the store lacks, in one transaction."""
+    from kronika.store.writer import SharedWriter
+
+    settings = load_settings(config, db_path=db)
+    try:
+        result = SharedWriter(settings.db_path).import_export(source)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    err.print(f"articles: {result.articles_written} imported, {result.articles_skipped} already stored; "
+              f"events: {result.events_written}; problems: {result.problems}")
 
 
 @app.command()

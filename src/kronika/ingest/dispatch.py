@@ -20,7 +20,7 @@ from typing import BinaryIO
 from kronika.config import Settings
 from kronika.errors import IngestError, KronikaError
 from kronika.ingest.decode import decode_bytes
-from kronika.ingest.records import K_DECODE, K_FILE, checked
+from kronika.ingest.records import K_DECODE, K_FILE, K_TOO_LONG, checked
 from kronika.ingest.tabular import read_csv, read_json, read_jsonl
 from kronika.ingest.text import read_text_article
 from kronika.ingest.web import read_feed, read_html, read_url, sniff_markup
@@ -103,14 +103,54 @@ def read_file(path: Path, settings: Settings) -> Iterator[Record]:
             with (gzip.open(path, "rb") if gz else path.open("rb")) as f:
                 yield from read_jsonl(f, settings, label=label)
             return
-        data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+        cap = byte_cap(fmt, settings)
+        size = path.stat().st_size
+        if not gz and size > cap:  # refused before a byte is read: memory stays flat
+            yield too_big(label, fmt, size, cap, settings)
+            return
+        data = _read_capped(path, gz, cap)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield IngestProblem(label, f"broken gzip file: {exc}", K_FILE)
         return
     except OSError as exc:
         yield IngestProblem(label, f"cannot read file: {exc}", K_FILE)
         return
+    if len(data) > cap:
+        yield too_big(label, fmt, len(data), cap, settings, unpacked=True)
+        return
     yield from read_bytes(data, fmt, settings, label=label, name=name)
+
+
+# Formats read whole that hold one article; the others (csv, tsv, json, feed) hold many.
+_SINGLE_ARTICLE = ("text", "html", "sniff")
+DEFAULT_MAX_FILE_BYTES = 1 << 30  # ``settings.extra["max_file_bytes"]``: a multi-article file
+
+
+def byte_cap(fmt: str, settings: Settings) -> int:
+    """The most bytes a file read whole may have. One article: 4 bytes per allowed
+    character (UTF-8's widest) plus room for markup and a header; a file of many
+    articles (CSV, JSON, feeds): ``max_file_bytes`` (1 GiB unless configured)."""
+    if fmt in _SINGLE_ARTICLE:
+        return 4 * settings.max_article_chars + (1 << 20)
+    return int(settings.extra.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES))
+
+
+def too_big(label: str, fmt: str, size: int, cap: int, settings: Settings, *, unpacked: bool = False) -> IngestProblem:
+    """The K105 problem for a file refused by size, naming the file, its size and the limit."""
+    what = f"unpacks to more than {cap} bytes" if unpacked else f"is {size} bytes > limit {cap} bytes"
+    if fmt in _SINGLE_ARTICLE:
+        return IngestProblem(f"{label}:1", f"article too long: file {what} "
+                             f"(max_article_chars {settings.max_article_chars}); not read", K_TOO_LONG)
+    return IngestProblem(label, f"file too large: {what} (max_file_bytes); not read", K_TOO_LONG)
+
+
+def _read_capped(path: Path, gz: bool, cap: int) -> bytes:
+    """The file's bytes (``.gz`` unpacked as a stream), at most ``cap + 1`` of them: a
+    caller seeing more than ``cap`` knows the file is over the limit without holding it."""
+    if not gz:
+        return path.read_bytes()
+    with gzip.open(path, "rb") as f:
+        return f.read(cap + 1)
 
 
 def read_bytes(data: bytes, fmt: str, settings: Settings, *, label: str, name: str | None) -> Iterator[Record]:

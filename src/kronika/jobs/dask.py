@@ -20,9 +20,17 @@ from typing import Any
 from kronika.config import Settings
 from kronika.errors import ConfigError
 from kronika.ingest import iter_records
-from kronika.jobs.local import IngestReport, Progress, learned_index, new_articles, write_results
+from kronika.jobs.local import (
+    IngestReport,
+    Progress,
+    finish,
+    learned_index_and_id,
+    new_articles,
+    write_results,
+)
 from kronika.model import Analysis, Article, IngestProblem
 from kronika.store import Store
+from kronika.store.writer import SharedWriter
 
 try:  # the [dask] extra is optional; ``_client`` reports its absence clearly
     from distributed import WorkerPlugin
@@ -78,7 +86,7 @@ def ingest_dask(
     paths: Iterable[Path | str],
     settings: Settings,
     *,
-    store: Store,
+    store: Store | SharedWriter,
     address: str = "local",
     chunk_size: int = 64,
     progress: Progress | None = None,
@@ -92,7 +100,8 @@ def ingest_dask(
     own = client is None
     client = client or _client(address, settings)
     try:
-        client.register_plugin(PipelinePlugin(settings, learned_index(store)), name=PLUGIN_NAME)
+        report.learned_snapshot, index = learned_index_and_id(store)
+        client.register_plugin(PipelinePlugin(settings, index), name=PLUGIN_NAME)
         fresh = new_articles(iter_records(paths, settings), store, report, problems)
         in_flight = as_completed()
         limit = max(2, 2 * len(client.scheduler_info().get("workers", {})))
@@ -104,6 +113,7 @@ def ingest_dask(
             _write(fut.result(), store, problems, report, progress)
         if problems:
             _write(([], []), store, problems, report, progress)
+        finish(store, report, settings)
     finally:
         if own:
             cluster = getattr(client, "cluster", None)
@@ -113,7 +123,7 @@ def ingest_dask(
     return report
 
 
-def _write(result: tuple[list[Analysis], list[IngestProblem]], store: Store,
+def _write(result: tuple[list[Analysis], list[IngestProblem]], store: Store | SharedWriter,
            problems: list[IngestProblem], report: IngestReport, progress: Progress | None) -> None:
     analyses, failed = result
     problems.extend(failed)

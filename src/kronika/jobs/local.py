@@ -19,8 +19,14 @@ from kronika.ingest import iter_records
 from kronika.model import Analysis, Article, IngestProblem
 from kronika.pipeline import Pipeline, collect_errors
 from kronika.store import Store
+from kronika.store.writer import SharedWriter
 
 Progress = Callable[[int], None]
+
+
+# Rewrite ``events`` in date order (``Store.compact``) after a job that wrote at least this
+# many events (``settings.extra["compact_after_events"]``; 0 turns it off).
+DEFAULT_COMPACT_AFTER_EVENTS = 50_000
 
 
 @dataclass
@@ -32,21 +38,29 @@ class IngestReport:
     articles_skipped: int = 0
     events_written: int = 0
     problems: list[IngestProblem] = field(default_factory=list)
+    learned_snapshot: int | None = None  # the learned-actor snapshot the job coded with
+    compacted: bool = False
 
 
 def ingest(
     paths: Iterable[Path | str],
     settings: Settings,
     *,
-    store: Store,
+    store: Store | SharedWriter,
     pipeline: Pipeline | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
     """Read, analyse and store every article under ``paths``; idempotent and resumable.
 
-    A pipeline built here knows the people earlier ingests taught (learned actors)."""
-    pipeline = pipeline or Pipeline(settings, learned=learned_index(store))
+    A pipeline built here knows the people earlier *completed* ingests taught (the
+    learned-actor snapshot, see ``Store.learned_snapshot``); once all input is stored the
+    snapshot is refreshed for the next job. So a job killed and resumed stores exactly
+    what one uninterrupted job stores. ``store`` may be a ``SharedWriter`` (the CLI), which
+    holds the file only while it writes a batch."""
     report = IngestReport()
+    if pipeline is None:
+        report.learned_snapshot, index = learned_index_and_id(store)
+        pipeline = Pipeline(settings, learned=index)
     pending_problems: list[IngestProblem] = []
     fresh = new_articles(iter_records(paths, settings), store, report, pending_problems)
 
@@ -58,17 +72,42 @@ def ingest(
         if len(batch) >= settings.batch_size:
             write_results(store, batch, pending_problems, report, progress)
     write_results(store, batch, pending_problems, report, progress)
+    finish(store, report, settings)
     return report
 
 
-def learned_index(store: Store) -> LearnedIndex:
-    """What the stored corpus has taught about people (appositives seen in other articles)."""
-    return LearnedIndex.from_rows(store.learned_actor_rows())
+def finish(store: Store | SharedWriter, report: IngestReport, settings: Settings) -> None:
+    """After all input is stored: refresh the learned snapshot (only a completed job
+    teaches the next one) and compact the events table after a large load."""
+    if report.articles_written:
+        store.refresh_learned()
+    report.compacted = maybe_compact(store, report, settings)
+
+
+def maybe_compact(store: Store | SharedWriter, report: IngestReport, settings: Settings) -> bool:
+    """``Store.compact`` (one transaction, then CHECKPOINT) when the job wrote at least
+    ``compact_after_events`` events: bulk loads leave ``events`` in arrival order."""
+    threshold = int(settings.extra.get("compact_after_events", DEFAULT_COMPACT_AFTER_EVENTS))
+    if threshold <= 0 or report.events_written < threshold:
+        return False
+    store.compact()
+    return True
+
+
+def learned_index(store: Store | SharedWriter) -> LearnedIndex:
+    """What completed ingests taught about people (appositives seen in other articles)."""
+    return learned_index_and_id(store)[1]
+
+
+def learned_index_and_id(store: Store | SharedWriter) -> tuple[int, LearnedIndex]:
+    """The frozen learned-actor snapshot: its id and the index built from it."""
+    sid, rows = store.learned_snapshot()
+    return sid, LearnedIndex.from_rows(rows)
 
 
 def new_articles(
     records: Iterator[Article | IngestProblem],
-    store: Store,
+    store: Store | SharedWriter,
     report: IngestReport,
     problems: list[IngestProblem],
     chunk: int = 256,
@@ -100,7 +139,7 @@ def new_articles(
 
 
 def write_results(
-    store: Store,
+    store: Store | SharedWriter,
     analyses: list[Analysis],
     problems: list[IngestProblem],
     report: IngestReport,

@@ -19,6 +19,7 @@ from kronika.errors import ConfigError
 from kronika.jobs.local import IngestReport, ingest, learned_index
 from kronika.pipeline import Pipeline
 from kronika.store import Store
+from kronika.store.writer import SharedWriter
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -57,7 +58,7 @@ class Watcher:
                 out.append(p)
         return out
 
-    def round(self, store: Store, pipeline: Pipeline) -> IngestReport:
+    def round(self, store: Store | SharedWriter, pipeline: Pipeline) -> IngestReport:
         paths = self.changed_paths()
         if not paths:
             return IngestReport()
@@ -74,14 +75,13 @@ def watch(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Run rounds forever (or ``rounds`` times); the models load once."""
-    with Store(settings.db_path) as store:
-        pipeline = Pipeline(settings, learned=learned_index(store))
+    store = SharedWriter(settings.db_path)  # holds the file only while it commits a batch
+    pipeline = Pipeline(settings, learned=learned_index(store))
     watcher = Watcher(target, settings)
     n = 0
     while rounds is None or n < rounds:
         started = time.monotonic()
-        with Store(settings.db_path) as store:  # released between rounds: readers may open it
-            report = watcher.round(store, pipeline)
+        report = watcher.round(store, pipeline)
         n += 1
         if on_round is not None:
             on_round(n, report)

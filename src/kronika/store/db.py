@@ -34,7 +34,7 @@ from kronika.config import Settings
 from kronika.errors import StoreError
 from kronika.model import Analysis, IngestProblem
 from kronika.store import clustering
-from kronika.store.migrations import migrate
+from kronika.store.migrations import LEARNED_ACTORS_SQL, migrate
 from kronika.store.rows import (
     ACTOR_COLUMNS,
     ARTICLE_COLUMNS,
@@ -295,17 +295,43 @@ class Store:
     def learned_actor_rows(self) -> list[dict[str, Any]]:
         """People the corpus itself introduced ("Russian Foreign Minister Sergey Lavrov"):
         person mentions resolved by an appositive or a title, grouped, with the article
-        dates (ISO strings) they were first and last seen and how often."""
-        return self.fetch(
-            """SELECT m.entity, m.country, m.sector, m.role,
-                      strftime(min(a.date), '%Y-%m-%d') AS first_seen,
-                      strftime(max(a.date), '%Y-%m-%d') AS last_seen,
-                      count(*) AS count
-               FROM actor_mentions m JOIN articles a ON a.id = m.article_id
-               WHERE m.kind = 'person' AND m.entity IS NOT NULL
-                 AND (m.how LIKE 'appositive%' OR m.how LIKE 'title%')
-               GROUP BY ALL ORDER BY m.entity, first_seen"""
-        )
+        dates (ISO strings) they were first and last seen and how often. Live: what the
+        store holds now (ingest jobs use ``learned_snapshot`` instead)."""
+        return self.fetch(LEARNED_ACTORS_SQL)
+
+    def learned_snapshot(self) -> tuple[int, list[dict[str, Any]]]:
+        """(snapshot id, rows) of the frozen learned-actor index that ingest jobs use.
+
+        Why frozen: an index that grew with every batch (or was reloaded at every job
+        start) would code an article differently depending on where a crash cut the job.
+        The snapshot changes only in ``refresh_learned``, which a job calls once it has
+        read all of its input; a killed job never refreshes, so its resumption sees the
+        same snapshot it did. Learning therefore applies from the next completed job on.
+        """
+        sid = self.scalar("SELECT max(id) FROM learned_snapshots") or 0
+        rows = self.fetch("SELECT * FROM learned_actors ORDER BY entity, first_seen, country, role")
+        return int(sid), rows
+
+    def refresh_learned(self) -> int:
+        """Recompute the learned-actor snapshot from the stored mentions (one transaction);
+        returns the new snapshot id. Unchanged content keeps the old id."""
+        try:
+            with self.transaction() as con:
+                old = con.execute("SELECT * FROM learned_actors ORDER BY ALL").fetchall()
+                new = con.execute(f"SELECT * FROM ({LEARNED_ACTORS_SQL}) ORDER BY ALL").fetchall()
+                sid = con.execute("SELECT coalesce(max(id), 0) FROM learned_snapshots").fetchone()[0]
+                if old == new and sid:
+                    return int(sid)
+                con.execute("DELETE FROM learned_actors")
+                con.execute(f"INSERT INTO learned_actors {LEARNED_ACTORS_SQL}")
+                con.execute(
+                    "INSERT INTO learned_snapshots SELECT $1, now()::TIMESTAMP, "
+                    "(SELECT count(*) FROM articles), (SELECT count(*) FROM learned_actors)",
+                    [sid + 1],
+                )
+                return int(sid) + 1
+        except duckdb.Error as exc:
+            raise StoreError(f"learned actors not refreshed: {exc}", code="K407") from exc
 
     def export(self, fmt: str, dest: Path | str) -> list[Path]:
         """Write the store to ``dest`` (a folder) as parquet|csv|jsonl|plover."""
@@ -314,10 +340,16 @@ class Store:
         return export(self, fmt, Path(dest))
 
     def import_parquet(self, folder: Path | str) -> BatchResult:
-        """Add the articles of a parquet export that this store lacks (and their rows)."""
-        from kronika.store.exchange import import_parquet
+        """Add the articles of a parquet (or jsonl) export that this store lacks (and their rows)."""
+        from kronika.store.exchange import import_export
 
-        return import_parquet(self, Path(folder))
+        return import_export(self, Path(folder))
+
+    def import_export(self, folder: Path | str) -> BatchResult:
+        """Restore from a ``kronika export`` folder (parquet or jsonl): see ``exchange``."""
+        from kronika.store.exchange import import_export
+
+        return import_export(self, Path(folder))
 
 
 def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
@@ -349,5 +381,19 @@ def _collect(analyses: Sequence[Analysis]) -> _Batch:
 
 
 def _insert_problems(con: duckdb.DuckDBPyConnection, problems: Sequence[IngestProblem]) -> int:
+    """Record ``problems`` keyed by (origin, reason, code): a problem already stored is
+    replaced (its ``at`` becomes now), so re-ingesting the same bad input is idempotent."""
+    keys = list(dict.fromkeys((p.origin, p.reason, p.code) for p in problems))
+    if not keys:
+        return 0
+    origins, reasons, codes = (list(col) for col in zip(*keys, strict=True))
+    con.execute(
+        """DELETE FROM ingest_errors e USING (
+               SELECT unnest($1::VARCHAR[]) AS origin, unnest($2::VARCHAR[]) AS reason,
+                      unnest($3::VARCHAR[]) AS code) k
+           WHERE e.origin IS NOT DISTINCT FROM k.origin AND e.reason IS NOT DISTINCT FROM k.reason
+             AND e.code IS NOT DISTINCT FROM k.code""",
+        [origins, reasons, codes],
+    )
     at = now_utc()
-    return insert_rows(con, "ingest_errors", PROBLEM_COLUMNS, [(p.origin, p.reason, p.code, at) for p in problems])
+    return insert_rows(con, "ingest_errors", PROBLEM_COLUMNS, [(*k, at) for k in keys])

@@ -1,11 +1,12 @@
-"""Export a store to files (Parquet, CSV, JSON lines, PLOVER records) and import Parquet.
+"""Export a store to files (Parquet, CSV, JSON lines, PLOVER records); import Parquet or JSON lines.
 
 Why DuckDB's own ``COPY``: it streams each table straight to the file in its native
 format (no pandas, no Arrow in Python), so a multi-million-event store exports in
 seconds with flat memory. The ``plover`` format is the event record contract of
 DESIGN.md (plus ``cluster_id``/``article_date``), one JSON object per line.
 
-Import is the other half of scale-out: workers write Parquet, one writer imports it.
+Import is the other half of scale-out (workers write Parquet, one writer imports it) and
+of backups (``kronika export`` → ``kronika import`` restores).
 Only articles the store lacks are added (with their rows), so importing twice is a
 no-op; imported events are re-clustered against what the store already holds.
 """
@@ -63,51 +64,92 @@ def _literal(path: Path) -> str:
 
 
 def import_parquet(store: Store, folder: Path) -> BatchResult:
-    """Add what a Parquet export holds and this store lacks, in one transaction."""
-    files = {t: folder / f"{t}.parquet" for t in TABLES}
+    """Add what a Parquet (or JSON lines) export holds and this store lacks; see ``import_export``."""
+    return import_export(store, folder)
+
+
+def import_export(store: Store, folder: Path) -> BatchResult:
+    """Add what an export folder (``kronika export --format parquet|jsonl``) holds and this
+    store lacks, in one transaction; then compact and refresh the learned-actor snapshot,
+    so a restored store behaves like the one that was backed up."""
+    fmt = _export_format(folder)
+    reader = _READERS[fmt]
+    files = {t: folder / f"{t}.{_SUFFIX[fmt]}" for t in TABLES}
     missing = [str(p) for t, p in files.items() if t != "ingest_errors" and not p.exists()]
     if missing:
-        raise StoreError(f"not a Kronika parquet export, missing: {', '.join(missing)}", code="K409")
+        raise StoreError(f"not a complete Kronika {fmt} export, missing: {', '.join(missing)}", code="K409")
     try:
         with store.transaction() as con:
-            result = _import(con, files)
+            src = {t: reader(con, t, p) for t, p in files.items() if p.exists()}
+            result = _import(con, src)
     except StoreError:
         raise
     except Exception as exc:
         raise StoreError(f"import from {folder} failed (nothing was kept): {exc}", code="K409") from exc
     if result.events_written:
         store.compact()  # a bulk load: put events back in date order (see Store.compact)
+    if result.articles_written:
+        store.refresh_learned()
     return result
 
 
-def _import(con: duckdb.DuckDBPyConnection, files: dict[str, Path]) -> BatchResult:
-    src = {t: _literal(p) for t, p in files.items()}
+def _export_format(folder: Path) -> str:
+    if not folder.is_dir():
+        raise StoreError(f"{folder} is not a folder: import reads what `kronika export` wrote", code="K409")
+    for fmt in ("parquet", "jsonl"):
+        if (folder / f"articles.{_SUFFIX[fmt]}").exists():
+            return fmt
+    raise StoreError(f"{folder} holds no articles.parquet or articles.jsonl: not a Kronika parquet export "
+                     "(nor a jsonl one)", code="K409")
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> str:
+    return f"read_parquet({_literal(path)})"
+
+
+def _read_jsonl(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> str:
+    """JSON lines read with the store's own column types (not guessed from the data)."""
+    cols = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position", [table]).fetchall()
+    spec = ", ".join(f"{_literal(name)}: {_literal(typ)}" for name, typ in cols)
+    return f"read_json({_literal(path)}, format = 'newline_delimited', columns = {{{spec}}})"
+
+
+_READERS = {"parquet": _read_parquet, "jsonl": _read_jsonl}
+
+
+def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str]) -> BatchResult:
+    """``src``: table name → a DuckDB table function reading that table's export file."""
     con.execute("CREATE OR REPLACE TEMP TABLE _import_ids AS "
-                f"SELECT id FROM read_parquet({src['articles']}) "
+                f"SELECT id FROM {src['articles']} "
                 "WHERE id NOT IN (SELECT id FROM articles)")
     n_articles = con.execute("SELECT count(*) FROM _import_ids").fetchone()[0]
-    n_total = con.execute(f"SELECT count(*) FROM read_parquet({src['articles']})").fetchone()[0]
-    con.execute(f"INSERT INTO articles BY NAME SELECT * FROM read_parquet({src['articles']}) "
+    n_total = con.execute(f"SELECT count(*) FROM {src['articles']}").fetchone()[0]
+    con.execute(f"INSERT INTO articles BY NAME SELECT * FROM {src['articles']} "
                 "WHERE id IN (SELECT id FROM _import_ids)")
     for table in ("sentences", "actor_mentions", "places", "timexes"):
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet({src[table]}) "
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]} "
                     "WHERE article_id IN (SELECT id FROM _import_ids)")
     names = ", ".join(f'"{n}"' for n, _ in EVENT_COLUMNS)
-    rows = con.execute(f"SELECT {names} FROM read_parquet({src['events']}) "
+    rows = con.execute(f"SELECT {names} FROM {src['events']} "
                        "WHERE article_id IN (SELECT id FROM _import_ids) "
                        "ORDER BY article_id, sentence, event_id").fetchall()
     cid = len(EVENT_COLUMNS) - 1
     events = clustering.assign(con, [r[:cid] + (None,) + r[cid + 1 :] for r in rows])
     insert_rows(con, "events", EVENT_COLUMNS, events)
-    con.execute(f"INSERT INTO event_actors BY NAME SELECT * FROM read_parquet({src['event_actors']}) "
-                f"WHERE event_id IN (SELECT event_id FROM read_parquet({src['events']}) "
+    con.execute(f"INSERT INTO event_actors BY NAME SELECT * FROM {src['event_actors']} "
+                f"WHERE event_id IN (SELECT event_id FROM {src['events']} "
                 "WHERE article_id IN (SELECT id FROM _import_ids))")
     n_problems = 0
-    if files["ingest_errors"].exists():
+    if "ingest_errors" in src:  # one row per (origin, reason, code), as ``Store`` keeps them
         n_problems = con.execute(
-            'INSERT INTO ingest_errors (SELECT origin, reason, code, "at" FROM '
-            f"read_parquet({src['ingest_errors']}) "
-            'EXCEPT SELECT origin, reason, code, "at" FROM ingest_errors)').fetchone()[0]
+            'INSERT INTO ingest_errors SELECT origin, reason, code, "at" FROM ('
+            'SELECT *, row_number() OVER (PARTITION BY origin, reason, code ORDER BY "at" DESC) AS rn '
+            f"FROM {src['ingest_errors']}) s WHERE rn = 1 AND NOT EXISTS ("
+            "SELECT 1 FROM ingest_errors e WHERE e.origin IS NOT DISTINCT FROM s.origin "
+            "AND e.reason IS NOT DISTINCT FROM s.reason AND e.code IS NOT DISTINCT FROM s.code)"
+        ).fetchone()[0]
     con.execute("DROP TABLE _import_ids")
     return BatchResult(articles_written=n_articles, articles_skipped=n_total - n_articles,
                        events_written=len(events), problems=n_problems)

@@ -86,10 +86,42 @@ _CLUSTERS_VIEW = (
     GROUP BY e.cluster_id""",
 )
 
+# Problems are keyed by (origin, reason, code) from here on (re-ingest replaces, never
+# appends); stores written before keep one row per key.
+_DEDUPE_PROBLEMS = (
+    """DELETE FROM ingest_errors WHERE rowid NOT IN (
+        SELECT max(rowid) FROM ingest_errors GROUP BY origin, reason, code)""",
+)
+
+# LEARNED_ACTORS_SQL: people the stored corpus introduced (appositives, titles). Ingest jobs
+# read the frozen copy in ``learned_actors`` (refreshed when a job completes), not the live
+# query, so a job killed and resumed codes every article as one uninterrupted job does.
+LEARNED_ACTORS_SQL = """SELECT m.entity, m.country, m.sector, m.role,
+       strftime(min(a.date), '%Y-%m-%d') AS first_seen,
+       strftime(max(a.date), '%Y-%m-%d') AS last_seen,
+       count(*) AS count
+FROM actor_mentions m JOIN articles a ON a.id = m.article_id
+WHERE m.kind = 'person' AND m.entity IS NOT NULL
+  AND (m.how LIKE 'appositive%' OR m.how LIKE 'title%')
+GROUP BY ALL ORDER BY m.entity, first_seen"""
+
+_LEARNED_SNAPSHOT = (
+    """CREATE TABLE learned_actors (
+        entity VARCHAR, country VARCHAR, sector VARCHAR, role VARCHAR,
+        first_seen VARCHAR, last_seen VARCHAR, count BIGINT)""",
+    """CREATE TABLE learned_snapshots (
+        id INTEGER PRIMARY KEY, taken_at TIMESTAMP, articles BIGINT, people BIGINT)""",
+    f"INSERT INTO learned_actors {LEARNED_ACTORS_SQL}",
+    """INSERT INTO learned_snapshots SELECT 1, now()::TIMESTAMP,
+        (SELECT count(*) FROM articles), (SELECT count(*) FROM learned_actors)""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_initial_tables", _INITIAL),
     ("0002_lookup_indexes", _INDEXES),
     ("0003_clusters_view", _CLUSTERS_VIEW),
+    ("0004_dedupe_ingest_errors", _DEDUPE_PROBLEMS),
+    ("0005_learned_actor_snapshot", _LEARNED_SNAPSHOT),
 )
 
 
