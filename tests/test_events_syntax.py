@@ -21,6 +21,6 @@ def test_events_syntax_indexes_match_tree_walks(parse, text: str) -> None:
     for i in range(n):
         below = set(view.subtree(i))
         assert {j for j in range(n) if view.within(j, i)} == below
-        assert (view.left[i], view.right[i]) == (min(below), max(below))
+        assert view.edges(i) == (min(below), max(below))
         local = {j for j in below if not any(is_verb(doc.tokens[k]) for k in (view.path_to(j, i) or []))}
         assert set(view.local_subtree(i)) == local

@@ -33,7 +33,7 @@ class DocView:
         self.kids = kids
         self.lemmas = [t.lemma.lower() for t in doc.tokens]
         self.verbal = [is_verb(t) for t in doc.tokens]
-        self._tin, self._tout, self.left, self.right = _tree_intervals(kids, [t.head for t in doc.tokens])
+        self._intervals: tuple[list[int], list[int], list[int], list[int]] | None = None  # on first use
         self.actor_at: dict[int, ActorMention] = {}
         for m in sorted(actors, key=lambda a: a.end - a.start):
             first, last = doc.token_at(m.start), doc.token_at(max(m.start, m.end - 1))
@@ -51,11 +51,22 @@ class DocView:
     def pobjs(self, prep: int) -> list[int]:
         return [c for c in self.kids[prep] if self.tokens[c].dep in ("pobj", "pcomp")]
 
+    def _tree(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        if self._intervals is None:  # built lazily: many documents never need it
+            self._intervals = _tree_intervals(self.kids, [t.head for t in self.tokens])
+        return self._intervals
+
     def within(self, j: int, i: int) -> bool:
         """Is ``j`` in the subtree of ``i`` (``i`` included)? O(1), from one tree walk: the
         coder asks this for every pair of clause and predicate, which a subtree scan would make
         quadratic on long sentences."""
-        return self._tin[i] <= self._tin[j] and self._tout[j] <= self._tout[i]
+        tin, tout, _, _ = self._tree()
+        return tin[i] <= tin[j] and tout[j] <= tout[i]
+
+    def edges(self, i: int) -> tuple[int, int]:
+        """First and last token of the subtree of ``i``."""
+        _, _, left, right = self._tree()
+        return left[i], right[i]
 
     def local_subtree(self, i: int) -> list[int]:
         """Tokens below ``i`` reached without passing through another verb (a verb below is
@@ -220,7 +231,7 @@ class DocView:
 
     def _set_off(self, i: int) -> bool:
         """Is the phrase of ``i`` between commas (an apposition)?"""
-        first, last = self.left[i], self.right[i]
+        first, last = self.edges(i)
         closed = self.tokens[last].text == "," or (last + 1 < len(self.tokens) and self.tokens[last + 1].text == ",")
         return first > 0 and self.tokens[first - 1].text == "," and closed
 
@@ -254,18 +265,23 @@ def _tree_intervals(kids: list[list[int]], heads: list[int]) -> tuple[list[int],
     n = len(heads)
     tin, tout, left, right = [0] * n, [0] * n, list(range(n)), list(range(n))
     clock = 0
+    order: list[int] = []  # pre-order; reversed, every child comes before its head
     for root in (i for i in range(n) if heads[i] == i or not 0 <= heads[i] < n):
-        stack: list[tuple[int, bool]] = [(root, False)]
+        stack = [root]
         while stack:
-            i, done = stack.pop()
-            if done:
-                tout[i] = clock
-                clock += 1
-                for c in kids[i]:
-                    left[i], right[i] = min(left[i], left[c]), max(right[i], right[c])
-                continue
+            i = stack.pop()
             tin[i] = clock
             clock += 1
-            stack.append((i, True))
-            stack.extend((c, False) for c in kids[i])
+            order.append(i)
+            stack.extend(kids[i])
+    size = [1] * n
+    for i in reversed(order):
+        for c in kids[i]:
+            size[i] += size[c]
+            if left[c] < left[i]:
+                left[i] = left[c]
+            if right[c] > right[i]:
+                right[i] = right[c]
+    for i in range(n):
+        tout[i] = tin[i] + size[i]  # j is below i iff tin[i] <= tin[j] < tin[i] + size[i]
     return tin, tout, left, right
