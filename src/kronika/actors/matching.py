@@ -57,10 +57,14 @@ def find_matches(doc: ParsedDoc, kb: KnowledgeBase) -> list[Match]:
     words (agents) match in any case."""
     out: list[Match] = []
     toks = doc.tokens
+    keys = [token_key(t.text) for t in toks]  # once per token, not once per n-gram tried
     for sent in doc.sentences:
         i = sent.token_start
         while i < sent.token_end:
-            found = _match_at(toks, i, sent.token_end, kb)
+            if keys[i] not in kb.prefixes:  # most tokens start no phrase: skip them cheaply
+                i += 1
+                continue
+            found = _match_at(toks, keys, i, sent.token_end, kb)
             if found is None:
                 i += 1
                 continue
@@ -69,7 +73,7 @@ def find_matches(doc: ParsedDoc, kb: KnowledgeBase) -> list[Match]:
     return out
 
 
-def _match_at(toks: tuple[Token, ...], i: int, stop: int, kb: KnowledgeBase) -> Match | None:
+def _match_at(toks: tuple[Token, ...], tkeys: list[str], i: int, stop: int, kb: KnowledgeBase) -> Match | None:
     if toks[i].pos in ("SPACE", "PUNCT") and toks[i].text not in ("U.S.", "U.K."):
         return None
     keys: list[str] = []
@@ -78,7 +82,7 @@ def _match_at(toks: tuple[Token, ...], i: int, stop: int, kb: KnowledgeBase) -> 
         t = toks[j]
         if t.pos == "SPACE":
             break
-        key = token_key(t.text) if j == i else key + (" " if toks[j - 1].ws else "") + token_key(t.text)
+        key = tkeys[j] if j == i else key + (" " if toks[j - 1].ws else "") + tkeys[j]
         if key not in kb.prefixes:
             break
         keys.append(key)

