@@ -16,6 +16,7 @@ from kronika.errors import ConfigError
 from kronika.resources import load_yaml
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_HAS_DIGIT = re.compile(r"\d")
 # An expression never starts inside a word, right after a currency sign or a number and a
 # hyphen ("555-1990"), and never ends inside a word.
 _LEFT = r"(?<![\w$£€'’])(?<!\d-)"
@@ -63,7 +64,7 @@ class Lexicon:
             found.update(self.word_index.get(w, ()))
             if w.endswith("s"):
                 found.update(self.word_index.get(w[:-1], ()))
-            if any(c.isdigit() for c in w):
+            if not w.isalpha() and _HAS_DIGIT.search(w):
                 found.add("digit")
         return found
 

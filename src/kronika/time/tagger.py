@@ -54,6 +54,13 @@ class TimeTagger:
         self.lexicon: Lexicon = load_lexicon(language, extra)
         self.narrative = settings.time_strategy == "narrative"
         self.version = f"{self.name}/{self.lexicon.language}-{self.lexicon.version}"
+        # Rules by the words they need, so a sentence tries only the rules its words allow.
+        self._always = tuple(o for o, r in enumerate(self.lexicon.rules) if not r.needs)
+        by_need: dict[str, list[int]] = {}
+        for o, r in enumerate(self.lexicon.rules):
+            for w in r.needs:
+                by_need.setdefault(w, []).append(o)
+        self._by_need = {w: tuple(os) for w, os in by_need.items()}
 
     # ------------------------------------------------------------------ public
 
@@ -96,9 +103,11 @@ class TimeTagger:
         found: list[Candidate] = []
         for sent in doc.sentences or ():
             present = lex.present([t.text for t in doc.tokens[sent.token_start : sent.token_end]])
-            for order, rule in enumerate(lex.rules):
-                if rule.needs and rule.needs.isdisjoint(present):
-                    continue
+            orders = set(self._always)
+            for w in present:
+                orders.update(self._by_need.get(w, ()))
+            for order in sorted(orders):
+                rule = lex.rules[order]
                 for m in rule.regex.finditer(text, sent.start, sent.end):
                     if m.end() > m.start():
                         groups: Groups = dict(m.groupdict())
