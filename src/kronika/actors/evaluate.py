@@ -5,7 +5,7 @@ actor whose code is a country is looked up: the system's answer is the country o
 resolved mention overlapping the gold ``actorText`` (the highest-confidence mention with a
 country; ties go to the longer overlap, then the
 shorter mention). Gold codes in PLOVER 0.5b1 are CAMEO's, mostly ISO
-3166-1 alpha-3 already; the few CAMEO-only country codes are mapped (``CAMEO_TO_ISO``);
+3166-1 alpha-3 already; the few CAMEO-only country codes are mapped (``data/actors/cameo_countries.tsv``);
 organisation codes (IGO, NGO, IMG …) and "***" are not country codes and are skipped.
 """
 
@@ -22,10 +22,12 @@ from typing import Any
 import pycountry
 
 from kronika.model import ActorMention, ParsedDoc
+from kronika.resources import iter_tsv
 
-# CAMEO country codes that differ from ISO 3166-1 alpha-3.
-CAMEO_TO_ISO = {"JAP": "JPN", "ITL": "ITA", "UAR": "EGY", "ROM": "ROU", "ZAR": "COD", "BUL": "BGR",
-                "LEB": "LBN", "KUW": "KWT", "INS": "IDN", "SAF": "ZAF", "UKG": "GBR", "UNK": "GBR"}
+
+def cameo_to_iso() -> dict[str, str]:
+    """CAMEO country codes that differ from ISO 3166-1 alpha-3 (``data/actors/cameo_countries.tsv``)."""
+    return {r["cameo"]: r["iso3"] for r in iter_tsv("actors/cameo_countries.tsv")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +47,19 @@ class Outcome:
     how: str
 
 
-def iso_country(code: str | None) -> str | None:
-    """PLOVER/CAMEO actor code → ISO3 country, None for non-country codes."""
+def iso_country(code: str | None, table: dict[str, str] | None = None) -> str | None:
+    """PLOVER/CAMEO actor code → ISO3 country, None for non-country codes. ``table``: the
+    CAMEO → ISO mapping (``cameo_to_iso()``; pass it when mapping many codes)."""
     if not code:
         return None
-    c = CAMEO_TO_ISO.get(code[:3].upper(), code[:3].upper())
+    table = cameo_to_iso() if table is None else table
+    c = table.get(code[:3].upper(), code[:3].upper())
     return c if pycountry.countries.get(alpha_3=c) else None
 
 
 def gold_actors(path: Path | str) -> Iterator[GoldActor]:
     records: list[dict[str, Any]] = json.loads(Path(path).read_text(encoding="utf-8"))
+    table = cameo_to_iso()
     for r in records:
         if not r.get("text"):
             continue
@@ -65,7 +70,7 @@ def gold_actors(path: Path | str) -> Iterator[GoldActor]:
             for a in items:
                 if not isinstance(a, dict) or not a.get("actorText"):
                     continue
-                country = iso_country(a.get("code"))
+                country = iso_country(a.get("code"), table)
                 if country:
                     yield GoldActor(r["id"], side, r["text"], date, str(a["actorText"]).strip(), country)
 
