@@ -26,7 +26,7 @@ from typing import Any
 
 from kronika.errors import ConfigError
 from kronika.model import PLOVER_TYPES, SYMMETRIC_TYPES, ActorMention, Article, Event, ParsedDoc
-from kronika.resources import load_yaml
+from kronika.resources import iter_tsv, load_yaml
 
 NONE = "NONE"
 TAIL = 0.03  # calibration slope beyond the fitted scores (see fit_calibration)
@@ -81,13 +81,17 @@ def map_type(label: str, mode: str | None, table: dict[str, dict[str, str]]) -> 
 _MARK = re.compile(r"\((SRC/TAR|SRC|TAR):\s*((?:[^()]|\([^()]*\))*?)\s*\)")  # one level of (...) inside
 
 
-def _gsr_actors(rec: dict[str, Any]) -> tuple[GoldActor, ...]:
+def _gsr_actors(rec: dict[str, Any], iso: dict[str, str]) -> tuple[GoldActor, ...]:
+    """The record's marked actors with their codes; CAMEO country prefixes become ISO 3166
+    alpha-3 as Kronika writes them ("JAPGOV" → "JPNGOV", via ``iso``)."""
     codes: dict[str, str] = {}
     for key in ("source", "target"):
         value = rec.get(key)
         if isinstance(value, list):
             for a in value:
-                codes.setdefault(str(a.get("actorText", "")), str(a.get("code", "")))
+                code = str(a.get("code", ""))
+                code = iso.get(code[:3], code[:3]) + code[3:] if len(code) >= 3 else code
+                codes.setdefault(str(a.get("actorText", "")), code)
     roles = {"SRC": "source", "TAR": "target", "SRC/TAR": "both"}
     out = []
     for m in _MARK.finditer((rec.get("textInfo") or {}).get("markup", "")):
@@ -104,12 +108,13 @@ def load_plover_gsr(path: Path) -> list[GoldRecord]:
     except (OSError, json.JSONDecodeError) as exc:
         raise ConfigError(f"cannot read PLOVER gold {path}: {exc}", code="K020") from exc
     table = load_version_map()
+    iso = {r["cameo"]: r["iso3"] for r in iter_tsv("actors/cameo_countries.tsv")}  # JAP → JPN
     out = []
     for rec in data:
         if not rec.get("text") or rec.get("event") == "DOCUMENT":
             continue
         ptype, mode = map_type(str(rec["event"]), rec.get("mode") or None, table)
-        actors = _gsr_actors(rec)
+        actors = _gsr_actors(rec, iso)
         src = {country_of(a.code) or (a.code or "") for a in actors if a.role in ("source", "both")}
         tgt = {country_of(a.code) or (a.code or "") for a in actors if a.role in ("target", "both")}
         date = dt.date.fromisoformat(rec.get("date") or "2000-01-01")
