@@ -29,15 +29,19 @@ class Format(StrEnum):
     csv = "csv"
 
 
+_PLAIN = frozenset({str, int, bool})  # float is not: NaN/inf become null
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON types from whatever the query layer returns (dates, decimals, tuples)."""
     kind = type(value)  # exact-type fast paths first: ABC checks dominate on large pages
-    if value is None or kind in (str, int, bool):
+    if value is None or kind in _PLAIN:
         return value
-    if kind is dict:
-        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is dict:  # leaves inline: most values of a record are plain
+        return {k if type(k) is str else str(k): v if v is None or type(v) in _PLAIN else jsonable(v)
+                for k, v in value.items()}
     if kind is list:
-        return [jsonable(v) for v in value]
+        return [v if v is None or type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
