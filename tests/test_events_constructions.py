@@ -381,3 +381,9 @@ def test_events_recipient_of_an_event_noun_is_the_target(code) -> None:
     aid = _one(code("Kiribati received two million dollars in food aid from the World Bank on Monday.",
                     {"Kiribati": "KIR", "the World Bank": "IGOWBK"}), "AID")
     assert [a.actor for a in aid.source] == ["IGOWBK"] and [a.actor for a in aid.target] == ["KIR"]
+
+
+def test_events_agreement_verbs_need_an_agreeable_object(code) -> None:
+    """"accepted the offer" is an agreement; "accepting payments" is business, not an event."""
+    assert _one(code("Iran accepted the offer from France on Monday.", {"Iran": "IRN", "France": "FRA"}), "AGREE")
+    assert not code("Iran stopped accepting payments from France on Monday.", {"Iran": "IRN", "France": "FRA"})

@@ -645,7 +645,12 @@ def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:
     if not senses:
         return None
     kids = {view.lemma(c) for c in view.kids[i] if view.tokens[c].dep in ("prt", "prep") and not _temporal_pp(view, c)}
+    objs = None
     for s in senses:
+        if s.objects:  # "accepted the offer" is an agreement, "accepted payments" is not
+            objs = objs if objs is not None else [view.lemma(c) for c in view.dep_kids(i, {"dobj"})]
+            if objs and not s.objects.intersection(objs):
+                continue
         if not s.requires or s.requires & kids:
             return s
     return None

@@ -28,6 +28,7 @@ class Sense:
     contexts: tuple[str, ...] = ()
     requires: frozenset[str] = frozenset()
     conf: float = 0.8
+    objects: frozenset[str] = frozenset()  # if set, a direct object must be one of these lemmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,11 @@ def _sense(raw: dict[str, Any], table: dict[str, Coding], where: str) -> Sense:
     requires = raw.get("with") or ()
     if any(not isinstance(w, str) for w in requires):  # YAML 1.1 reads a bare `on` as True
         raise ConfigError(f"events lexicon entry {where}: quote the words in `with`", code="K012")
+    objects = raw.get("objects") or ()
     return Sense(
         type=str(ptype).upper(), mode=mode, cameo=code or DEFAULT_ROOT[str(ptype).upper()],
         contexts=tuple(ctx), requires=frozenset(requires),
-        conf=float(raw.get("conf", 0.8)),
+        conf=float(raw.get("conf", 0.8)), objects=frozenset(str(o).lower() for o in objects),
     )
 
 
