@@ -77,7 +77,7 @@ def _coding(code: str | None, table: dict[str, Coding]) -> Coding | None:
     return table.get(code) or table.get(code[:3]) or table.get(code[:2])
 
 
-def _words(part: str, synsets: dict[str, tuple[tuple[str, ...], ...]]) -> list[tuple[tuple[str, ...], ...]]:
+def _words(part: str, synsets: dict[str, list[tuple[str, ...]]]) -> list[tuple[tuple[str, ...], ...]]:
     """One side of a pattern as a list of alternatives per position."""
     out: list[tuple[tuple[str, ...], ...]] = []
     for tok in part.replace("_", " ").split():
@@ -86,7 +86,7 @@ def _words(part: str, synsets: dict[str, tuple[tuple[str, ...], ...]]) -> list[t
         if tok.startswith("&"):
             alts = synsets.get(tok.upper())
             if alts:
-                out.append(alts)
+                out.append(tuple(alts))
             continue
         out.append(((tok.lower(),),))
     return out
@@ -127,8 +127,7 @@ def parse_verb_dictionary(text: str, table: dict[str, Coding], *, origin: str = 
                 skipped += 1
                 continue
             pre, _, post = line[1:m.start()].partition("*")
-            frozen = {k: tuple(v) for k, v in synsets.items()}
-            pat = VerbPattern(tuple(_words(pre, frozen)), tuple(_words(post, frozen)),
+            pat = VerbPattern(tuple(_words(pre, synsets)), tuple(_words(post, synsets)),
                               _code(m.group(1)) or "", coding.type, coding.mode)
             for verb in block_verbs:
                 patterns.setdefault(verb, []).append(pat)

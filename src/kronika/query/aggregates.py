@@ -105,6 +105,17 @@ def _empty_period(period: dt.date) -> dict[str, Any]:
             "by_type": {}, "balance": None}
 
 
+def _dyad_where(a: str, b: str, interval: str, since: str | None, until: str | None,
+                symmetric: bool) -> tuple[str, str, list[Any]]:
+    """The checked interval (our constant, safe to inline) and the dyad's WHERE clause."""
+    if interval not in INTERVALS:
+        raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
+    flt = (EventFilter(dyad=(a, b), since=since, until=until) if symmetric
+           else EventFilter(source=a, target=b, since=since, until=until))
+    clause, params = where(flt)
+    return INTERVALS[INTERVALS.index(interval)], clause, params
+
+
 def dyad_series(
     store: Store,
     a: str,
@@ -124,12 +135,7 @@ def dyad_series(
     ``dyad_coarse`` (the API returns them as ``coarse`` beside ``series``), because
     spreading them over periods or pinning them to their first day both invent a date.
     """
-    if interval not in INTERVALS:
-        raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
-    part = INTERVALS[INTERVALS.index(interval)]  # our constant, safe to inline
-    flt = (EventFilter(dyad=(a, b), since=since, until=until) if symmetric
-           else EventFilter(source=a, target=b, since=since, until=until))
-    clause, params = where(flt)
+    part, clause, params = _dyad_where(a, b, interval, since, until, symmetric)
     inside = (f"e.date_start IS NOT NULL AND date_trunc('{part}', e.date_start) = "
               f"date_trunc('{part}', e.date_end)")
     rows = store.fetch_tuples(
@@ -172,12 +178,7 @@ def dyad_coarse(
     """The dyad's events whose date is coarser than ``interval`` (what ``dyad_series``
     leaves out), grouped by their own date value: ``{"date": "2019", "date_start",
     "date_end", "events", "by_quad"}``, oldest first. Undated events are not counted."""
-    if interval not in INTERVALS:
-        raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
-    part = INTERVALS[INTERVALS.index(interval)]
-    flt = (EventFilter(dyad=(a, b), since=since, until=until) if symmetric
-           else EventFilter(source=a, target=b, since=since, until=until))
-    clause, params = where(flt)
+    part, clause, params = _dyad_where(a, b, interval, since, until, symmetric)
     coarse = (f"e.date_start IS NOT NULL AND date_trunc('{part}', e.date_start) <> "
               f"date_trunc('{part}', e.date_end)")
     rows = store.fetch_tuples(
