@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import operator
 from collections.abc import Iterable, Iterator
@@ -51,6 +52,9 @@ _ARRAY_ATTRS = ("IDX", "LENGTH", "LEMMA", "POS", "TAG", "DEP", "HEAD", "MORPH", 
 _IOB = ("", "I", "O", "B")  # spaCy's ENT_IOB codes
 _EMPTY_MORPH = "_"  # the string spaCy stores for a token without features
 _WS = ("", " ")  # SPACY flag: is the token followed by a space
+# ``Token`` is a named tuple: building it from a row tuple in C skips the Python-level
+# ``Token.__new__`` frame per token.
+_new_token = functools.partial(tuple.__new__, Token)
 
 
 def to_parsed_doc(doc: Any, article: Article) -> ParsedDoc:
@@ -91,8 +95,8 @@ def _tokens(doc: Any, source: str, sent_of: list[int]) -> tuple[Token, ...]:
     text = source if len(source) == ends[-1] + space[-1] else doc.text  # spaCy keeps the text as given
     look = names.__getitem__
     return tuple(map(
-        Token, range(n), [text[a:b] for a, b in zip(idx, ends, strict=True)], idx, ends,
+        _new_token, zip(range(n), [text[a:b] for a, b in zip(idx, ends, strict=True)], idx, ends,
         map(look, lemma), map(look, pos), map(look, tag), map(look, dep),
         map(operator.add, range(n), heads), sent_of, map(feats.__getitem__, morph),
-        map(look, ent), map(_IOB.__getitem__, iob), map(_WS.__getitem__, space),
-    ))
+        map(look, ent), map(_IOB.__getitem__, iob), map(_WS.__getitem__, space), strict=True,
+    )))
