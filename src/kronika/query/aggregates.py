@@ -12,7 +12,7 @@ from typing import Any
 
 from kronika.errors import QueryError
 from kronika.model import SYMMETRIC_TYPES
-from kronika.query.filters import EventFilter, where
+from kronika.query.filters import EventFilter, store_where
 from kronika.store import Store
 
 QUAD_CLASSES: tuple[str, ...] = (
@@ -54,7 +54,7 @@ def _breakdowns(store: Store, clause: str, params: list[Any]) -> dict[str, Any]:
 
 def summary(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     """Totals, breakdowns by type/status/quad class, top dyads and actors, error count."""
-    clause, params = where(flt or EventFilter())
+    clause, params = store_where(store, flt or EventFilter())
     dyads = store.fetch_tuples(
         f"""SELECT least(source_country, target_country) AS a,
                    greatest(source_country, target_country) AS b, count(*) AS n
@@ -105,14 +105,14 @@ def _empty_period(period: dt.date) -> dict[str, Any]:
             "by_type": {}, "balance": None}
 
 
-def _dyad_where(a: str, b: str, interval: str, since: str | None, until: str | None,
+def _dyad_where(store: Store, a: str, b: str, interval: str, since: str | None, until: str | None,
                 symmetric: bool) -> tuple[str, str, list[Any]]:
     """The checked interval (our constant, safe to inline) and the dyad's WHERE clause."""
     if interval not in INTERVALS:
         raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
     flt = (EventFilter(dyad=(a, b), since=since, until=until) if symmetric
            else EventFilter(source=a, target=b, since=since, until=until))
-    clause, params = where(flt)
+    clause, params = store_where(store, flt)
     return INTERVALS[INTERVALS.index(interval)], clause, params
 
 
@@ -135,7 +135,7 @@ def dyad_series(
     ``dyad_coarse`` (the API returns them as ``coarse`` beside ``series``), because
     spreading them over periods or pinning them to their first day both invent a date.
     """
-    part, clause, params = _dyad_where(a, b, interval, since, until, symmetric)
+    part, clause, params = _dyad_where(store, a, b, interval, since, until, symmetric)
     inside = (f"e.date_start IS NOT NULL AND date_trunc('{part}', e.date_start) = "
               f"date_trunc('{part}', e.date_end)")
     rows = store.fetch_tuples(
@@ -178,7 +178,7 @@ def dyad_coarse(
     """The dyad's events whose date is coarser than ``interval`` (what ``dyad_series``
     leaves out), grouped by their own date value: ``{"date": "2019", "date_start",
     "date_end", "events", "by_quad"}``, oldest first. Undated events are not counted."""
-    part, clause, params = _dyad_where(a, b, interval, since, until, symmetric)
+    part, clause, params = _dyad_where(store, a, b, interval, since, until, symmetric)
     coarse = (f"e.date_start IS NOT NULL AND date_trunc('{part}', e.date_start) <> "
               f"date_trunc('{part}', e.date_end)")
     rows = store.fetch_tuples(
@@ -208,7 +208,7 @@ def volume(store: Store, flt: EventFilter | None = None, interval: str = "month"
     if interval not in INTERVALS:
         raise QueryError(f"interval must be one of {', '.join(INTERVALS)}, got {interval!r}", code="K506")
     part = INTERVALS[INTERVALS.index(interval)]  # our constant, safe to inline
-    clause, params = where(flt or EventFilter())
+    clause, params = store_where(store, flt or EventFilter())
     rows = store.fetch_tuples(
         f"""SELECT CAST(date_trunc('{part}', e.date_start) AS DATE) AS p, e.quad_class, count(*)
             FROM events e {clause} {'AND' if clause else 'WHERE'} e.date_start IS NOT NULL
@@ -235,7 +235,7 @@ def actor_network(
     """
     if level not in LEVELS:
         raise QueryError(f"level must be one of {', '.join(LEVELS)}, got {level!r}", code="K507")
-    clause, params = where(flt or EventFilter())
+    clause, params = store_where(store, flt or EventFilter())
     rows = store.fetch_tuples(_network_sql(level, clause), params)
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for src, tgt, quad, n in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kronika.query.errors import NotFoundError
-from kronika.query.filters import EventFilter, page, where
+from kronika.query.filters import EventFilter, page, store_where
 from kronika.query.records import fetch_records
 from kronika.store import Store
 
@@ -53,7 +53,7 @@ def list_clusters(
     """
     flt = flt or EventFilter()
     limit, offset = page(flt, max_page)
-    clause, params = where(flt)
+    clause, params = store_where(store, flt)
     scope = f"WHERE cluster_id IN (SELECT e.cluster_id FROM events e {clause})" if clause else ""
     ranked = store.fetch_tuples(
         f"""SELECT cluster_id, count(*) AS mentions, max(date_end) AS date_end FROM events {scope}

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from kronika.query.errors import NotFoundError
-from kronika.query.filters import EventFilter, page, where
+from kronika.query.filters import EventFilter, page, store_where
 from kronika.query.records import EVENT_SELECT, event_record, fetch_records, with_articles
 from kronika.store import Store
 
@@ -25,7 +25,7 @@ def _page(store: Store, flt: EventFilter, order: str, max_page: int | None, *, s
     order columns, the outer query reads the wide columns of just those rows (see
     ``records`` for the measurements)."""
     limit, offset = page(flt, max_page)
-    clause, params = where(flt)
+    clause, params = store_where(store, flt)
     rows = store.fetch(
         f"SELECT {EVENT_SELECT} FROM events e WHERE e.rowid IN "
         f"(SELECT e.rowid FROM events e {clause} {order} LIMIT ? OFFSET ?) {order}",
@@ -44,13 +44,13 @@ def get_event(store: Store, event_id: str) -> dict[str, Any]:
 
 def count_events(store: Store, flt: EventFilter) -> int:
     """How many events match ``flt`` (ignoring its limit/offset)."""
-    clause, params = where(flt)
+    clause, params = store_where(store, flt)
     return int(store.scalar(f"SELECT count(*) FROM events e {clause}", params) or 0)
 
 
 def iter_event_records(store: Store, flt: EventFilter, chunk: int = 10_000) -> Iterator[dict[str, Any]]:
     """Every matching record (no paging), streamed a chunk at a time from one cursor."""
-    clause, params = where(flt)
+    clause, params = store_where(store, flt)
     with store.cursor() as cur:
         res = cur.execute(
             f"SELECT {EVENT_SELECT}, a.date AS article_date, a.title AS article_title "
@@ -84,7 +84,7 @@ def timeline(
 def map_points(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
     """Located events as points (lat/lon plus what a popup shows)."""
     limit, offset = page(flt, max_page)
-    clause, params = where(flt)
+    clause, params = store_where(store, flt)
     located = "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
     clause = f"{clause} AND {located}" if clause else f"WHERE {located}"
     return store.fetch(

@@ -33,7 +33,7 @@ import duckdb
 from kronika.config import Settings
 from kronika.errors import StoreError
 from kronika.model import Analysis, IngestProblem
-from kronika.store import clustering
+from kronika.store import clustering, keys
 from kronika.store.migrations import LEARNED_ACTORS_SQL, migrate
 from kronika.store.rows import (
     ACTOR_COLUMNS,
@@ -175,6 +175,18 @@ class Store:
         rows = self.fetch_tuples(sql, params)
         return rows[0][0] if rows else None
 
+    def actor_key_forms(self, values: Sequence[str]) -> dict[str, frozenset[tuple[str, str]]] | None:
+        """Under which (side, form) each actor value occurs in the store, so an actor filter
+        tests only those columns (``kronika.store.keys``); None for a store opened read-only
+        before migration 0006 created the directory, where every form must be tried."""
+        try:
+            with self.cursor() as cur:
+                return keys.forms_of(cur, values)
+        except duckdb.CatalogException:
+            return None
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}", code="K405") from exc
+
     def known_article_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are already stored (one indexed look-up for the lot)."""
         wanted = list(dict.fromkeys(ids))
@@ -222,6 +234,7 @@ class Store:
                     insert_rows(con, table, columns, batch.mentions[table])
                 insert_rows(con, "events", EVENT_COLUMNS, events)
                 insert_rows(con, "event_actors", EVENT_ACTOR_COLUMNS, batch.event_actors)
+                keys.add(con, keys.rows_for(events, batch.event_actors))
                 _insert_problems(con, problems)
         except StoreError:
             raise

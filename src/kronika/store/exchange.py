@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from kronika.errors import StoreError
-from kronika.store import clustering
+from kronika.store import clustering, keys
 from kronika.store.db import BatchResult, Store
 from kronika.store.rows import EVENT_COLUMNS, insert_rows
 
@@ -141,6 +141,9 @@ def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str]) -> BatchResult:
     con.execute(f"INSERT INTO event_actors BY NAME SELECT * FROM {src['event_actors']} "
                 f"WHERE event_id IN (SELECT event_id FROM {src['events']} "
                 "WHERE article_id IN (SELECT id FROM _import_ids))")
+    con.execute(keys.index_sql(
+        events_where="article_id IN (SELECT id FROM _import_ids)",
+        actors_where="event_id IN (SELECT event_id FROM events WHERE article_id IN (SELECT id FROM _import_ids))"))
     n_problems = 0
     if "ingest_errors" in src:  # one row per (origin, reason, code), as ``Store`` keeps them
         n_problems = con.execute(

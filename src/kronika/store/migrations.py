@@ -116,12 +116,33 @@ _LEARNED_SNAPSHOT = (
         (SELECT count(*) FROM articles), (SELECT count(*) FROM learned_actors)""",
 )
 
+# The actor-key directory (``kronika.store.keys`` says why), filled from what the store
+# holds; written out here rather than generated so that this migration never changes.
+_ACTOR_KEYS = (
+    "CREATE TABLE actor_keys (side VARCHAR NOT NULL, form VARCHAR NOT NULL, key VARCHAR NOT NULL)",
+    """INSERT INTO actor_keys
+    SELECT DISTINCT side, form, lower(raw) FROM (
+        SELECT 'source' AS side, 'country' AS form, source_country AS raw FROM events
+        UNION ALL SELECT 'source', 'actor', source_actor FROM events
+        UNION ALL SELECT 'source', 'entity', source_entity FROM events
+        UNION ALL SELECT 'source', 'text', source_text FROM events
+        UNION ALL SELECT 'target', 'country', target_country FROM events
+        UNION ALL SELECT 'target', 'actor', target_actor FROM events
+        UNION ALL SELECT 'target', 'entity', target_entity FROM events
+        UNION ALL SELECT 'target', 'text', target_text FROM events
+        UNION ALL SELECT side, 'member', country FROM event_actors WHERE idx > 0
+        UNION ALL SELECT side, 'member', actor FROM event_actors WHERE idx > 0
+        UNION ALL SELECT side, 'member', entity FROM event_actors WHERE idx > 0
+    ) k WHERE raw IS NOT NULL""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_initial_tables", _INITIAL),
     ("0002_lookup_indexes", _INDEXES),
     ("0003_clusters_view", _CLUSTERS_VIEW),
     ("0004_dedupe_ingest_errors", _DEDUPE_PROBLEMS),
     ("0005_learned_actor_snapshot", _LEARNED_SNAPSHOT),
+    ("0006_actor_keys", _ACTOR_KEYS),
 )
 
 

@@ -30,6 +30,7 @@ from kronika.model import (
     Sentence,
     TimeExpr,
 )
+from kronika.store import keys
 from kronika.store.db import BatchResult, Store
 
 # PLOVER type → (quad class, CAMEO root): generic PLOVER/CAMEO knowledge, for fake data only.
@@ -255,4 +256,6 @@ def generate(store: Store, n: int, seed: int = 0) -> BatchResult:
             "symmetric": sorted(SYMMETRIC_TYPES), "cameo": [TYPE_INFO[t][1] for t in types], "quad": [TYPE_INFO[t][0] for t in types],
         })
         con.execute(_EVENT_ACTORS_SQL, {"prefix": prefix})
+        con.execute(keys.index_sql("starts_with(event_id, $prefix)", "starts_with(event_id, $prefix)"),
+                    {"prefix": prefix})
     return BatchResult(articles_written=n_articles, events_written=n)
