@@ -135,3 +135,39 @@ def test_store_where_tests_only_the_forms_a_value_occurs_under(store: Store) -> 
     clause, _ = store_where(store, EventFilter(actor="Atlantis"))
     assert clause == "WHERE (FALSE OR FALSE)"
     assert store_where(store, EventFilter(actor="usa"))[1].count("usa") < where(EventFilter(actor="usa"))[1].count("usa")
+
+
+def _reference_network(events: list) -> dict[tuple[str, str], int]:
+    """Edge weights the slow obvious way: every distinct member pairing of each event."""
+    sym = {"CONSULT", "AGREE", "COOPERATE"}
+    out: dict[tuple[str, str], int] = {}
+    for e in events:
+        pairs = {(s.country, t.country) for s in e.source for t in e.target}
+        for s, t in pairs:
+            if s is None or t is None or s == t:
+                continue
+            key = (min(s, t), max(s, t)) if e.type in sym else (s, t)
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["CONSULT", "ACCUSE", "AID", "COOPERATE"]),
+    st.lists(st.sampled_from(["FRA", "DEU", "RUS", None]), min_size=1, max_size=3),
+    st.lists(st.sampled_from(["FRA", "DEU", "RUS", None]), min_size=1, max_size=3),
+), min_size=1, max_size=12))
+def test_store_network_counts_every_member_pairing_once(tmp_path_factory: pytest.TempPathFactory, spec: list) -> None:
+    from kronika.query import actor_network
+
+    events, analyses = [], []
+    for i, (type_, src, tgt) in enumerate(spec):
+        art = syn.article(f"Network story {i}. End.", "2021-01-01")
+        e = syn.event(art, type_, [syn.ref(c, f"s{i}{j}") for j, c in enumerate(src)],
+                      [syn.ref(c, f"t{i}{j}") for j, c in enumerate(tgt)], "2021-01-01")
+        events.append(e)
+        analyses.append(syn.analysis(art, [e]))
+    with Store(tmp_path_factory.mktemp("net") / "n.duckdb") as s:
+        s.write_batch(analyses)
+        net = actor_network(s)
+    assert {(e["source"], e["target"]): e["weight"] for e in net["edges"]} == _reference_network(events)
