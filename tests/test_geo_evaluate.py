@@ -99,7 +99,9 @@ def test_geo_norm_name_folds_variants(a, b):
 # them when the resolver improves, never lower them silently.
 # Round 2 measured GeoWebNews 0.9043, TR-News 0.9278 (cities1000 towns as candidates,
 # robust-medoid focus, repeated names no evidence for themselves, derived demonyms).
-FLOORS = {"TR-News": (TRNEWS, 0.92), "GeoWebNews": (GWN, 0.90)}
+# Round 3 measured GeoWebNews 0.9220, TR-News 0.9365 (airports, context-only codes,
+# demonym-led names, famous namesakes, split historic counties, containers, world features).
+FLOORS = {"TR-News": (TRNEWS, 0.93), "GeoWebNews": (GWN, 0.915)}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))

