@@ -45,6 +45,11 @@ SELECT DISTINCT side, form, lower(raw) FROM ({rows}) k WHERE raw IS NOT NULL
 EXCEPT SELECT side, form, key FROM actor_keys"""
 
 
+# The keys arrive as three bound list parameters (side, form, raw value).
+_INSERT_LISTS = _INSERT_NEW.format(
+    rows="SELECT unnest($1::VARCHAR[]) AS side, unnest($2::VARCHAR[]) AS form, unnest($3::VARCHAR[]) AS raw")
+
+
 def index_sql(events_where: str = "TRUE", actors_where: str = "TRUE") -> str:
     """SQL adding the keys of the stored events matching ``events_where`` (over ``events``)
     and of the compound members matching ``actors_where`` (over ``event_actors``)."""
@@ -75,9 +80,7 @@ def add(con: duckdb.DuckDBPyConnection, keys: Iterable[tuple[str, str, str]]) ->
     if not keys:
         return
     sides, forms, raws = (list(col) for col in zip(*keys, strict=True))
-    rows = ("SELECT unnest($1::VARCHAR[]) AS side, unnest($2::VARCHAR[]) AS form, "
-            "unnest($3::VARCHAR[]) AS raw")
-    con.execute(_INSERT_NEW.format(rows=rows), [sides, forms, raws])
+    con.execute(_INSERT_LISTS, [sides, forms, raws])
 
 
 def forms_of(con: duckdb.DuckDBPyConnection, values: Sequence[str]) -> dict[str, frozenset[tuple[str, str]]]:
