@@ -31,6 +31,7 @@ class Rule:
     regex: re.Pattern[str]
     norm: str
     needs: frozenset[str] = frozenset()  # prefilter: word lists / words / "digit"
+    offset: str | None = None  # tag only this named group; the rest of the match is context
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,10 @@ def compile_lexicon(data: dict[str, Any]) -> Lexicon:
     """Compile a parsed rule file. Raises ``ConfigError`` naming the broken rule."""
     words = {name: _table(raw, name) for name, raw in (data.get("words") or {}).items()}
     alternations = {name: _alternation(list(table)) for name, table in words.items()}
+    for name, fragment in (data.get("fragments") or {}).items():
+        if name in alternations:
+            raise ConfigError(f"time fragment {name!r} shadows a word list", code="K012")
+        alternations[name] = str(fragment)  # spaces become \s+ when a pattern expands
 
     def expand(regex: str, where: str) -> str:
         def sub(m: re.Match[str]) -> str:
@@ -116,7 +121,10 @@ def compile_lexicon(data: dict[str, Any]) -> Lexicon:
             regex = re.compile(_LEFT + "(?:" + expand(spec["regex"], where) + ")" + _RIGHT, re.I)
         except (KeyError, re.error) as exc:
             raise ConfigError(f"{where} does not compile: {exc}", code="K012") from exc
-        rules.append(Rule(spec["name"], regex, spec["norm"], frozenset(spec.get("needs") or ())))
+        offset = spec.get("offset")
+        if offset is not None and offset not in regex.groupindex:
+            raise ConfigError(f"{where}: offset names no group {offset!r}", code="K012")
+        rules.append(Rule(spec["name"], regex, spec["norm"], frozenset(spec.get("needs") or ()), offset))
     modifiers = []
     for spec in data.get("modifiers") or ():
         sep = "" if spec.get("join") else r"\s+"

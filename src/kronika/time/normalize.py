@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon
@@ -48,6 +48,7 @@ class Context:
     last_value: str | None
     lex: Lexicon
     text: str = ""  # the matched text, for case checks
+    present: bool = False  # governed by a simple present ("meet Monday"): a schedule ahead
 
 
 # ------------------------------------------------------------------------- helpers
@@ -65,6 +66,8 @@ def number(lex: Lexicon, first: str | None, second: str | None = None) -> float 
     if n is None or second is None or n == "X":
         return n
     m = lex.value("number", second)
+    if m == "X":
+        return m  # "a several-year tenure"
     if not isinstance(m, (int, float)) or not isinstance(n, (int, float)):
         return n
     if m >= 100:
@@ -88,6 +91,26 @@ def _year(g: Groups, *names: str) -> int | None:
         if v:
             return int(v)
     return None
+
+
+def _spelled_year(lex: Lexicon, text: str | None) -> int | None:
+    """"nineteen ninety-six" → 1996, "nineteen hundred" → 1900, "two thousand and one"
+    → 2001; None for anything else."""
+    words = [w for w in re.split(r"[-\s]+", (text or "").lower()) if w and w != "and"]
+    if words[:2] == ["two", "thousand"]:
+        extra = lex.value("number", words[2]) if len(words) > 2 else 0
+        ok = isinstance(extra, int) and 0 <= extra <= 10 and len(words) <= 3
+        return 2000 + extra if ok else None
+    if not 2 <= len(words) <= 3:
+        return None
+    c = lex.value("number", words[0])
+    t = 0 if words[1] == "hundred" else lex.value("number", words[1])
+    o = lex.value("number", words[2]) if len(words) > 2 else 0
+    if not all(isinstance(x, int) for x in (c, t, o)) or not 10 <= c <= 20:
+        return None  # the century is "ten" to "twenty": "nineteen", "seventeen"
+    hundred = t == 0 and words[1] == "hundred" and not o  # "nineteen hundred"
+    tens = 10 <= t <= 90 and (not o or (t >= 20 and t % 10 == 0 and o < 10))  # "ninety(-six)"
+    return c * 100 + t + o if hundred or tens else None
 
 
 def _month(ctx: Context, g: Groups) -> int | None:
@@ -150,11 +173,22 @@ def md(g: Groups, ctx: Context) -> Norm | None:
     d = _date(ctx.anchor.year, mon, dday) or _date(ctx.anchor.year - 1, mon, dday)
     if d is None:
         return None
+    if g.get("_prev") == "ended":  # "the quarter ended Oct. 31": a closed period, not ahead
+        d = _direction_year(replace(ctx, direction=-1), d, slack=0)
+        return Norm("DATE", cal.day(d))
     return Norm("DATE", cal.day(_direction_year(ctx, d)))
 
 
+def week_of(g: Groups, ctx: Context) -> Norm | None:
+    """"the week of March 6" → the ISO week holding that day."""
+    day_norm = ymd(g, ctx) if g.get("year") else md(g, ctx)
+    if day_norm is None:
+        return None
+    return Norm("DATE", cal.week(dt.date.fromisoformat(day_norm.value)))
+
+
 def ym(g: Groups, ctx: Context) -> Norm | None:
-    mon, year = _month(ctx, g), _year(g, "year")
+    mon, year = _month(ctx, g), _year(g, "year") or _spelled_year(ctx.lex, g.get("syear"))
     if mon is None or year is None or not _month_ok(ctx, g.get("month")):
         return None
     return Norm("DATE", cal.month(year, mon))
@@ -183,7 +217,7 @@ def month_only(g: Groups, ctx: Context) -> Norm | None:
     if step is not None:
         y, m = cal.month_near(ctx.anchor, mon, step, strict=True)
         return Norm("DATE", cal.month(y, m))
-    near = _direction_year(ctx, dt.date(ctx.anchor.year, mon, 15), slack=61)
+    near = _direction_year(ctx, dt.date(ctx.anchor.year, mon, 15), slack=45)
     return Norm("DATE", cal.month(near.year, mon))
 
 
@@ -199,16 +233,8 @@ def year(g: Groups, ctx: Context) -> Norm | None:
 
 def spelled_year(g: Groups, ctx: Context) -> Norm | None:
     """"nineteen ninety-six" → 1996, "the year two thousand" → 2000."""
-    if g.get("k"):
-        extra = ctx.lex.value("number", g.get("o2")) or 0
-        return Norm("DATE", f"{2000 + int(extra):04d}")
-    c = ctx.lex.value("number", g.get("c"))
-    t_word = (g.get("t") or "").lower()
-    t = 0 if t_word == "hundred" else ctx.lex.value("number", t_word)
-    o = ctx.lex.value("number", g.get("o")) or 0
-    if not isinstance(c, int) or not isinstance(t, int) or (o and (t < 20 or t % 10)):
-        return None
-    return Norm("DATE", f"{c * 100 + t + int(o):04d}")
+    y = _spelled_year(ctx.lex, g.get("syear"))
+    return Norm("DATE", f"{y:04d}") if y is not None else None
 
 
 def month_set(g: Groups, ctx: Context) -> Norm | None:
@@ -285,6 +311,8 @@ def _weekday_date(ctx: Context, wd: int, rel: str | None) -> dt.date:
         return ctx.anchor + dt.timedelta(days=wd - ctx.anchor.isoweekday())
     if ctx.direction:
         return cal.weekday_near(ctx.anchor, wd, ctx.direction)
+    if ctx.present:
+        return cal.weekday_near(ctx.anchor, wd, 1)
     # no tense to go by: news reports what happened, so the past one
     return cal.weekday_near(ctx.anchor, wd, -1)
 
@@ -344,12 +372,30 @@ def this_pod(g: Groups, ctx: Context) -> Norm | None:
     return Norm("TIME", f"{cal.day(ctx.anchor + dt.timedelta(days=step))}T{pod}")
 
 
+def the_pod(g: Groups, ctx: Context) -> Norm | None:
+    """"in the morning" → that part of the day under discussion (the last day named)."""
+    pod = _pod(ctx, g.get("pod"))
+    if pod is None:
+        return None
+    return Norm("TIME", f"{cal.day(ctx.last_day or ctx.anchor)}T{pod}")
+
+
 def anaphoric_day(g: Groups, ctx: Context) -> Norm | None:
     step = ctx.lex.value("anaphoric_day", g.get("aday"))
     if step is None:
         return None
     base = ctx.last_day or ctx.anchor
     return Norm("DATE", cal.day(base + dt.timedelta(days=step)))
+
+
+def _pod_half(pod: str | None, hour: int) -> str | None:
+    """a.m. or p.m. from a part of the day: "4 in the morning", "11 at night", "2 at night"."""
+    word = (pod or "").lower()
+    if word == "morning":
+        return "am"
+    if word in ("afternoon", "evening") or (word == "night" and hour >= 6):
+        return "pm"
+    return "am" if word == "night" else None
 
 
 def clock(g: Groups, ctx: Context) -> Norm | None:
@@ -360,7 +406,7 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
         h, m = (int(x) for x in str(hhmm).split(":"))
     else:
         h, m = int(g.get("h") or 0), int(g.get("m") or 0)
-        ampm = (g.get("ampm") or "").lower()
+        ampm = (g.get("ampm") or _pod_half(g.get("pod2"), h) or "").lower()
         if ampm.startswith("p") and h < 12:
             h += 12
         elif ampm.startswith("a") and h == 12:
@@ -413,9 +459,12 @@ def quarter(g: Groups, ctx: Context) -> Norm | None:
 
 
 def quarter_rel(g: Groups, ctx: Context) -> Norm | None:
-    rel = (g.get("rel") or "").lower()
+    rel = "year-ago" if g.get("yago") or g.get("yago2") else (g.get("rel") or "").lower()
+    g = {**g, "qh": g.get("qh") or g.get("qh2")}
     unit = _q_or_h(g)
     last = ctx.last_value if ctx.last_value and re.fullmatch(rf"\d{{4}}-{unit}\d", ctx.last_value) else None
+    if last and rel in ("year-earlier", "year-ago", "latest") and last > (cal.shift(ctx.dct, unit, 0) or ""):
+        last = None  # a forecast ("through the third quarter of 1990") is no reported period
     latest = last or cal.shift(ctx.anchor, unit, -1) or ""
     if g.get("year"):  # "the 1988 quarter": the quarter under discussion, in that year
         return Norm("DATE", f"{g['year']}{latest[4:]}" if (g.get("qh") or "").lower() != "half" else g["year"] or "")
@@ -442,7 +491,7 @@ def season(g: Groups, ctx: Context) -> Norm | None:
     word = g.get("season") or ""
     if word.lower() == "fall" and not (g.get("rel") or g.get("year")) and not word[:1].isupper():
         return None  # "prices fall"
-    y = _year(g, "year")
+    y = _year(g, "year") or _spelled_year(ctx.lex, g.get("syear"))
     if y is not None:
         return Norm("DATE", f"{y:04d}-{code}")
     if g.get("yrel"):
@@ -496,7 +545,7 @@ def unit_rel(g: Groups, ctx: Context) -> Norm | None:
 
 
 def the_unit(g: Groups, ctx: Context) -> Norm | None:
-    unit = _UNIT_OF_WORD.get((g.get("unit") or "").lower())
+    unit = _UNIT_OF_WORD.get((g.get("unit") or g.get("full") or "").lower())
     if unit == "WE":
         if ctx.direction > 0 or (ctx.direction == 0 and ctx.anchor.isoweekday() >= 4):
             return Norm("DATE", cal.week(ctx.anchor) + "-WE")
@@ -504,14 +553,16 @@ def the_unit(g: Groups, ctx: Context) -> Norm | None:
     last = ctx.last_value or ""
     if unit == "W":
         return Norm("DATE", cal.week(ctx.anchor))
+    if unit == "M":  # "by the end of the month": the month of the reference time
+        return Norm("DATE", cal.month(ctx.anchor.year, ctx.anchor.month))
     if unit == "Q":
         if re.fullmatch(r"\d{4}-Q\d", last):
             return Norm("DATE", last)
         # news reports a quarter once it has ended: "the quarter" is the last complete one
         return Norm("DATE", cal.shift(ctx.anchor, "Q", -1) or "")
     if unit == "Y":
-        if re.fullmatch(r"\d{4}", last):
-            return Norm("DATE", last)
+        # "the year" is the reference year: a year mentioned in passing ("since 1992")
+        # does not become the topic (TimeBank: 1989 in a 1989 story that cites 1992)
         return Norm("DATE", f"{ctx.anchor.year:04d}")
     return None
 
@@ -658,9 +709,9 @@ def reference(g: Groups, ctx: Context) -> Norm | None:
 
 
 NORMALIZERS: dict[str, Callable[[Groups, Context], Norm | None]] = {
-    "spelled_year": spelled_year, "month_set": month_set, "ymd": ymd, "md": md, "ym": ym, "ym_rel": ym_rel, "month": month_only, "year": year,
+    "spelled_year": spelled_year, "month_set": month_set, "ymd": ymd, "md": md, "week_of": week_of, "ym": ym, "ym_rel": ym_rel, "month": month_only, "year": year,
     "decade": decade, "century": century, "holiday": holiday, "weekday": weekday,
-    "weekday_set": weekday_set, "day_word": day_word, "this_pod": this_pod,
+    "weekday_set": weekday_set, "day_word": day_word, "this_pod": this_pod, "the_pod": the_pod,
     "anaphoric_day": anaphoric_day, "clock": clock, "quarter": quarter,
     "quarter_rel": quarter_rel, "period": period, "year_end": year_end, "season": season, "unit_rel": unit_rel, "the_unit": the_unit,
     "ago": ago, "duration": duration, "frequency": frequency, "every": every,

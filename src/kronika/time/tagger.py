@@ -18,14 +18,15 @@ import re
 from dataclasses import dataclass
 
 from kronika.config import Settings
-from kronika.model import ParsedDoc, TimeExpr
+from kronika.model import ParsedDoc, TimeExpr, Token
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon, Rule, load_lexicon
 from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm
-from kronika.time.tense import direction
+from kronika.time.tense import direction, present_finite
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
+_OPENERS = frozenset(".!?\"'`:;_-“‘(")
 
 
 # Rules whose value is computed from an earlier mention: they do not become the antecedent
@@ -61,6 +62,7 @@ class TimeTagger:
             for w in r.needs:
                 by_need.setdefault(w, []).append(o)
         self._by_need = {w: tuple(os) for w, os in by_need.items()}
+        self._signal_words = frozenset(self.lexicon.words.get("signal_after", {}))
 
     # ------------------------------------------------------------------ public
 
@@ -79,6 +81,7 @@ class TimeTagger:
                 direction=direction(doc, anchor_tok, self.lexicon) if anchor_tok is not None else 0,
                 last_day=last_day, last_value=last_value, lex=self.lexicon,
                 text=doc.text[cand.start : cand.end],
+                present=anchor_tok is not None and present_finite(doc, anchor_tok, self.lexicon),
             )
             norm = _normalize(cand, ctx)
             if norm is None or not cal.is_value(norm.value):
@@ -113,7 +116,10 @@ class TimeTagger:
                         groups: Groups = dict(m.groupdict())
                         prev = _PREV_WORD.search(text, max(0, m.start() - 20), m.start())
                         groups["_cue"] = "1" if prev and lex.has("month_cue", prev.group(1)) else None
-                        found.append(Candidate(m.start(), m.end(), order, rule, groups))
+                        groups["_prev"] = prev.group(1).lower() if prev else None
+                        start, end = m.span(rule.offset) if rule.offset else m.span()
+                        start = _skip_verb(doc, start, end)
+                        found.append(Candidate(start, end, order, rule, groups))
         return found
 
     def _select(self, doc: ParsedDoc, found: list[Candidate], dct: dt.date) -> list[Candidate]:
@@ -135,8 +141,10 @@ class TimeTagger:
 
     def _plausible(self, doc: ParsedDoc, cand: Candidate) -> bool:
         """Reject numbers that only look like years or durations ("2000 troops", "a quarter
-        of the vote", "1990%")."""
+        of the vote", "1990%") and titles ("This Week", "60 Minutes", "High Noon")."""
         text = doc.text
+        if self._title(doc, cand):
+            return False
         nxt = _NEXT_WORD.match(text, cand.end)
         following = nxt.group(1).lower() if nxt else ""
         if cand.rule.norm == "year" and not cand.groups.get("fiscal"):
@@ -154,6 +162,12 @@ class TimeTagger:
         if cand.rule.norm == "ago" and (cand.groups.get("ago") or "").lower() in ("after", "before") \
                 and following.isalnum() and following not in ("that", "then"):
             return False  # "a month after the attack": a duration and a preposition
+        if not self.narrative and cand.rule.name == "ago" \
+                and (cand.groups.get("ago") or "").lower() in self._signal_words \
+                and self.lexicon.value("unit", cand.groups.get("unit")) in ("W", "D", "TH", "TM", "TS"):
+            # "three days later": TimeML makes "later" a SIGNAL and the TIMEX3 the duration;
+            # the narrative strategy, which rebuilds a timeline, keeps the date it points to
+            return False
         if cand.rule.name == "rate":
             i = doc.token_at(cand.start)
             prev = doc.tokens[i - 1] if i else None
@@ -163,6 +177,11 @@ class TimeTagger:
             i = doc.token_at(cand.start)
             if i is not None and doc.tokens[i].dep == "amod":
                 return False  # "quarterly dividend": an attribute, not a time
+        if cand.rule.norm == "decade" and self.lexicon.has("possessive", cand.groups.get("_prev")):
+            return False  # "in his 30s": an age, not the 1930s
+        if cand.rule.norm == "reference" and following == "of" and \
+                text[cand.start : cand.end].lower().startswith("the "):
+            return False  # "the future of our peoples": a fate, not a time
         if cand.rule.norm == "duration" and following == "old":
             return False  # an age ("52 years old"), as "a 52-year-old" is
         if cand.rule.norm == "duration" and following == "of":
@@ -170,6 +189,29 @@ class TimeTagger:
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
                 return False
         return True
+
+    def _title(self, doc: ParsedDoc, cand: Candidate) -> bool:
+        """A common time word capitalised inside a sentence names a show, film or event
+        ("ABC's This Week", "VOA Today"); names of days, months and holidays are always
+        capitalised and prove nothing."""
+        first = doc.token_at(cand.start)
+        if first is None or cand.rule.norm == "holiday":
+            return False
+        sent = doc.sentences[doc.tokens[first].sent]
+        if _headline(doc.tokens[sent.token_start : sent.token_end]):
+            return False  # "Markets Slump Today": every word is capitalised
+        for tok in doc.tokens[first : sent.token_end]:
+            if tok.start >= cand.end:
+                break
+            w = tok.text
+            if not w[:1].isupper() or w.isupper() or tok.i == sent.token_start:
+                continue
+            before = doc.text[max(0, tok.start - 4) : tok.start]
+            if "\n" in before or before.rstrip()[-1:] in _OPENERS:
+                continue  # a paragraph, quotation or clause starts here
+            if self.lexicon.has("title_word", w):
+                return True
+        return False
 
     def _modifier(self, text: str, start: int, prev_end: int, norm: Norm) -> tuple[int, str | None]:
         """Widen the expression over a modifier right before it; return (start, mod)."""
@@ -196,6 +238,26 @@ class TimeTagger:
             if doc.tokens[i].head not in inside or doc.tokens[i].head == i:
                 return i
         return last
+
+
+def _headline(tokens: tuple[Token, ...]) -> bool:
+    """A title-case sentence (a headline): most words after the first start with a capital
+    (acronyms, all capitals, prove nothing)."""
+    words = [t.text for t in tokens[1:] if t.text.isalpha() and not t.text.isupper()]
+    return len(words) >= 2 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _skip_verb(doc: ParsedDoc, start: int, end: int) -> int:
+    """Start after a leading verb the pattern took for a relative word: "the strike would
+    last 48 hours" is the duration "48 hours"."""
+    i = doc.token_at(start)
+    if i is None:
+        return start
+    tok = doc.tokens[i]
+    if tok.pos == "VERB" and tok.text.lower() == "last" and i + 1 < len(doc.tokens) \
+            and doc.tokens[i + 1].start < end:
+        return doc.tokens[i + 1].start
+    return start
 
 
 def _normalize(cand: Candidate, ctx: Context) -> Norm | None:

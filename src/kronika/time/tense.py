@@ -60,11 +60,42 @@ def _is_past(doc: ParsedDoc, verb: Token) -> bool:
     return verb.tag == "VBD" or (verb.tag == "VBN" and not auxes)
 
 
+def _deadline(doc: ParsedDoc, i: int, verb: Token, lex: Lexicon) -> bool:
+    """"has been given until 9 a.m. Tuesday", "has extended loans through January": a limit
+    set before the time of writing lies ahead of it, unless a simple past narrates it
+    ("stayed until Tuesday")."""
+    head = doc.tokens[doc.tokens[i].head]
+    if head.dep != "prep" or _low(head.text) not in lex.tense.get("deadline_preps", frozenset()):
+        return False
+    return verb.tag != "VBD" and not any(a.morph_value("Tense") == "Past" for a in _auxes(doc, verb))
+
+
+def present_finite(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+    """True when the verb governing token ``i`` is a simple present ("meet Monday",
+    "leaves on Friday"): in news a weekday under it is ahead, a schedule, unless the verb
+    reports speech ("says Friday" reports a past statement in the historic present)."""
+    tok = doc.tokens[i]
+    head = doc.tokens[tok.head]
+    if tok.dep not in ("npadvmod", "obl", "pobj", "attr") or tok.tag == "POS":
+        return False  # "follows Tuesday's declaration": the day dates a noun, not the verb
+    verb = doc.tokens[head.head] if head.dep == "prep" else head
+    if verb.tag not in ("VBP", "VBZ") or _auxes(doc, verb) or verb.i == tok.i:
+        return False
+    if verb.lemma.lower() in lex.tense.get("report_verbs", frozenset()):
+        return False
+    return verb.text.lower() not in lex.tense.get("past_like", frozenset())
+
+
 def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
     """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
+    tok = doc.tokens[i]
+    if tok.dep in ("compound", "amod", "poss", "nmod") and doc.tokens[tok.head].pos == "NOUN":
+        return -1  # "under a June agreement", "the Oct. 23 killing": a thing already dated
     verb = governing_verb(doc, i)
     if verb is None:
         return 0
+    if _deadline(doc, i, verb, lex):
+        return 1
     if _is_future(doc, verb, lex) or verb.lemma.lower() in lex.tense.get("forward_verbs", frozenset()):
         return 1
     if _is_past(doc, verb):

@@ -1,0 +1,253 @@
+"""TIMEX3 conventions added in round 3, one test per family: the direction of weekdays
+under a simple present or a deadline, accounting years and quarters, spelled-out years,
+ISO weeks of a date, titles that look like times, signals outside the extent, durations
+with a qualifier. Sentences are invented; DCT weekdays: 2019-05-31 is a Friday."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kronika.config import Settings
+from kronika.model import TimeExpr
+from kronika.time import TimeTagger
+from kronika.time.lexicon import load_lexicon
+from kronika.time.normalize import _spelled_year
+
+_ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+LEX = load_lexicon()
+
+
+def _spell(year: int) -> str:
+    """1996 → "nineteen ninety-six", 1900 → "nineteen hundred", 2007 → "two thousand seven"."""
+    if 2000 <= year <= 2010:
+        return "two thousand" + (f" {_TEENS[0] if year == 2010 else _ONES[year - 2000]}" if year > 2000 else "")
+    century, rest = divmod(year, 100)
+    head = _TEENS[century - 10] if century < 20 else "twenty"
+    if rest == 0:
+        return f"{head} hundred"
+    if rest < 20:
+        return f"{head} {_TEENS[rest - 10]}"
+    tens, ones = divmod(rest, 10)
+    return f"{head} {_TENS[tens]}" + (f"-{_ONES[ones]}" if ones else "")
+
+
+@pytest.fixture(scope="module")
+def tag(parse):
+    tagger = TimeTagger(Settings())
+
+    def _tag(text: str, date: str = "2019-05-31") -> list[TimeExpr]:
+        return list(tagger(parse(text, date)))
+
+    return _tag
+
+
+def _value(times: list[TimeExpr], needle: str) -> str:
+    for t in times:
+        if needle in t.text:
+            return t.value
+    raise AssertionError(f"{needle!r} not tagged; got {[(t.text, t.value) for t in times]}")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "value"),
+    [
+        # a simple present schedules ahead ...
+        ("The two leaders meet separately Monday with the foreign minister.", "Monday", "2019-06-03"),
+        # ... unless it reports speech, or the day dates a noun
+        ("The minister says Monday that talks failed.", "Monday", "2019-05-27"),
+        ("The move follows Tuesday's decision by the board.", "Tuesday", "2019-05-28"),
+        # a day the parser attaches to a following name stays with the verb's tense
+        ("On Friday Smith and Jones will meet again in Paris.", "Friday", "2019-05-31"),
+        ("On Monday Smith and Jones will meet again in Paris.", "Monday", "2019-06-03"),
+        # a deadline set before the time of writing lies ahead of it
+        ("The agency has given the family until 9 a.m. Tuesday to sign.", "Tuesday", "2019-06-04T09:00"),
+        ("Until Thursday, the police had not named a suspect.", "Thursday", "2019-05-30"),
+    ],
+)
+def test_time_weekday_present_and_deadline(tag, text: str, needle: str, value: str) -> None:
+    assert _value(tag(text), needle) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "needle", "type_", "value"),
+    [
+        ("Sales for the year rose 13%.", "1989-10-30", "the year", "DATE", "1989"),
+        ("The company forecast higher earnings for the full year.", "1989-10-30", "full year", "DATE", "1989"),
+        ("For the year ended Sept. 30, the company earned $422 million.", "1989-10-30", "the year", "DURATION", "P1Y"),
+        # a year cited in passing does not become "the year"
+        ("Sales have doubled since 1992. Profit for the year rose.", "1989-10-30", "the year", "DATE", "1989"),
+        # "ended" closes a period: the date is not ahead of the DCT
+        ("In the fiscal year ended Jan. 31, sales were $59 million.", "1989-10-31", "Jan. 31", "DATE", "1989-01-31"),
+        ("In the quarter ended Oct. 31, the company lost money.", "1989-10-27", "Oct. 31", "DATE", "1988-10-31"),
+    ],
+)
+def test_time_accounting_periods(tag, text: str, dct: str, needle: str, type_: str, value: str) -> None:
+    t = [x for x in tag(text, dct) if needle in x.text]
+    assert t, f"{needle!r} not tagged"
+    assert (t[0].type, t[0].value) == (type_, value)
+
+
+def test_time_period_a_year_back_keeps_the_quarter(tag) -> None:
+    text = ("Profit rose in the third quarter. Results for the quarter a year ago were lower. "
+            "Sales for the corresponding period last year were flat. U.K. sales for last year's "
+            "quarter were $3 million.")
+    times = tag(text, "1989-10-30")
+    assert _value(times, "the quarter a year ago") == "1988-Q3"
+    assert _value(times, "corresponding period last year") == "1988-Q3"
+    assert _value(times, "last year's quarter") == "1988-Q3"
+
+
+def test_time_forecast_quarter_is_no_reported_period(tag) -> None:
+    text = ("Profit fell in the third quarter. Analysts expect losses through the third quarter of 1990. "
+            "In the year-ago period, the company earned $101 million.")
+    assert _value(tag(text, "1989-10-26"), "year-ago period") == "1988-Q3"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "value"),
+    [
+        ("January nineteen ninety-seven. Atlanta again.", "January nineteen ninety-seven", "1997-01"),
+        ("Prices fell to the level we saw in the winter of nineteen ninety-four.", "winter of nineteen", "1994-WI"),
+        ("The law took effect in the year two thousand.", "two thousand", "2000"),
+    ],
+)
+def test_time_spelled_years_inside_months_and_seasons(tag, text: str, needle: str, value: str) -> None:
+    times = tag(text, "1998-02-27")
+    assert _value(times, needle) == value
+    assert len(times) == 1  # one expression, not a month and a year
+
+
+def test_time_week_of_a_date_is_its_iso_week(tag) -> None:
+    times = tag("The case may be resolved in a court hearing the week of March 6.", "2000-02-24")
+    assert [(t.text, t.value) for t in times] == [("the week of March 6", "2000-W10")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Baker said on ABC\'s "This Week" that the request was legal.',
+        "This is VOA Today.",
+        "The answer came on CBS's 60 Minutes last night.",
+        "That is very important to the future of our peoples.",
+        "His father married her when he was in his early 30s.",
+    ],
+)
+def test_time_titles_and_fates_are_not_times(tag, text: str) -> None:
+    bad = [t.text for t in tag(text) if t.text.lower() in ("this week", "today", "minutes", "the future", "early 30s")]
+    assert bad == []
+
+
+def test_time_capitalised_words_at_sentence_or_quote_start_stay_times(tag) -> None:
+    times = tag('Prices rose. Today, hundreds arrived. "Today is a sad day," he said.')
+    assert [t.value for t in times if t.text == "Today"] == ["2019-05-31", "2019-05-31"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "value"),
+    [
+        ("The navy may use the base for at least 20 more years.", "20 more years", "P20Y"),
+        ("Eight trading days after the crash, the index recovered.", "Eight trading days", "P8D"),
+        ("It followed a several-year tenure as editor.", "several-year", "PXY"),
+    ],
+)
+def test_time_durations_with_a_qualifier(tag, text: str, needle: str, value: str) -> None:
+    assert _value(tag(text), needle) == value
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("Three days later, the index was down 6%.", "Three days"),
+    ("A day earlier, trucks crossed the border.", "A day"),
+])
+def test_time_later_and_earlier_are_signals_outside_a_duration(tag, text: str, needle: str) -> None:
+    times = tag(text)
+    assert [(t.text, t.type) for t in times] == [(needle, "DURATION")]
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "needle", "value"),
+    [
+        # a month dating a noun is one already past
+        ("The company will try to sell itself under a June agreement with shareholders.", "1989-10-27", "June", "1989-06"),
+        # a limit set by a present perfect lies ahead
+        ("The banks have extended loans through January.", "1989-10-30", "January", "1990-01"),
+        # a past tense with a month two or more months ahead means last year's
+        ("The operator changed to a calendar year in December.", "1989-10-27", "December", "1988-12"),
+    ],
+)
+def test_time_month_direction(tag, text: str, dct: str, needle: str, value: str) -> None:
+    assert _value(tag(text, dct), needle) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "expected"),
+    [
+        # a date after "the night of Friday" is the expression, not the part of day
+        ("He was shot on the night of Friday, Oct. 23, at home.", "1998-11-21",
+         [("Friday, Oct. 23", "1998-10-23")]),
+        # the second day of a pair is tagged on its own, the month before it is context
+        ("The summit will be held on April 24 and 25 in Washington.", "1999-02-10",
+         [("April 24", "1999-04-24"), ("25", "1999-04-25")]),
+        ("The summit will be held on April 24 and 25 percent of seats are taken.", "1999-02-10",
+         [("April 24", "1999-04-24")]),
+        # "the month" is the reference month, so "the end of the month" can carry END
+        ("Troops should arrive by the end of the month.", "1990-08-13", [("the end of the month", "1990-08")]),
+        ("Protesters gathered this past weekend.", "2013-03-22", [("this past weekend", "2013-W11-WE")]),
+    ],
+)
+def test_time_days_around_other_expressions(tag, text: str, dct: str, expected: list[tuple[str, str]]) -> None:
+    assert [(t.text, t.value) for t in tag(text, dct)] == expected
+
+
+@given(st.integers(1900, 2099).filter(lambda y: y % 100 == 0 or y % 100 >= 10 or 2000 <= y <= 2010))
+def test_time_spelled_years_read_back(year: int) -> None:
+    assert _spelled_year(LEX, _spell(year)) == year
+
+
+@pytest.mark.parametrize("text", ["", "nineteen", "ninety-six", "two thousand thousand", "nineteen ten five",
+                                  "nineteen twenty-one extra"])
+def test_time_spelled_years_reject_non_years(text: str) -> None:
+    assert _spelled_year(LEX, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a part of the day alone belongs to the day under discussion
+        ("Prices fell on Tuesday. Dealers placed heavy orders in the morning.",
+         [("Tuesday", "2019-05-28"), ("the morning", "2019-05-28TMO")]),
+        ("By mid afternoon, officials were saying the operation was over.", [("mid afternoon", "2019-05-31TAF")]),
+        # the part of the day says a.m. or p.m.
+        ("The father will leave at 4 in the morning.", [("4 in the morning", "2019-05-31T04:00")]),
+        ("The vote ended at 11 at night.", [("11 at night", "2019-05-31T23:00")]),
+    ],
+)
+def test_time_parts_of_the_day(tag, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(t.text, t.value) for t in tag(text)] == expected
+
+
+def test_time_the_verb_last_is_not_part_of_a_duration(tag) -> None:
+    times = tag("Officials said Thursday that the strike would last 48 hours.")
+    assert [(t.text, t.value) for t in times] == [("Thursday", "2019-05-30"), ("48 hours", "PT48H")]
+
+
+def test_time_title_case_headlines_keep_their_times(tag) -> None:
+    times = tag("Markets Slump Today As Oil Prices Soar\n\nOil prices rose on Friday.")
+    assert [t.text for t in times] == ["Today", "Friday"]
+
+
+def test_time_rule_file_checks_fragments_and_offsets() -> None:
+    from kronika.errors import ConfigError
+    from kronika.time.lexicon import compile_lexicon
+
+    ok = compile_lexicon({"fragments": {"yy": r"\d\d"}, "patterns": [
+        {"name": "r", "regex": "in (?P<y>{yy})", "norm": "year", "offset": "y"}]})
+    assert ok.rules[0].offset == "y" and ok.rules[0].regex.search("in 99")
+    with pytest.raises(ConfigError):
+        compile_lexicon({"patterns": [{"name": "r", "regex": "(?P<y>x)", "norm": "year", "offset": "z"}]})
+    with pytest.raises(ConfigError):
+        compile_lexicon({"words": {"yy": ["a"]}, "fragments": {"yy": "b"}})
