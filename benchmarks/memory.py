@@ -1,6 +1,7 @@
 """Memory of the streaming ingest: RSS after 1k, 10k, 50k … articles into a temporary store.
 
     python -m benchmarks.memory [--n 1000 --n 10000 --n 50000] [--batch-size 32] [--workers 1]
+                                [--writer shared|held]
 
 The WikiNews politics corpus is repeated as often as needed; each copy appends a marker
 sentence naming the copy number, so every article gets a fresh content id and nothing is
@@ -12,8 +13,14 @@ that crosses each ``--n`` checkpoint it records the resident set size of this pr
 
 What it answers: is memory flat? A streaming ingest should hold at most one batch of
 analyses, so RSS after the largest checkpoint should be within ~10 % of RSS after the
-previous one (the DuckDB buffer pool grows a little with the file; the spaCy vocab/string
-store grows with new words). It prints the ratio of the last two checkpoints.
+previous one. It prints the ratio of the last two checkpoints.
+
+``--writer`` picks how the store is held. ``shared`` (default) is what ``kronika ingest``
+does: a ``SharedWriter`` opens the file for each batch and closes it, so DuckDB's page
+cache is dropped every batch. ``held`` keeps one ``Store`` open for the whole job, as a
+library caller might; DuckDB then keeps the pages it wrote cached (its default memory
+limit is most of the machine's RAM), and RSS grows with the size of the database, about
+4–6 MB per 1,000 WikiNews articles (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import psutil
 from kronika.config import Settings
 from kronika.jobs.local import ingest
 from kronika.store import Store
+from kronika.store.writer import SharedWriter
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news" / "wikinews_politics.jsonl"
 MB = 1024 * 1024
@@ -104,6 +112,9 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the checkpoints here")
+    ap.add_argument("--writer", choices=("shared", "held"), default="shared",
+                    help="shared: open the store per batch, as `kronika ingest` does (default); "
+                         "held: one Store open for the whole job, as a library caller might")
     args = ap.parse_args()
     marks = sorted(set(args.n or [1000, 10_000, 50_000]))
 
@@ -113,10 +124,14 @@ def main() -> None:
                             workers=args.workers)
         start, _ = rss_mb(psutil.Process())
         print(f"streaming ingest of {marks[-1]} articles ({args.corpus.name}, repeated with markers); "
-              f"batch {args.batch_size}, workers {args.workers}; RSS before: {start:.0f} MB", flush=True)
+              f"batch {args.batch_size}, workers {args.workers}, {args.writer} writer; "
+              f"RSS before: {start:.0f} MB", flush=True)
         cp = Checkpoints(marks)
-        with Store(settings.db_path) as store:
-            report = ingest([src], settings, store=store, progress=cp)
+        if args.writer == "shared":  # what `kronika ingest` does: the file is open per batch
+            report = ingest([src], settings, store=SharedWriter(settings.db_path), progress=cp)
+        else:  # library use: one Store held for the whole job (DuckDB keeps its pages cached)
+            with Store(settings.db_path) as store:
+                report = ingest([src], settings, store=store, progress=cp)
         print(f"written {report.articles_written}, skipped {report.articles_skipped}, "
               f"events {report.events_written}, problems {len(report.problems)}")
     summarize(cp.rows)
