@@ -1,8 +1,9 @@
 """The array-based ``to_parsed_doc`` must equal reading each spaCy token attribute by hand.
 
 The fast conversion reads hashes from ``Doc.to_array`` and maps them to strings; the
-reference below is the obvious per-token version. Any drift (relative heads, the "_"
-empty morph, IOB codes, whitespace, lemma "_") shows up as a field mismatch.
+reference (``benchmarks/spacy_speed.py``, which also times it) is the obvious per-token
+version. Any drift (relative heads, the "_" empty morph, IOB codes, whitespace, lemma "_")
+shows up as a field mismatch.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from benchmarks.spacy_speed import per_token_conversion as reference
 
 from conftest import SEED
-from kronika.model import Article, Entity, ParsedDoc, Sentence, Token
+from kronika.model import Article
 from kronika.nlp import to_parsed_doc
 
 TEXTS = [
@@ -24,22 +26,6 @@ TEXTS = [
     "   ",
     "",
 ]
-
-
-def reference(doc: Any, article: Article) -> ParsedDoc:
-    sent_of = {}
-    sentences = []
-    for si, s in enumerate(doc.sents):
-        sent_of.update(dict.fromkeys(range(s.start, s.end), si))
-        sentences.append(Sentence(si, s.start_char, s.end_char, s.start, s.end))
-    tokens = tuple(
-        Token(i=t.i, text=t.text, start=t.idx, end=t.idx + len(t.text), lemma=t.lemma_, pos=t.pos_,
-              tag=t.tag_, dep=t.dep_, head=t.head.i, sent=sent_of[t.i], morph=str(t.morph),
-              ent_type=t.ent_type_, ent_iob=t.ent_iob_, ws=t.whitespace_)
-        for t in doc
-    )
-    entities = tuple(Entity(e.start_char, e.end_char, e.label_, e.start, e.end, e.text) for e in doc.ents)
-    return ParsedDoc(article=article, tokens=tokens, sentences=tuple(sentences), entities=entities)
 
 
 @pytest.mark.parametrize("text", TEXTS)

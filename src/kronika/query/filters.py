@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kronika.errors import QueryError
 from kronika.store.dates import date_interval
+from kronika.store.keys import MEMBER_FORM
 
 if TYPE_CHECKING:
     from kronika.store import Store
@@ -86,7 +87,7 @@ def _side(side: str, value: str, params: list[Any], forms: KeyForms = None) -> s
         if known is None or (side, form) in known:
             tests.append(test.format(side=side))
             params.append(value)
-    if known is None or (side, "member") in known:
+    if known is None or (side, MEMBER_FORM) in known:
         tests.append(_MEMBER_TEST)
         params.extend([side, value, value, value])
     return f"({' OR '.join(tests)})" if tests else "FALSE"
