@@ -251,3 +251,31 @@ def test_time_rule_file_checks_fragments_and_offsets() -> None:
         compile_lexicon({"patterns": [{"name": "r", "regex": "(?P<y>x)", "norm": "year", "offset": "z"}]})
     with pytest.raises(ConfigError):
         compile_lexicon({"words": {"yy": ["a"]}, "fragments": {"yy": "b"}})
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "value"),
+    [
+        # a plan reported in the past: the nearer of the two days (DCT Friday 2019-05-31)
+        ("Protesters planned a large demonstration on Saturday.", "Saturday", "2019-06-01"),
+        ("A memorial service planned for Thursday was canceled.", "Thursday", "2019-05-30"),
+        # "postponed until" stays ahead however far
+        ("Officials postponed until Wednesday any action on the permit.", "Wednesday", "2019-06-05"),
+        # "could" reads as a past here, not a modal future
+        ("His relatives could not be located Wednesday in their hometown.", "Wednesday", "2019-05-29"),
+    ],
+)
+def test_time_weekday_under_plans_and_could(tag, text: str, needle: str, value: str) -> None:
+    assert _value(tag(text), needle) == value
+
+
+def test_time_recurring_attributes_are_sets_but_kinds_are_not(tag) -> None:
+    times = tag("Castro spoke at what has become a daily rally, and the bank paid its quarterly dividend.")
+    assert [(t.text, t.type, t.value) for t in times] == [("daily", "SET", "P1D")]
+    times = tag("The president gave his weekly radio address.")
+    assert [(t.text, t.type, t.value) for t in times] == [("weekly", "SET", "P1W")]
+
+
+def test_time_a_rate_after_a_large_count_is_not_part_of_a_duration(tag) -> None:
+    times = tag("The economy created jobs at a rate of 358,000 a month.")
+    assert all("358" not in t.text and "358" not in t.value for t in times)

@@ -49,6 +49,7 @@ class Context:
     lex: Lexicon
     text: str = ""  # the matched text, for case checks
     present: bool = False  # governed by a simple present ("meet Monday"): a schedule ahead
+    nearest: bool = False  # under a plan reported in the past: the nearer side of the anchor
 
 
 # ------------------------------------------------------------------------- helpers
@@ -309,6 +310,10 @@ def _weekday_date(ctx: Context, wd: int, rel: str | None) -> dt.date:
         return ctx.anchor
     if step == 0:  # "this Friday": in the anchor's week
         return ctx.anchor + dt.timedelta(days=wd - ctx.anchor.isoweekday())
+    if ctx.nearest:
+        before = cal.weekday_near(ctx.anchor, wd, -1)
+        after = cal.weekday_near(ctx.anchor, wd, 1)
+        return after if after - ctx.anchor < ctx.anchor - before else before
     if ctx.direction:
         return cal.weekday_near(ctx.anchor, wd, ctx.direction)
     if ctx.present:

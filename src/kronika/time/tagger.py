@@ -22,7 +22,7 @@ from kronika.model import ParsedDoc, TimeExpr, Token
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon, Rule, load_lexicon
 from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm
-from kronika.time.tense import direction, present_finite
+from kronika.time.tense import direction, nearest, present_finite
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
@@ -82,6 +82,7 @@ class TimeTagger:
                 last_day=last_day, last_value=last_value, lex=self.lexicon,
                 text=doc.text[cand.start : cand.end],
                 present=anchor_tok is not None and present_finite(doc, anchor_tok, self.lexicon),
+                nearest=anchor_tok is not None and nearest(doc, anchor_tok, self.lexicon),
             )
             norm = _normalize(cand, ctx)
             if norm is None or not cal.is_value(norm.value):
@@ -175,7 +176,10 @@ class TimeTagger:
                 return False  # "a week" alone is a duration; "four flights a week" a rate
         if cand.rule.norm == "frequency":
             i = doc.token_at(cand.start)
-            if i is not None and doc.tokens[i].dep == "amod":
+            if i is not None and doc.tokens[i].pos in ("NOUN", "PROPN"):
+                return False  # "the party daily Granma": a newspaper
+            if i is not None and doc.tokens[i].dep == "amod" \
+                    and not self.lexicon.has("frequency_attributive", cand.groups.get("freq")):
                 return False  # "quarterly dividend": an attribute, not a time
         if cand.rule.norm == "decade" and self.lexicon.has("possessive", cand.groups.get("_prev")):
             return False  # "in his 30s": an age, not the 1930s

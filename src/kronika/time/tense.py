@@ -42,7 +42,7 @@ def _is_future(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
     texts = [_low(a.text) for a in auxes]
     modal = lex.tense.get("modal_aux", frozenset())
     if any(t in modal for t in texts) and "have" not in texts:
-        return True  # "would leave on Tuesday", "could meet Friday"
+        return True  # "would leave on Tuesday", "might meet Friday" ("could" is often a past)
     if "going" in texts or (verb.tag == "VBG" and any(a.lemma == "be" and a.morph_value("Tense") == "Pres"
                                                       for a in auxes)):
         return True  # "is going to meet", "is meeting Friday"
@@ -68,6 +68,20 @@ def _deadline(doc: ParsedDoc, i: int, verb: Token, lex: Lexicon) -> bool:
     if head.dep != "prep" or _low(head.text) not in lex.tense.get("deadline_preps", frozenset()):
         return False
     return verb.tag != "VBD" and not any(a.morph_value("Tense") == "Past" for a in _auxes(doc, verb))
+
+
+def _past_plan(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
+    """A plan reported in the past ("planned a rally on Saturday", "has scheduled a news
+    conference Thursday"): the planned day lies after the planning but may already have
+    passed when the story is written."""
+    return verb.lemma.lower() in lex.tense.get("plan_verbs", frozenset()) and _is_past(doc, verb)
+
+
+def nearest(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+    """True when only closeness can place the date of token ``i``: a weekday under a plan
+    reported in the past is the nearest one, before or after the anchor."""
+    verb = governing_verb(doc, i)
+    return verb is not None and not _is_future(doc, verb, lex) and _past_plan(doc, verb, lex)
 
 
 def present_finite(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
@@ -96,8 +110,10 @@ def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
         return 0
     if _deadline(doc, i, verb, lex):
         return 1
-    if _is_future(doc, verb, lex) or verb.lemma.lower() in lex.tense.get("forward_verbs", frozenset()):
+    if _is_future(doc, verb, lex):
         return 1
+    if verb.lemma.lower() in lex.tense.get("forward_verbs", frozenset()):
+        return 0 if _past_plan(doc, verb, lex) else 1
     if _is_past(doc, verb):
         return -1
     future_verbs = lex.tense.get("future_verbs", frozenset())
