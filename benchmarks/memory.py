@@ -17,8 +17,9 @@ previous one. It prints the ratio of the last two checkpoints.
 
 ``--writer`` picks how the store is held. ``shared`` (default) is what ``kronika ingest``
 does: a ``SharedWriter`` opens the file for each batch and closes it, so DuckDB's page
-cache is dropped every batch. ``held`` keeps one ``Store`` open for the whole job, as a
-library caller might; DuckDB then keeps the pages it wrote cached (its default memory
+cache is dropped every batch (``kronika.ingest_paths`` does the same). ``held`` keeps one
+``Store`` open for the whole job, as a caller passing its own ``Store`` to
+``kronika.jobs.ingest`` does; DuckDB then keeps the pages it wrote cached (its default memory
 limit is most of the machine's RAM), and RSS grows with the size of the database, about
 4–6 MB per 1,000 WikiNews articles (docs/performance.md).
 """
@@ -114,7 +115,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the checkpoints here")
     ap.add_argument("--writer", choices=("shared", "held"), default="shared",
                     help="shared: open the store per batch, as `kronika ingest` does (default); "
-                         "held: one Store open for the whole job, as a library caller might")
+                         "held: one Store open for the whole job, as a caller passing its own Store does")
     args = ap.parse_args()
     marks = sorted(set(args.n or [1000, 10_000, 50_000]))
 
@@ -129,7 +130,7 @@ def main() -> None:
         cp = Checkpoints(marks)
         if args.writer == "shared":  # what `kronika ingest` does: the file is open per batch
             report = ingest([src], settings, store=SharedWriter(settings.db_path), progress=cp)
-        else:  # library use: one Store held for the whole job (DuckDB keeps its pages cached)
+        else:  # a caller's own Store held for the whole job (DuckDB keeps its pages cached)
             with Store(settings.db_path) as store:
                 report = ingest([src], settings, store=store, progress=cp)
         print(f"written {report.articles_written}, skipped {report.articles_skipped}, "

@@ -5,7 +5,7 @@ Public API (a test keeps ``__all__`` in sync with the documentation)::
     kronika.extract(text, date)      → list[Event] for one article
     kronika.analyze(text, date)      → Analysis (times, actors, places, events)
     kronika.analyses_of(paths)       → stream of Analysis for files/directories
-    kronika.ingest(paths, db)        → store articles and events in DuckDB
+    kronika.ingest_paths(paths, db)  → store articles and events in DuckDB
     kronika.query_events(db, **f)    → stored event records
     kronika.stats(db), kronika.export(db, fmt, dest)
     kronika.Pipeline, kronika.Settings
@@ -30,11 +30,11 @@ _EXPORTS = {
     "stats": "kronika.library",
     "export": "kronika.library",
     "extract": "kronika.library",
-    "ingest": "kronika.library",
+    "ingest_paths": "kronika.library",
 }
 
 __all__ = [
-    "Pipeline", "Settings", "__version__", "analyses_of", "analyze", "export", "extract", "ingest",
+    "Pipeline", "Settings", "__version__", "analyses_of", "analyze", "export", "extract", "ingest_paths",
     "query_events", "stats",
 ]
 

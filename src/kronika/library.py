@@ -59,17 +59,21 @@ def analyses_of(
     yield from pipeline.analyze_many(articles(), n_process=settings.workers, on_error=collect_errors(sink))
 
 
-def ingest(paths: Sequence[Path | str], db: Path | str | None = None, *, settings: Settings | None = None,
+def ingest_paths(paths: Sequence[Path | str], db: Path | str | None = None, *, settings: Settings | None = None,
            pipeline: Pipeline | None = None) -> Any:
-    """Store every article under ``paths`` in the DuckDB file ``db``; returns an IngestReport."""
+    """Store every article under ``paths`` in the DuckDB file ``db``; returns an IngestReport.
+
+    Like ``kronika ingest``, it opens the file for each batch (``SharedWriter``): memory
+    stays flat however large the database grows, and readers get in between batches.
+    Not called ``kronika.ingest``: that name is the ingest stage's package, and importing
+    it would shadow a function of the same name on the ``kronika`` module."""
     from kronika.jobs import ingest as run
-    from kronika.store import Store
+    from kronika.store.writer import SharedWriter
 
     settings = settings or Settings()
     if db is not None:
         settings = settings.replace(db_path=db)
-    with Store(settings.db_path) as store:
-        return run(paths, settings, store=store, pipeline=pipeline)
+    return run(paths, settings, store=SharedWriter(settings.db_path), pipeline=pipeline)
 
 
 def query_events(db: Path | str = "kronika.duckdb", **filters: Any) -> list[dict[str, Any]]:
