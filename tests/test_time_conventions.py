@@ -279,3 +279,27 @@ def test_time_recurring_attributes_are_sets_but_kinds_are_not(tag) -> None:
 def test_time_a_rate_after_a_large_count_is_not_part_of_a_duration(tag) -> None:
     times = tag("The economy created jobs at a rate of 358,000 a month.")
     assert all("358" not in t.text and "358" not in t.value for t in times)
+
+
+def test_time_signalled_duration_points_at_the_day_it_counts_from(tag) -> None:
+    """TimeML tags "three days later" as the DURATION "three days"; ``date`` keeps the day it
+    points to for event dating, counted from the last mentioned day, never from the DCT."""
+    times = tag("Rebels attacked the town on Monday. Three days later, troops withdrew.")
+    later = [t for t in times if t.text == "Three days"][0]
+    assert (later.type, later.value, later.date) == ("DURATION", "P3D", "2019-05-30")
+    assert [t.date for t in tag("Three days later, troops withdrew.")] == [None]
+    chain = tag("The talks began on May 3. Two days later the envoys left. The next day they returned.")
+    assert [(t.text, t.value, t.date) for t in chain] == [
+        ("May 3", "2019-05-03", None), ("Two days", "P2D", "2019-05-05"), ("The next day", "2019-05-06", None)]
+
+
+def test_events_signalled_duration_dates_its_event(pipeline) -> None:
+    from kronika.library import analyze
+
+    text = "Rebels attacked the town of Goma on Monday. Three days later, Congolese troops withdrew from the city."
+    dates = {e.type: e.date for e in analyze(text, "2019-05-31", pipeline=pipeline).events}
+    assert dates["ASSAULT"].value == "2019-05-27"
+    assert (dates["RETREAT"].value, dates["RETREAT"].text, dates["RETREAT"].origin) == \
+        ("2019-05-30", "Three days later", "text")
+    alone = analyze("Three days later, Congolese troops withdrew from the city.", "2019-05-31", pipeline=pipeline)
+    assert [(e.date.value, e.date.origin) for e in alone.events] == [("2019-05-31", "document")]

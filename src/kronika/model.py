@@ -199,7 +199,11 @@ class ParsedDoc:
 class TimeExpr:
     """A TIMEX3 expression. ``value`` follows the TIMEX3 value grammar ("2019-05-30",
     "2019-06", "P3M", "PRESENT_REF", "XXXX-WI" …); ``anchor_token`` is the token index of
-    the expression's syntactic head, so events can find the time that governs them."""
+    the expression's syntactic head, so events can find the time that governs them.
+    ``date`` is the calendar date a duration points to when a signal follows it: TimeML
+    tags "three days later" as the DURATION "three days" (``later`` is a SIGNAL), yet an
+    event in that sentence happened three days after the last mentioned day; None when
+    the text gave no day to count from (the DCT is not the narrative's reference)."""
 
     start: int
     end: int
@@ -212,6 +216,7 @@ class TimeExpr:
     freq: str | None = None
     anchor_token: int | None = None
     rule: str = ""  # the pattern that produced it, for explanations
+    date: str | None = None
 
 
 # --------------------------------------------------------------------------- actors

@@ -30,6 +30,24 @@ def date_value(value: str) -> str | None:
     return year
 
 
+def calendar_date(t: TimeExpr) -> str | None:
+    """The date an expression gives an event: its own value, or for a duration with a
+    signal ("three days later") the day it points to."""
+    return t.date or (date_value(t.value) if t.type in ("DATE", "TIME") else None)
+
+
+_NEXT_WORD = re.compile(r"\s*\w+")
+
+
+def date_text(view: DocView, t: TimeExpr) -> str:
+    """The words that fixed the date: a signalled duration shows its signal ("Three days
+    later"), since the duration alone does not say which way it counts."""
+    if t.date is None or t.type != "DURATION":
+        return t.text
+    m = _NEXT_WORD.match(view.doc.text, t.end)
+    return view.doc.text[t.start : m.end()] if m else t.text
+
+
 def _governs(view: DocView, anchor: int, p: int, lex: Lexicon, blockers: frozenset[int]) -> int | None:
     """Distance from ``anchor`` up to predicate ``p`` when ``p`` governs it, else None."""
     if anchor == p:
@@ -66,19 +84,19 @@ def governing_item(view: DocView, anchors: list[tuple[int, object]], preds: list
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
                lex: Lexicon, blockers: frozenset[int]) -> EventDate:
     """Governing timex, else the sentence's nearest DATE, else the document date."""
-    usable = [t for t in times if t.sentence == sentence and t.type in ("DATE", "TIME") and date_value(t.value)]
+    usable = [t for t in times if t.sentence == sentence and calendar_date(t)]
     anchored = [(t.anchor_token, t) for t in usable if t.anchor_token is not None]
     hit = governing_item(view, anchored, preds, lex, blockers)
     if isinstance(hit, TimeExpr):
-        return EventDate(date_value(hit.value) or "", hit.text, "text")
+        return EventDate(calendar_date(hit) or "", date_text(view, hit), "text")
     p = preds[0]
-    in_sent = [t for t in anchored if t[1].type == "DATE"]
+    in_sent = [t for t in anchored if t[1].type != "TIME"]
     owned_elsewhere = [t for t in in_sent if any(_governs(view, t[0], b, lex, frozenset()) is not None
                                                  for b in blockers if b not in preds)]
     free = [t for t in in_sent if t not in owned_elsewhere]
     if free:
         anchor, t = min(free, key=lambda a: abs(a[0] - p))
-        return EventDate(date_value(t.value) or "", t.text, "text")
+        return EventDate(calendar_date(t) or "", date_text(view, t), "text")
     return EventDate(view.doc.article.date.isoformat(), None, "document")
 
 

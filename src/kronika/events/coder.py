@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kronika.config import Settings
-from kronika.events.anchoring import event_date, governing_item, own_place, to_event_place
+from kronika.events.anchoring import date_text, event_date, governing_item, own_place, to_event_place
 from kronika.events.lexicon import Lexicon, Sense, load_lexicon, pattern_sense
 from kronika.events.modality import event_status
 from kronika.events.ontology import cameo_root, load_cameo_table, quad_class
@@ -579,7 +579,7 @@ class EventCoder:
         preds = list(d.anchors)
         date = event_date(view, times, preds, d.sentence, self.lex, blockers)
         governed = date.origin == "text" and any(
-            t.sentence == d.sentence and t.anchor_token is not None and t.text == date.text
+            t.sentence == d.sentence and t.anchor_token is not None and date_text(view, t) == date.text
             and _is_governed(view, t.anchor_token, preds, self.lex, blockers) for t in times)
         # The place the predicate itself governs ("meet ... in X", "the meeting, which will take
         # place ... in Y") first; else geo's event_location (clause and dateline rules).

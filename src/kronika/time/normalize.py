@@ -608,6 +608,25 @@ def ago(g: Groups, ctx: Context) -> Norm | None:
     return Norm("DATE", value) if value else None
 
 
+def signal_date(g: Groups, ctx: Context) -> str | None:
+    """The day a duration followed by a signal points to ("three days later", "a week
+    earlier"), counted from the last mentioned day; None when the text has not mentioned
+    a day (the DCT is where the story is told, not where its narrative stands) or the
+    unit is coarser than a week (those stay DATEs of the ``ago`` rule)."""
+    unit = _unit(ctx.lex, g.get("unit"))
+    sign = ctx.lex.value("ago", g.get("ago"))
+    n = 1 if g.get("num") is None else number(ctx.lex, g.get("num"), g.get("num2"))
+    if unit not in ("W", "D", "TH", "TM", "TS") or sign is None or not isinstance(n, int | float) \
+            or not float(n).is_integer() or ctx.last_day is None \
+            or not re.fullmatch(r"\d{4}-\d\d-\d\d(T.*)?", ctx.last_value or ""):
+        return None
+    days = {"W": 7, "D": 1}.get(unit, 0) * int(n) * sign  # hours and minutes stay on that day
+    try:
+        return (ctx.last_day + dt.timedelta(days=days)).isoformat()
+    except OverflowError:
+        return None
+
+
 # Calendar unit codes (``calendar.shift``) → TIMEX3 duration units: a decade is "DE" and a
 # century "CE" in a duration ("P3DE"), as in the TIMEX3 guidelines and HeidelTime.
 _DURATION_UNIT = {"E": "DE", "C": "CE"}

@@ -21,7 +21,7 @@ from kronika.config import Settings
 from kronika.model import ParsedDoc, TimeExpr, Token
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon, Rule, load_lexicon
-from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm
+from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm, signal_date
 from kronika.time.tense import direction, nearest, present_finite
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
@@ -88,18 +88,33 @@ class TimeTagger:
             if norm is None or not cal.is_value(norm.value):
                 continue
             start, mod = self._modifier(doc.text, cand.start, prev_end, norm)
+            date = self._signal_date(doc, cand, norm, ctx)
             out.append(TimeExpr(
                 start=start, end=cand.end, text=doc.text[start : cand.end],
                 sentence=doc.sentence_of_char(cand.start), type=norm.type,  # type: ignore[arg-type]
                 value=norm.value, mod=mod, quant=norm.quant, freq=norm.freq,
-                anchor_token=anchor_tok, rule=cand.rule.name,
+                anchor_token=anchor_tok, rule=cand.rule.name, date=date,
             ))
             prev_end = cand.end
-            if cand.rule.norm not in _ANAPHORIC and not _period_end(doc.text, cand.start):
+            if date is not None:  # "Two days later ... The next day": the story moved on
+                last_value, last_day = _remember(Norm("DATE", date), last_value, last_day)
+            elif cand.rule.norm not in _ANAPHORIC and not _period_end(doc.text, cand.start):
                 last_value, last_day = _remember(norm, last_value, last_day)
         return tuple(out)
 
     # ------------------------------------------------------------------ steps
+
+    def _signal_date(self, doc: ParsedDoc, cand: Candidate, norm: Norm, ctx: Context) -> str | None:
+        """The day "three days later" points to, for event dating (news strategy: the
+        narrative strategy tags the whole phrase as that DATE already)."""
+        if self.narrative or norm.type != "DURATION":
+            return None
+        nxt = _NEXT_WORD.match(doc.text, cand.end)
+        word = nxt.group(1).lower() if nxt else ""
+        if word not in self._signal_words:
+            return None
+        return signal_date({**cand.groups, "ago": word}, ctx)
+
 
     def _find(self, doc: ParsedDoc) -> list[Candidate]:
         """Run each rule over the sentences whose tokens show a word the rule needs."""
