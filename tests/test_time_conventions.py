@@ -261,6 +261,7 @@ def test_time_rule_file_checks_fragments_and_offsets() -> None:
         ("A memorial service planned for Thursday was canceled.", "Thursday", "2019-05-30"),
         # "postponed until" stays ahead however far
         ("Officials postponed until Wednesday any action on the permit.", "Wednesday", "2019-06-05"),
+        ("The agency extended its deadline until 9 a.m. Tuesday.", "Tuesday", "2019-06-04T09:00"),
         # "could" reads as a past here, not a modal future
         ("His relatives could not be located Wednesday in their hometown.", "Wednesday", "2019-05-29"),
     ],
