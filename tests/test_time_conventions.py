@@ -304,3 +304,9 @@ def test_events_signalled_duration_dates_its_event(pipeline) -> None:
         ("2019-05-30", "Three days later", "text")
     alone = analyze("Three days later, Congolese troops withdrew from the city.", "2019-05-31", pipeline=pipeline)
     assert [(e.date.value, e.date.origin) for e in alone.events] == [("2019-05-31", "document")]
+
+
+def test_time_generic_today_is_the_present_age_not_a_day(tag) -> None:
+    assert tag("The case is for today's youth what the blockade was for their parents.") == []
+    assert tag("If I were choosing the people of tomorrow, I would choose them.") == []
+    assert [(t.text, t.value) for t in tag("Today's meeting ended early.")] == [("Today", "2019-05-31")]

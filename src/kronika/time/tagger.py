@@ -196,6 +196,8 @@ class TimeTagger:
             if i is not None and doc.tokens[i].dep == "amod" \
                     and not self.lexicon.has("frequency_attributive", cand.groups.get("freq")):
                 return False  # "quarterly dividend": an attribute, not a time
+        if cand.rule.name == "day_word" and self._generic_day(doc, cand):
+            return False
         if cand.rule.norm == "decade" and self.lexicon.has("possessive", cand.groups.get("_prev")):
             return False  # "in his 30s": an age, not the 1930s
         if cand.rule.norm == "reference" and following == "of" and \
@@ -208,6 +210,20 @@ class TimeTagger:
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
                 return False
         return True
+
+    def _generic_day(self, doc: ParsedDoc, cand: Candidate) -> bool:
+        """"today's youth", "the world of tomorrow": the present or future age, not a day."""
+        i = doc.token_at(cand.start)
+        if i is None:
+            return False
+        tok = doc.tokens[i]
+        if tok.dep == "poss" or (i + 1 < len(doc.tokens) and doc.tokens[i + 1].tag == "POS"):
+            return self.lexicon.has("generic_noun", doc.tokens[tok.head].lemma) or \
+                self.lexicon.has("generic_noun", doc.tokens[tok.head].text)
+        head = doc.tokens[tok.head]
+        if tok.dep == "pobj" and head.text.lower() == "of" and head.head != head.i:
+            return self.lexicon.has("generic_noun", doc.tokens[head.head].text)
+        return False
 
     def _title(self, doc: ParsedDoc, cand: Candidate) -> bool:
         """A common time word capitalised inside a sentence names a show, film or event
