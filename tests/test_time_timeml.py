@@ -132,3 +132,22 @@ def test_time_scorer_agrees_with_reference_on_tagged_files(parser, tmp_path: Pat
     result = CliRunner().invoke(app, ["evaluate", "timex", str(gold_dir), "--system-dir", str(sys_dir)])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == ours
+
+
+# Measured (session 4, rule file v6): TimeBank value F1 0.8339 / relaxed 0.9488, AQUAINT
+# 0.7765 / 0.9446; `kronika evaluate timex` over the same folders gives the same figures.
+TBAQ_FLOORS = {"TimeBank": (0.825, 0.94), "AQUAINT": (0.765, 0.935)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TBAQ_FLOORS))
+def test_time_tbaq_accuracy_gate(name: str) -> None:
+    """A regression gate on the whole TempEval-3 training data, run as the CLI runs it."""
+    from kronika.config import Settings
+
+    folder = TBAQ / name
+    if not folder.exists():
+        pytest.skip(f"{folder} not present")
+    value_floor, relaxed_floor = TBAQ_FLOORS[name]
+    score = tx.run_and_score(folder, tx.kronika_tagger(Settings()))
+    assert score.value_f1 >= value_floor and score.relaxed[2] >= relaxed_floor, score.summary()
