@@ -120,11 +120,15 @@ class TimeTagger:
         """Run each rule over the sentences whose tokens show a word the rule needs."""
         text, lex = doc.text, self.lexicon
         found: list[Candidate] = []
+        rules_of: dict[str, tuple[int, ...]] = {}  # token text -> rules it lets run (this doc)
         for sent in doc.sentences or ():
-            present = lex.present([t.text for t in doc.tokens[sent.token_start : sent.token_end]])
             orders = set(self._always)
-            for w in present:
-                orders.update(self._by_need.get(w, ()))
+            for tok in doc.tokens[sent.token_start : sent.token_end]:
+                wanted = rules_of.get(tok.text)
+                if wanted is None:
+                    wanted = rules_of[tok.text] = self._rules_for(tok.text)
+                if wanted:
+                    orders.update(wanted)
             for order in sorted(orders):
                 rule = lex.rules[order]
                 for m in rule.regex.finditer(text, sent.start, sent.end):
@@ -137,6 +141,14 @@ class TimeTagger:
                         start = _skip_verb(doc, start, end)
                         found.append(Candidate(start, end, order, rule, groups))
         return found
+
+    def _rules_for(self, word: str) -> tuple[int, ...]:
+        """The rules a token lets run: those needing a word list, literal word or "digit"
+        that it shows (the prefilter that keeps most regexes off most sentences)."""
+        orders: set[int] = set()
+        for need in self.lexicon.present([word]):
+            orders.update(self._by_need.get(need, ()))
+        return tuple(orders)
 
     def _select(self, doc: ParsedDoc, found: list[Candidate], dct: dt.date) -> list[Candidate]:
         """Longest first, then earliest rule; a candidate its normalizer rejects (with a
