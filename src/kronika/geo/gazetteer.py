@@ -23,6 +23,7 @@ Built once per ``Geoparser``; the entries are frozen and never mutated afterward
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import json
@@ -45,7 +46,7 @@ from kronika.resources import data_path, iter_tsv, load_yaml
 # Bump when the gazetteer's build logic changes: old caches are then ignored. The cache key
 # also holds a hash of this module's source *as imported* (not as on disk now), so a
 # process running older code never writes a cache that newer code would trust.
-GAZETTEER_FORMAT = 6
+GAZETTEER_FORMAT = 7
 _CODE_HASH = hashlib.blake2b(
     Path(__file__).read_bytes() + Path(__file__).with_name("airports.py").read_bytes(), digest_size=8
 ).hexdigest()
@@ -168,8 +169,12 @@ class Gazetteer:
         # starts none (most capitalised words) without building and normalising its n-grams.
         self._first_words = frozenset(k.split(" ", 1)[0] for k in keys) | \
             frozenset(a.split(" ", 1)[0] for a in self._abbrevs)
+        # Every indexed name in sorted order: ``extends_name`` asks by bisection whether a
+        # key could still grow into a name, so recognition stops widening a span early.
+        self._sorted_keys = sorted(keys)
         self._starts, self._codes = starts, codes
         self._abbrevs = {k: tuple(v) for k, v in self._abbrevs.items()}
+        self._sorted_abbrevs = sorted(self._abbrevs)
         del self._admin1_names
         self._minor = {k: v[0] if len(v) == 1 else tuple(v) for k, v in self._minor.items()}
         del self.entries, self._index
@@ -207,6 +212,17 @@ class Gazetteer:
     def may_start_name(self, token_text: str) -> bool:
         """Could a name begin with this token? (False means no n-gram from it can match.)"""
         return token_text in self._first_words or norm_name(token_text).split(" ", 1)[0] in self._first_words
+
+    def extends_name(self, key: str) -> bool:
+        """Is this normalised key the start of some indexed name? Widening a span by a
+        token only appends to its key, so once this is False no wider span can match."""
+        i = bisect.bisect_left(self._sorted_keys, key)
+        return i < len(self._sorted_keys) and self._sorted_keys[i].startswith(key)
+
+    def may_extend_abbreviation(self, text: str) -> bool:
+        """Is ``text`` (as written) the start of an abbreviation ("Calif" of "Calif.")?"""
+        i = bisect.bisect_left(self._sorted_abbrevs, text)
+        return i < len(self._sorted_abbrevs) and self._sorted_abbrevs[i].startswith(text)
 
     def has(self, key: str, text: str = "") -> bool:
         """Is this already-normalised key (or the exact abbreviation ``text``) a known name?

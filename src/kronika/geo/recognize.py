@@ -91,16 +91,22 @@ def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[in
     toks = doc.tokens
     sent = toks[i].sent
     longest = min(gaz.max_tokens, _MAX_SPAN)
-    for n in range(longest, 0, -1):
+    # Widen from one token while the key can still grow into a name (a key only gains
+    # characters as the span widens), then try the names found, longest first.
+    names: list[tuple[int, str]] = []
+    for n in range(1, longest + 1):
         j = i + n
-        if j > len(toks) or toks[j - 1].sent != sent or not toks[j - 1].text[:1].isalnum():
-            continue
+        if j > len(toks) or toks[j - 1].sent != sent:
+            break
         text = doc.text[toks[i].start : toks[j - 1].end]
         key = norm_name(text)
-        if key.startswith("the "):
+        if toks[j - 1].text[:1].isalnum() and gaz.has(key, text):
+            names.append((j, text))
+        if key and not gaz.extends_name(key) and not gaz.may_extend_abbreviation(text):
+            break
+    for j, text in reversed(names):
+        if norm_name(text).startswith("the "):
             continue  # "The Hague" is matched from "The"; "the Balkans" from "Balkans"
-        if not gaz.has(key, text):
-            continue
         hint = next((hints[k] for k in range(i, j) if k in hints), None)
         if _accept(doc, gaz, text, i, j, ent_of, hint):
             return Span(i, j, hint, ent_of.get(i, (0, 0, ""))[2] in PLACE_LABELS)
