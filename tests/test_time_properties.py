@@ -53,6 +53,8 @@ def test_time_tagger_never_raises_and_values_follow_grammar(words: list[str], da
             assert cal.is_value(t.value), t
             assert t.type in ("DATE", "TIME", "DURATION", "SET")
             assert text[t.start : t.end] == t.text and t.start < t.end
+            # the day a signalled duration points to ("two days later") is a calendar day
+            assert t.date is None or (t.type == "DURATION" and dt.date.fromisoformat(t.date)), t
 
 
 @given(dates, st.sampled_from(["D", "W", "WE", "M", "Q", "H", "Y", "E", "C"]), st.integers(-400, 400))
