@@ -310,3 +310,8 @@ def test_time_generic_today_is_the_present_age_not_a_day(tag) -> None:
     assert tag("The case is for today's youth what the blockade was for their parents.") == []
     assert tag("If I were choosing the people of tomorrow, I would choose them.") == []
     assert [(t.text, t.value) for t in tag("Today's meeting ended early.")] == [("Today", "2019-05-31")]
+
+
+def test_time_weekday_with_plural_part_of_day_is_a_set(tag) -> None:
+    assert [(t.type, t.value) for t in tag("The club meets Tuesday nights.")] == [("SET", "XXXX-WXX-2TNI")]
+    assert [(t.type, t.value) for t in tag("He spoke Tuesday night.")] == [("TIME", "2019-05-28TNI")]

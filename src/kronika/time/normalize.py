@@ -335,8 +335,10 @@ def weekday(g: Groups, ctx: Context) -> Norm | None:
         return None
     if ctx.lex.has("ambiguous_weekday", word) and not g.get("pod"):
         return None  # "Sun", "Wed" alone are names and words as often as days
-    d = _weekday_date(ctx, wd, g.get("rel"))
     pod = _pod(ctx, g.get("pod"))
+    if pod and (g.get("pod") or "").lower().endswith("s") and not g.get("rel"):
+        return Norm("SET", f"XXXX-WXX-{wd}T{pod}")  # "the club meets Tuesday nights": every one
+    d = _weekday_date(ctx, wd, g.get("rel"))
     if pod:
         return Norm("TIME", f"{cal.day(d)}T{pod}")
     return Norm("DATE", cal.day(d))
