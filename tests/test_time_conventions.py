@@ -315,3 +315,9 @@ def test_time_generic_today_is_the_present_age_not_a_day(tag) -> None:
 def test_time_weekday_with_plural_part_of_day_is_a_set(tag) -> None:
     assert [(t.type, t.value) for t in tag("The club meets Tuesday nights.")] == [("SET", "XXXX-WXX-2TNI")]
     assert [(t.type, t.value) for t in tag("He spoke Tuesday night.")] == [("TIME", "2019-05-28TNI")]
+
+
+def test_time_one_day_before_its_verb_means_someday(tag) -> None:
+    assert [(t.type, t.value) for t in tag("Islam will one day be the second largest religion.")] == \
+        [("DATE", "FUTURE_REF")]
+    assert [(t.type, t.value) for t in tag("The offer lasted one day.")] == [("DURATION", "P1D")]

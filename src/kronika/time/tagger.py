@@ -87,6 +87,8 @@ class TimeTagger:
             norm = _normalize(cand, ctx)
             if norm is None or not cal.is_value(norm.value):
                 continue
+            if norm.type == "DURATION" and self._someday(doc, cand):
+                norm = Norm("DATE", "FUTURE_REF")
             start, mod = self._modifier(doc.text, cand.start, prev_end, norm)
             date = self._signal_date(doc, cand, norm, ctx)
             out.append(TimeExpr(
@@ -222,6 +224,17 @@ class TimeTagger:
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
                 return False
         return True
+
+    def _someday(self, doc: ParsedDoc, cand: Candidate) -> bool:
+        """"will one day be", "hoped he one day follows": the adverb "someday", told by
+        its place between a modal (or subject) and the verb, not a stretch of one day."""
+        if not self.lexicon.has("someday_phrase", doc.text[cand.start : cand.end]):
+            return False
+        first, last = doc.token_at(cand.start), doc.token_at(cand.end - 1)
+        if first is None or last is None or last + 1 >= len(doc.tokens) or first == 0:
+            return False
+        before, after = doc.tokens[first - 1], doc.tokens[last + 1]
+        return after.tag in ("VB", "VBP", "VBZ") and (before.tag == "MD" or before.dep in ("nsubj", "nsubjpass"))
 
     def _generic_day(self, doc: ParsedDoc, cand: Candidate) -> bool:
         """"today's youth", "the world of tomorrow": the present or future age, not a day."""
