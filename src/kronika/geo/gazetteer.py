@@ -80,6 +80,12 @@ _DIGIT = re.compile(r"\d")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", ".": None, "-": " ", "\u2013": " "})
 
 
+def _starts_some(sorted_strings: list[str], prefix: str) -> bool:
+    """Does any string of the sorted list start with ``prefix``? (one bisection)"""
+    i = bisect.bisect_left(sorted_strings, prefix)
+    return i < len(sorted_strings) and sorted_strings[i].startswith(prefix)
+
+
 def norm_name(text: str) -> str:
     """Lowercase, accent-free, punctuation-light key: "São Paulo" → "sao paulo",
     "U.S." → "us", "Nagorno-Karabakh" → "nagorno karabakh", "Japan's" stays "japan's"."""
@@ -216,13 +222,11 @@ class Gazetteer:
     def extends_name(self, key: str) -> bool:
         """Is this normalised key the start of some indexed name? Widening a span by a
         token only appends to its key, so once this is False no wider span can match."""
-        i = bisect.bisect_left(self._sorted_keys, key)
-        return i < len(self._sorted_keys) and self._sorted_keys[i].startswith(key)
+        return _starts_some(self._sorted_keys, key)
 
     def may_extend_abbreviation(self, text: str) -> bool:
         """Is ``text`` (as written) the start of an abbreviation ("Calif" of "Calif.")?"""
-        i = bisect.bisect_left(self._sorted_abbrevs, text)
-        return i < len(self._sorted_abbrevs) and self._sorted_abbrevs[i].startswith(text)
+        return _starts_some(self._sorted_abbrevs, text)
 
     def has(self, key: str, text: str = "") -> bool:
         """Is this already-normalised key (or the exact abbreviation ``text``) a known name?

@@ -93,7 +93,7 @@ def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[in
     longest = min(gaz.max_tokens, _MAX_SPAN)
     # Widen from one token while the key can still grow into a name (a key only gains
     # characters as the span widens), then try the names found, longest first.
-    names: list[tuple[int, str]] = []
+    names: list[tuple[int, str, str]] = []
     for n in range(1, longest + 1):
         j = i + n
         if j > len(toks) or toks[j - 1].sent != sent:
@@ -101,11 +101,11 @@ def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[in
         text = doc.text[toks[i].start : toks[j - 1].end]
         key = norm_name(text)
         if toks[j - 1].text[:1].isalnum() and gaz.has(key, text):
-            names.append((j, text))
+            names.append((j, text, key))
         if key and not gaz.extends_name(key) and not gaz.may_extend_abbreviation(text):
             break
-    for j, text in reversed(names):
-        if norm_name(text).startswith("the "):
+    for j, text, key in reversed(names):
+        if key.startswith("the "):
             continue  # "The Hague" is matched from "The"; "the Balkans" from "Balkans"
         hint = next((hints[k] for k in range(i, j) if k in hints), None)
         if _accept(doc, gaz, text, i, j, ent_of, hint):

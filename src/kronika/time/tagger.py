@@ -117,7 +117,6 @@ class TimeTagger:
             return None
         return signal_date({**cand.groups, "ago": word}, ctx)
 
-
     def _find(self, doc: ParsedDoc) -> list[Candidate]:
         """Run each rule over the sentences whose tokens show a word the rule needs."""
         text, lex = doc.text, self.lexicon
@@ -242,13 +241,14 @@ class TimeTagger:
         if i is None:
             return False
         tok = doc.tokens[i]
-        if tok.dep == "poss" or (i + 1 < len(doc.tokens) and doc.tokens[i + 1].tag == "POS"):
-            return self.lexicon.has("generic_noun", doc.tokens[tok.head].lemma) or \
-                self.lexicon.has("generic_noun", doc.tokens[tok.head].text)
         head = doc.tokens[tok.head]
-        if tok.dep == "pobj" and head.text.lower() == "of" and head.head != head.i:
-            return self.lexicon.has("generic_noun", doc.tokens[head.head].text)
-        return False
+        if tok.dep == "poss" or (i + 1 < len(doc.tokens) and doc.tokens[i + 1].tag == "POS"):
+            owner = head  # "today's youth"
+        elif tok.dep == "pobj" and head.text.lower() == "of" and head.head != head.i:
+            owner = doc.tokens[head.head]  # "the people of tomorrow"
+        else:
+            return False
+        return self.lexicon.has("generic_noun", owner.lemma) or self.lexicon.has("generic_noun", owner.text)
 
     def _title(self, doc: ParsedDoc, cand: Candidate) -> bool:
         """A common time word capitalised inside a sentence names a show, film or event
