@@ -321,3 +321,45 @@ def test_time_one_day_before_its_verb_means_someday(tag) -> None:
     assert [(t.type, t.value) for t in tag("Islam will one day be the second largest religion.")] == \
         [("DATE", "FUTURE_REF")]
     assert [(t.type, t.value) for t in tag("The offer lasted one day.")] == [("DURATION", "P1D")]
+
+
+def _spans(times: list[TimeExpr]) -> list[tuple[str, str]]:
+    return [(t.text, t.value) for t in times]
+
+
+def test_time_single_quotes_do_not_hide_an_expression(tag) -> None:
+    # British quoting and wiki bold markers put an apostrophe right before the time word
+    assert _spans(tag("'Today is a good day,' he said.")) == [("Today", "2019-05-31")]
+    assert _spans(tag("'''December 2004''' South American nations began talks.")) == [("December 2004", "2004-12")]
+    # ... while an apostrophe inside a word still blocks a match ("rock'n'May" is no month)
+    assert tag("They played rock'n'May songs.") == []
+
+
+def test_time_sentence_full_stop_is_outside_the_extent(tag) -> None:
+    assert _spans(tag("It began on the 4th of February.")) == [("the 4th of February", "2019-02-04")]
+    assert _spans(tag("He arrives in May.")) == [("May", "2019-05")]
+    # abbreviations keep their stop
+    assert _spans(tag("They met on Feb. 4.")) == [("Feb. 4", "2019-02-04")]
+    assert _spans(tag("It began at 5 p.m.")) == [("5 p.m.", "2019-05-31T17:00")]
+
+
+def test_time_the_year_and_its_number_are_one_expression(tag) -> None:
+    assert _spans(tag("Benefits are not guaranteed by the year 2075.")) == [("the year 2075", "2075")]
+
+
+def test_time_web_addresses_hold_no_dates(tag) -> None:
+    times = tag("See http://hrw.org/docs/2004/05/12/brazil.htm and www.example.com/2005/03 for May 12, 2004.")
+    assert _spans(times) == [("May 12, 2004", "2004-05-12")]
+
+
+def test_time_attributive_month_after_a_determiner(tag) -> None:
+    assert _spans(tag("The March accession will enable them to join.")) == [("March", "2019-03")]
+    # a capitalised "March" that is the noun is still no month
+    assert tag("The March on Washington drew crowds.") == []
+
+
+def test_time_daily_before_a_paper_title_is_the_newspaper(tag) -> None:
+    assert tag("It appeared in the Communist Party daily Granma.") == []
+    assert [(t.type, t.value) for t in tag("They hold a daily rally.")] == [("SET", "P1D")]
+    assert [(t.text, t.type) for t in tag("The museum is open daily Monday through Friday.")][0] == \
+        ("daily", "SET")

@@ -136,10 +136,11 @@ class TimeTagger:
                     if m.end() > m.start():
                         groups: Groups = dict(m.groupdict())
                         prev = _PREV_WORD.search(text, max(0, m.start() - 20), m.start())
-                        groups["_cue"] = "1" if prev and lex.has("month_cue", prev.group(1)) else None
+                        groups["_cue"] = "1" if prev and (lex.has("month_cue", prev.group(1)) or (
+                            lex.has("month_determiner", prev.group(1)) and _attributive(doc, m.end()))) else None
                         groups["_prev"] = prev.group(1).lower() if prev else None
                         start, end = m.span(rule.offset) if rule.offset else m.span()
-                        start = _skip_verb(doc, start, end)
+                        start, end = _skip_verb(doc, start, end), _trim_period(text, start, end)
                         found.append(Candidate(start, end, order, rule, groups))
         return found
 
@@ -172,7 +173,7 @@ class TimeTagger:
         """Reject numbers that only look like years or durations ("2000 troops", "a quarter
         of the vote", "1990%") and titles ("This Week", "60 Minutes", "High Noon")."""
         text = doc.text
-        if self._title(doc, cand):
+        if self._title(doc, cand) or _in_url(text, cand.start, cand.end):
             return False
         nxt = _NEXT_WORD.match(text, cand.end)
         following = nxt.group(1).lower() if nxt else ""
@@ -206,6 +207,8 @@ class TimeTagger:
             i = doc.token_at(cand.start)
             if i is not None and doc.tokens[i].pos in ("NOUN", "PROPN"):
                 return False  # "the party daily Granma": a newspaper
+            if i is not None and self._names_paper(doc, i):
+                return False  # "the Communist Party daily Granma", parsed as an adjective
             if i is not None and doc.tokens[i].dep == "amod" \
                     and not self.lexicon.has("frequency_attributive", cand.groups.get("freq")):
                 return False  # "quarterly dividend": an attribute, not a time
@@ -223,6 +226,17 @@ class TimeTagger:
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
                 return False
         return True
+
+    def _names_paper(self, doc: ParsedDoc, i: int) -> bool:
+        """A frequency word right before a proper name that is no day or month is the
+        noun "daily"/"weekly" in apposition to a paper's title ("the French daily Le Monde")."""
+        if i + 1 >= len(doc.tokens) or doc.tokens[i + 1].sent != doc.tokens[i].sent:
+            return False
+        nxt = doc.tokens[i + 1]
+        if nxt.tag not in ("NNP", "NNPS") or not nxt.text[:1].isupper():
+            return False
+        word = nxt.text.lower().rstrip(".")
+        return not any(self.lexicon.has(t, word) for t in ("weekday", "month", "holiday"))
 
     def _someday(self, doc: ParsedDoc, cand: Candidate) -> bool:
         """"will one day be", "hoped he one day follows": the adverb "someday", told by
@@ -318,6 +332,38 @@ def _skip_verb(doc: ParsedDoc, start: int, end: int) -> int:
             and doc.tokens[i + 1].start < end:
         return doc.tokens[i + 1].start
     return start
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.\Z")
+_SHORT_NAMES = frozenset({"may", "june", "july"})
+
+
+def _trim_period(text: str, start: int, end: int) -> int:
+    """End the match before a full stop that closes the sentence, not an abbreviation:
+    "Feb." and "p.m." keep theirs, "the 4th of February." does not."""
+    m = _LAST_WORD.search(text, start, end)
+    if m and (len(m.group(1)) >= 5 or m.group(1).lower() in _SHORT_NAMES):
+        return end - 1
+    return end
+
+
+def _in_url(text: str, start: int, end: int) -> bool:
+    """The match lies inside a web address ("hrw.org/docs/2004/05/12/…"): path parts, not dates."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("[", 0, start)) + 1
+    stops = [i for i in (text.find(" ", end), text.find("\n", end), text.find("]", end)) if i >= 0]
+    chunk = text[left : min(stops) if stops else len(text)]
+    return "://" in chunk or chunk.lower().startswith("www.")
+
+
+def _attributive(doc: ParsedDoc, end: int) -> bool:
+    """The word ending at ``end`` modifies the common noun right after it ("the March
+    accession", "a May vote"): a month name used as a date, not the verb or the noun."""
+    i = doc.token_at(end - 1)
+    if i is None or i + 1 >= len(doc.tokens):
+        return False
+    tok, nxt = doc.tokens[i], doc.tokens[i + 1]
+    return tok.dep in ("compound", "amod", "nmod") and tok.head == nxt.i and nxt.tag in ("NN", "NNS") \
+        and nxt.text.islower()
 
 
 def _normalize(cand: Candidate, ctx: Context) -> Norm | None:
