@@ -363,3 +363,24 @@ def test_time_daily_before_a_paper_title_is_the_newspaper(tag) -> None:
     assert [(t.type, t.value) for t in tag("They hold a daily rally.")] == [("SET", "P1D")]
     assert [(t.text, t.type) for t in tag("The museum is open daily Monday through Friday.")][0] == \
         ("daily", "SET")
+
+
+def test_time_about_before_a_day_is_a_preposition(tag) -> None:
+    today = tag("The military had no information about today's explosion.")
+    assert [(t.text, t.mod) for t in today] == [("today", None)]
+    assert [(t.text, t.mod) for t in tag("It happened about two years ago.")] == [("about two years ago", "APPROX")]
+    assert [(t.text, t.mod) for t in tag("It lasted about 12 days.")] == [("about 12 days", "APPROX")]
+
+
+def test_time_vague_seconds_after_that_are_a_duration(tag) -> None:
+    assert [(t.text, t.type, t.value) for t in tag("A few seconds after that the troops opened fire.")] == \
+        [("A few seconds", "DURATION", "PTXS")]
+
+
+def test_time_some_before_a_number_keeps_the_number(tag) -> None:
+    assert _spans(tag("The talks lasted some three hours.")) == [("some three hours", "PT3H")]
+    assert _spans(tag("The empire lasted several hundred years.")) == [("several hundred years", "PXY")]
+
+
+def test_time_space_before_the_comma_of_a_date(tag) -> None:
+    assert _spans(tag("On June 2 , 2000 , an accident happened.")) == [("June 2 , 2000", "2000-06-02")]

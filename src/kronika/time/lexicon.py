@@ -42,6 +42,7 @@ class Modifier:
     mod: str
     types: frozenset[str]
     bare: bool = False  # not before an expression that starts with "the"
+    counted: frozenset[str] = frozenset()  # of these types, only before one that starts with a number
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,8 @@ def compile_lexicon(data: dict[str, Any]) -> Lexicon:
         sep = "" if spec.get("join") else r"\s+"
         regex = re.compile(_LEFT + "(?:" + expand(spec["regex"], "time modifier") + ")" + sep + r"\Z", re.I)
         types = frozenset(spec.get("types") or ("DATE", "TIME", "DURATION", "SET"))
-        modifiers.append(Modifier(regex, spec["mod"], types, bool(spec.get("bare"))))
+        counted = frozenset(spec.get("counted") or ())
+        modifiers.append(Modifier(regex, spec["mod"], types, bool(spec.get("bare")), counted))
     tense = {k: frozenset(_key(str(w)) for w in v) for k, v in (data.get("tense") or {}).items()}
     return Lexicon(
         language=str(data.get("language", "en")),

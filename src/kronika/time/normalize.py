@@ -64,9 +64,11 @@ def number(lex: Lexicon, first: str | None, second: str | None = None) -> float 
         n: float | str | None = float(raw)
     else:
         n = lex.value("number", first)
-    if n is None or second is None or n == "X":
+    if n is None or second is None:
         return n
     m = lex.value("number", second)
+    if n == "X":  # "some three hours" is three; "several hundred years" stays vague
+        return m if isinstance(m, (int, float)) and m < 100 else n
     if m == "X":
         return m  # "a several-year tenure"
     if not isinstance(m, (int, float)) or not isinstance(n, (int, float)):
@@ -594,13 +596,15 @@ def ago(g: Groups, ctx: Context) -> Norm | None:
         n = number(ctx.lex, g.get("num"), g.get("num2"))
     if unit is None or sign is None or n is None:
         return None
+    word = (g.get("ago") or "").lower()
+    anaphoric = word in ("later", "after", "afterward", "afterwards", "earlier", "before")
     if n == "X":
+        if anaphoric and unit.startswith("T"):
+            return None  # "a few seconds after that": a duration and a signal, not the future
         return Norm("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
     if not float(n).is_integer() or unit.startswith("T"):
         return None
     k = int(n) * sign
-    word = (g.get("ago") or "").lower()
-    anaphoric = word in ("later", "after", "afterward", "afterwards", "earlier", "before")
     last = ctx.last_value or ""
     if unit == "Y" and (re.fullmatch(r"\d{4}-(Q\d|H\d)", last) or (anaphoric and re.fullmatch(r"\d{4}(-.*)?", last))):
         # "a year earlier" than the quarter/day under discussion keeps its granularity

@@ -292,9 +292,13 @@ class TimeTagger:
         window_start = max(prev_end, start - 40)
         window = text[window_start:start]
         starts_with_the = text[start : start + 4].lower() == "the "
+        first = _FIRST_WORD.match(text, start)
+        counted = bool(first) and (first.group(0)[0].isdigit() or self.lexicon.has("number", first.group(0)))
         for mod in self.lexicon.modifiers:
             if norm.type not in mod.types or (mod.bare and starts_with_the):
                 continue
+            if norm.type in mod.counted and not counted:
+                continue  # "information about today's explosion": a preposition
             m = mod.regex.search(window)
             if m:
                 return window_start + m.start(), norm.mod or mod.mod
@@ -334,6 +338,7 @@ def _skip_verb(doc: ParsedDoc, start: int, end: int) -> int:
     return start
 
 
+_FIRST_WORD = re.compile(r"[A-Za-z]+|\d")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.\Z")
 _SHORT_NAMES = frozenset({"may", "june", "july"})
 
