@@ -384,3 +384,22 @@ def test_time_some_before_a_number_keeps_the_number(tag) -> None:
 
 def test_time_space_before_the_comma_of_a_date(tag) -> None:
     assert _spans(tag("On June 2 , 2000 , an accident happened.")) == [("June 2 , 2000", "2000-06-02")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Q1 2012 estimate of GDP rose.", [("Q1 2012", "2012-Q1")]),
+        ("In 2011 Q4 sales rose.", [("2011 Q4", "2011-Q4")]),
+        ("Sales in H1 2012 rose.", [("H1 2012", "2012-H1")]),
+        ("Sales in Q4 '11 rose.", [("Q4 '11", "2011-Q4")]),
+        # a bare code takes the anchor's year, the year before under a past verb ...
+        ("Profits in Q3 fell.", [("Q3", "2018-Q3")]),
+        # ... and needs a cue: a car model, a question number, an HTML heading are no quarters
+        ("He drove an Audi Q3 home.", []),
+        ("Q1: What did you expect?", []),
+        ("See <h1>Title</h1> here.", []),
+    ],
+)
+def test_time_quarter_codes(tag, text, expected) -> None:
+    assert _spans(tag(text)) == expected

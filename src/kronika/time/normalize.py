@@ -467,6 +467,26 @@ def quarter(g: Groups, ctx: Context) -> Norm | None:
     return Norm("DATE", f"{y:04d}-{unit}{n}")
 
 
+def quarter_code(g: Groups, ctx: Context) -> Norm | None:
+    """"Q1 2012", "2011 Q4", "H1 '12"; a bare "Q3" is the one of the anchor's year, the
+    year before when a past verb speaks of a quarter still to come."""
+    unit = "H" if (g.get("code") or "").upper() == "H" else "Q"
+    n = int(g.get("n") or 0)
+    if not 1 <= n <= (2 if unit == "H" else 4):
+        return None
+    y = _year(g, "year", "year2")
+    if y is None and g.get("yy"):
+        y = int(year({"yy": g["yy"]}, ctx).value)  # type: ignore[union-attr]
+    if y is None:
+        if not ctx.lex.has("quarter_cue", g.get("_prev")):
+            return None
+        y = ctx.anchor.year
+        current = cal.quarter_of(ctx.anchor) if unit == "Q" else (ctx.anchor.month - 1) // 6 + 1
+        if ctx.direction < 0 and n > current:
+            y -= 1
+    return Norm("DATE", f"{y:04d}-{unit}{n}")
+
+
 def quarter_rel(g: Groups, ctx: Context) -> Norm | None:
     rel = "year-ago" if g.get("yago") or g.get("yago2") else (g.get("rel") or "").lower()
     g = {**g, "qh": g.get("qh") or g.get("qh2")}
@@ -742,7 +762,7 @@ NORMALIZERS: dict[str, Callable[[Groups, Context], Norm | None]] = {
     "spelled_year": spelled_year, "month_set": month_set, "ymd": ymd, "md": md, "week_of": week_of, "ym": ym, "ym_rel": ym_rel, "month": month_only, "year": year,
     "decade": decade, "century": century, "holiday": holiday, "weekday": weekday,
     "weekday_set": weekday_set, "day_word": day_word, "this_pod": this_pod, "the_pod": the_pod,
-    "anaphoric_day": anaphoric_day, "clock": clock, "quarter": quarter,
+    "anaphoric_day": anaphoric_day, "clock": clock, "quarter": quarter, "quarter_code": quarter_code,
     "quarter_rel": quarter_rel, "period": period, "year_end": year_end, "season": season, "unit_rel": unit_rel, "the_unit": the_unit,
     "ago": ago, "duration": duration, "frequency": frequency, "every": every,
     "reference": reference,
