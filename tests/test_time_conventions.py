@@ -372,9 +372,17 @@ def test_time_about_before_a_day_is_a_preposition(tag) -> None:
     assert [(t.text, t.mod) for t in tag("It lasted about 12 days.")] == [("about 12 days", "APPROX")]
 
 
-def test_time_vague_seconds_after_that_are_a_duration(tag) -> None:
+def test_time_vague_count_before_a_signal_is_a_duration(tag) -> None:
     assert [(t.text, t.type, t.value) for t in tag("A few seconds after that the troops opened fire.")] == \
         [("A few seconds", "DURATION", "PTXS")]
+    assert [(t.text, t.type, t.value) for t in tag("The approach bore fruit a few years later.")] == \
+        [("a few years", "DURATION", "PXY")]
+    # "ago" counts from the time of writing: a vague past
+    assert _spans(tag("It happened a few years ago.")) == [("a few years ago", "PAST_REF")]
+
+
+def test_time_some_before_a_year_is_a_determiner(tag) -> None:
+    assert [(t.text, t.mod) for t in tag("The recall affects some 2015 models.")] == [("2015", None)]
 
 
 def test_time_some_before_a_number_keeps_the_number(tag) -> None:

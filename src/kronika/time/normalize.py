@@ -619,8 +619,8 @@ def ago(g: Groups, ctx: Context) -> Norm | None:
     word = (g.get("ago") or "").lower()
     anaphoric = word in ("later", "after", "afterward", "afterwards", "earlier", "before")
     if n == "X":
-        if anaphoric and unit.startswith("T"):
-            return None  # "a few seconds after that": a duration and a signal, not the future
+        if anaphoric:
+            return None  # "a few years later": a duration and a signal, not the future
         return Norm("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF")
     if not float(n).is_integer() or unit.startswith("T"):
         return None
