@@ -411,3 +411,10 @@ def test_time_space_before_the_comma_of_a_date(tag) -> None:
 )
 def test_time_quarter_codes(tag, text, expected) -> None:
     assert _spans(tag(text)) == expected
+
+
+def test_time_financial_is_the_british_fiscal(tag) -> None:
+    assert _spans(tag("In the last financial quarter, Mac sales increased.")) == \
+        [("the last financial quarter", "2019-Q1")]
+    ended = tag("The sale should be completed by the end of this financial year.")
+    assert [(t.text, t.value, t.mod) for t in ended] == [("the end of this financial year", "2019", "END")]
