@@ -418,3 +418,10 @@ def test_time_financial_is_the_british_fiscal(tag) -> None:
         [("the last financial quarter", "2019-Q1")]
     ended = tag("The sale should be completed by the end of this financial year.")
     assert [(t.text, t.value, t.mod) for t in ended] == [("the end of this financial year", "2019", "END")]
+
+
+def test_time_year_before_a_named_plural_is_a_year(tag) -> None:
+    assert _spans(tag("The US has been at war since the 2001 World Trade Center attacks.")) == [("2001", "2001")]
+    assert _spans(tag("Analysts were predicting 1990 BellSouth earnings of $3.90 a share.")) == [("1990", "1990")]
+    # a count stays a count, adjectives or not
+    assert tag("They sent 2000 American troops.") == []

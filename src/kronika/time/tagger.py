@@ -185,9 +185,11 @@ class TimeTagger:
             if i is not None:
                 tok = doc.tokens[i]
                 head = doc.tokens[tok.head]
-                # a count: "2000 troops" (a plural head); "the 1996 bombing" stays a year
+                # a count: "2000 troops", "2000 American troops" (a plural head, adjectives
+                # between); "the 1996 bombing", "the 2001 World Trade Center attacks" stay years
+                between = doc.tokens[i + 1 : head.i] if head.i > i else ()
                 if tok.dep == "nummod" and not self.lexicon.has("time_noun", head.lemma) \
-                        and head.tag == "NNS":
+                        and head.tag == "NNS" and all(t.pos in ("ADJ", "NUM", "PUNCT") for t in between):
                     return False
         if cand.rule.norm == "ago" and (cand.groups.get("ago") or "").lower() in ("after", "before") \
                 and following.isalnum() and following not in ("that", "then"):
