@@ -425,3 +425,11 @@ def test_time_year_before_a_named_plural_is_a_year(tag) -> None:
     assert _spans(tag("Analysts were predicting 1990 BellSouth earnings of $3.90 a share.")) == [("1990", "1990")]
     # a count stays a count, adjectives or not
     assert tag("They sent 2000 American troops.") == []
+
+
+def test_time_simple_present_schedules_a_date_ahead(tag) -> None:
+    # DCT 2019-05-31: a schedule more than a month behind moves to next year
+    assert _spans(tag("The law takes effect on Jan. 1.")) == [("Jan. 1", "2020-01-01")]
+    assert _spans(tag("The law took effect on Jan. 1.")) == [("Jan. 1", "2019-01-01")]
+    assert _spans(tag("The festival opens in February.")) == [("February", "2020-02")]
+    assert _spans(tag("The festival opens in May.")) == [("May", "2019-05")]

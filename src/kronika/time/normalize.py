@@ -179,7 +179,16 @@ def md(g: Groups, ctx: Context) -> Norm | None:
     if g.get("_prev") == "ended":  # "the quarter ended Oct. 31": a closed period, not ahead
         d = _direction_year(replace(ctx, direction=-1), d, slack=0)
         return Norm("DATE", cal.day(d))
+    if _scheduled(ctx):
+        return Norm("DATE", cal.day(_direction_year(replace(ctx, direction=1), d, slack=30)))
     return Norm("DATE", cal.day(_direction_year(ctx, d)))
+
+
+def _scheduled(ctx: Context) -> bool:
+    """A simple present with no other cue is a schedule ("the law takes effect on Jan. 1"):
+    the date lies ahead, as a weekday under it does; the tense is a weaker cue than "will",
+    so it overrides closeness only beyond a month."""
+    return ctx.present and not ctx.direction
 
 
 def week_of(g: Groups, ctx: Context) -> Norm | None:
@@ -220,7 +229,10 @@ def month_only(g: Groups, ctx: Context) -> Norm | None:
     if step is not None:
         y, m = cal.month_near(ctx.anchor, mon, step, strict=True)
         return Norm("DATE", cal.month(y, m))
-    near = _direction_year(ctx, dt.date(ctx.anchor.year, mon, 15), slack=45)
+    mid = dt.date(ctx.anchor.year, mon, 15)
+    if _scheduled(ctx):  # "the festival opens in February", read in March: next February
+        return Norm("DATE", cal.month(_direction_year(replace(ctx, direction=1), mid, slack=20).year, mon))
+    near = _direction_year(ctx, mid, slack=45)
     return Norm("DATE", cal.month(near.year, mon))
 
 
