@@ -356,9 +356,10 @@ def _trim_period(text: str, start: int, end: int) -> int:
 
 def _in_url(text: str, start: int, end: int) -> bool:
     """The match lies inside a web address ("hrw.org/docs/2004/05/12/…"): path parts, not dates."""
-    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("[", 0, start)) + 1
-    stops = [i for i in (text.find(" ", end), text.find("\n", end), text.find("]", end)) if i >= 0]
-    chunk = text[left : min(stops) if stops else len(text)]
+    lo, hi = max(0, start - 300), min(len(text), end + 300)  # an address is one "word"
+    left = max(text.rfind(" ", lo, start), text.rfind("\n", lo, start), text.rfind("[", lo, start), lo - 1) + 1
+    stops = [i for i in (text.find(" ", end, hi), text.find("\n", end, hi), text.find("]", end, hi)) if i >= 0]
+    chunk = text[left : min(stops) if stops else hi]
     return "://" in chunk or chunk.lower().startswith("www.")
 
 
