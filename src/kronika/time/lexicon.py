@@ -19,7 +19,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _HAS_DIGIT = re.compile(r"\d")
 # An expression never starts inside a word, right after a currency sign or a number and a
 # hyphen ("555-1990"), and never ends inside a word.
-_LEFT = r"(?<![\w$£€])(?<!\w['’])(?<!\d-)"
+_LEFT = r"(?<![\w$£€])(?<!\w['’]|\d-)"
 _RIGHT = r"(?![\w])"
 
 

@@ -63,6 +63,9 @@ class TimeTagger:
                 by_need.setdefault(w, []).append(o)
         self._by_need = {w: tuple(os) for w, os in by_need.items()}
         self._signal_words = frozenset(self.lexicon.words.get("signal_after", {}))
+        # token text -> the rules it lets run, kept across documents (news vocabulary
+        # repeats); emptied when full, so a stream of new names cannot grow it without end
+        self._rules_of: dict[str, tuple[int, ...]] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -121,7 +124,9 @@ class TimeTagger:
         """Run each rule over the sentences whose tokens show a word the rule needs."""
         text, lex = doc.text, self.lexicon
         found: list[Candidate] = []
-        rules_of: dict[str, tuple[int, ...]] = {}  # token text -> rules it lets run (this doc)
+        rules_of = self._rules_of
+        if len(rules_of) > _RULES_OF_MAX:
+            rules_of.clear()
         for sent in doc.sentences or ():
             orders = set(self._always)
             for tok in doc.tokens[sent.token_start : sent.token_end]:
@@ -274,8 +279,6 @@ class TimeTagger:
         if first is None or cand.rule.norm == "holiday":
             return False
         sent = doc.sentences[doc.tokens[first].sent]
-        if _headline(doc.tokens[sent.token_start : sent.token_end]):
-            return False  # "Markets Slump Today": every word is capitalised
         for tok in doc.tokens[first : sent.token_end]:
             if tok.start >= cand.end:
                 break
@@ -286,7 +289,8 @@ class TimeTagger:
             if "\n" in before or before.rstrip()[-1:] in _OPENERS:
                 continue  # a paragraph, quotation or clause starts here
             if self.lexicon.has("title_word", w):
-                return True
+                # unless every word is capitalised: "Markets Slump Today" is a headline
+                return not _headline(doc.tokens[sent.token_start : sent.token_end])
         return False
 
     def _modifier(self, text: str, start: int, prev_end: int, norm: Norm) -> tuple[int, str | None]:
@@ -340,6 +344,7 @@ def _skip_verb(doc: ParsedDoc, start: int, end: int) -> int:
     return start
 
 
+_RULES_OF_MAX = 100_000  # distinct token texts remembered by one tagger
 _FIRST_WORD = re.compile(r"[A-Za-z]+|\d")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.\Z")
 _SHORT_NAMES = frozenset({"may", "june", "july"})
