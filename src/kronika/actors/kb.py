@@ -82,6 +82,9 @@ class KnowledgeBase:
             self._add_dictionary(d, override=True)
         # Every prefix of every phrase: lets the matcher stop extending a span early.
         self.prefixes: frozenset[str] = frozenset(k[:i] for k in self.phrases for i in range(1, len(k) + 1))
+        # The same for role words only: the one kind of phrase a lower-case token may start.
+        self.agent_prefixes: frozenset[str] = frozenset(
+            k[:i] for k, lex in self.phrases.items() if any(x.tag == AGENT for x in lex) for i in range(1, len(k) + 1))
 
     # ------------------------------------------------------------------ build
 

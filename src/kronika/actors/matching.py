@@ -61,7 +61,8 @@ def find_matches(doc: ParsedDoc, kb: KnowledgeBase) -> list[Match]:
     for sent in doc.sentences:
         i = sent.token_start
         while i < sent.token_end:
-            if keys[i] not in kb.prefixes:  # most tokens start no phrase: skip them cheaply
+            # most tokens start no phrase, and a lower-case one only a role word: skip cheaply
+            if keys[i] not in (kb.prefixes if _capitalised(toks[i]) else kb.agent_prefixes):
                 i += 1
                 continue
             found = _match_at(toks, keys, i, sent.token_end, kb)
