@@ -11,6 +11,7 @@ from typing import Any
 from kronika.config import Settings
 from kronika.errors import NlpError
 from kronika.model import Article, Entity, ParsedDoc, Sentence, Token
+from kronika.nlp.attributes import install as install_attribute_table
 
 
 class SpacyParser:
@@ -33,6 +34,8 @@ class SpacyParser:
             ) from exc
         # Long articles are legal input; the guard against huge ones lives in ingest.
         self.nlp.max_length = max(self.nlp.max_length, settings.max_article_chars + 1)
+        # Same annotations, a fifth less parse time (kronika.nlp.attributes).
+        self.fast_attributes = install_attribute_table(self.nlp)
 
     def parse(self, article: Article) -> ParsedDoc:
         return to_parsed_doc(self.nlp(article.text), article)
