@@ -56,3 +56,12 @@ def test_unreadable_patterns_leave_the_ruler_alone() -> None:
     nlp = Nlp()
     assert attributes.install(nlp) is False
     assert "match" not in vars(nlp.ruler)
+
+
+def test_the_pipeline_still_pickles_for_spawned_workers(parser: Any) -> None:
+    # spaCy's n_process > 1 pickles the pipeline where processes are spawned (macOS, Windows)
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(parser.nlp))
+    assert "match" in vars(clone.get_pipe("attribute_ruler"))
+    assert _annotations(clone, ODD) == _annotations(parser.nlp, ODD)

@@ -16,14 +16,12 @@ alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 _KEYS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 _CACHE_MAX = 200_000  # distinct (tag, lower, dep, is_space) combinations kept
 
 Signature = tuple[str, str, str, bool]
-Test = Callable[[Signature], bool]
 
 
 def _index_keys(spec: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
@@ -38,10 +36,35 @@ def _index_keys(spec: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def _test(spec: dict[str, Any]) -> Test | None:
-    """One token pattern as a predicate over (tag, lower, dep, is_space); None when it
-    uses anything else (then the table cannot stand in for the Matcher)."""
-    checks: list[Callable[[Signature], bool]] = []
+class _Test:
+    """One token pattern as a predicate over (tag, lower, dep, is_space). A class, not a
+    closure, so the table (and with it the pipeline) still pickles for spawned workers."""
+
+    __slots__ = ("checks",)
+
+    def __init__(self, checks: tuple[tuple[int, str, Any], ...]) -> None:
+        self.checks = checks
+
+    def __call__(self, sig: Signature) -> bool:
+        for k, op, arg in self.checks:
+            v = sig[k]
+            if op == "==":
+                ok = v == arg
+            elif op == "IN":
+                ok = v in arg
+            elif op == "NOT_IN":
+                ok = v not in arg
+            else:  # REGEX
+                ok = bool(arg.search(v))
+            if not ok:
+                return False
+        return True
+
+
+def _test(spec: dict[str, Any]) -> _Test | None:
+    """One token pattern as a predicate; None when it uses anything else (then the table
+    cannot stand in for the Matcher)."""
+    checks: list[tuple[int, str, Any]] = []
     for key, want in spec.items():
         if key not in _KEYS:
             return None
@@ -50,22 +73,17 @@ def _test(spec: dict[str, Any]) -> Test | None:
             if len(want) != 1:
                 return None
             (op, arg), = want.items()
-            if op == "IN":
-                allowed = frozenset(arg)
-                checks.append(lambda s, k=k, allowed=allowed: s[k] in allowed)
-            elif op == "NOT_IN":
-                banned = frozenset(arg)
-                checks.append(lambda s, k=k, banned=banned: s[k] not in banned)
+            if op in ("IN", "NOT_IN"):
+                checks.append((k, op, frozenset(arg)))
             elif op == "REGEX":
-                rx = re.compile(arg)
-                checks.append(lambda s, k=k, rx=rx: bool(rx.search(s[k])))
+                checks.append((k, op, re.compile(arg)))
             else:
                 return None
         elif isinstance(want, bool if key == "IS_SPACE" else str):
-            checks.append(lambda s, k=k, want=want: s[k] == want)
+            checks.append((k, "==", want))
         else:
             return None
-    return lambda s: all(c(s) for c in checks)
+    return _Test(tuple(checks))
 
 
 class AttributeTable:
@@ -73,11 +91,11 @@ class AttributeTable:
 
     def __init__(self, ruler: Any) -> None:
         self.vocab = ruler.vocab
-        self._pairs: list[tuple[int, Test, Test]] = []  # two-token patterns
+        self._pairs: list[tuple[int, _Test, _Test]] = []  # two-token patterns
         # Token tests filed by the tag or lower-case form they need: ("s", rule id) for a
         # one-token rule, ("f"/"e", pair number) for the first/second token of a pair.
-        self._by: dict[tuple[str, str], list[tuple[str, int, Test]]] = {}
-        self._anywhere: list[tuple[str, int, Test]] = []
+        self._by: dict[tuple[str, str], list[tuple[str, int, _Test]]] = {}
+        self._anywhere: list[tuple[str, int, _Test]] = []
         self.supported = True
         for rule_id, entry in enumerate(ruler.patterns):
             for alternative in entry["patterns"]:
@@ -95,7 +113,7 @@ class AttributeTable:
         self._match_ids = [self.vocab.strings[str(k)] for k in range(len(ruler.patterns))]
         self._cache: dict[Signature, tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]] = {}
 
-    def _file(self, entry: tuple[str, int, Test], spec: dict[str, Any]) -> None:
+    def _file(self, entry: tuple[str, int, _Test], spec: dict[str, Any]) -> None:
         where = _index_keys(spec)
         if where is None:
             self._anywhere.append(entry)
