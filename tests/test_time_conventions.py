@@ -433,3 +433,28 @@ def test_time_simple_present_schedules_a_date_ahead(tag) -> None:
     assert _spans(tag("The law took effect on Jan. 1.")) == [("Jan. 1", "2019-01-01")]
     assert _spans(tag("The festival opens in February.")) == [("February", "2020-02")]
     assert _spans(tag("The festival opens in May.")) == [("May", "2019-05")]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "value"),
+    [
+        # a weekday between a verb of saying and its clause's subject dates the saying
+        ("The company said on Monday it would cut 500 jobs.", "Monday", "2019-05-27"),
+        ("The company said it would cut 500 jobs on Monday.", "Monday", "2019-06-03"),
+        # a dated noun is behind, unless a preposition of the verb looks ahead to it
+        ("The talks come ahead of Tuesday's summit.", "Tuesday", "2019-06-04"),
+        ("Rebels must lay down arms before Thursday's deadline.", "Thursday", "2019-06-06"),
+        ("Police will investigate Thursday's attack.", "Thursday", "2019-05-30"),
+        ("Nestle's share of 7% before Thursday's purchases is far below the others.", "Thursday", "2019-05-30"),
+        # a reduced relative takes the tense of its clause
+        ("The vote, set for Sunday, is seen as a test.", "Sunday", "2019-06-02"),
+        # "will" puts a date a week or more behind the DCT into next year ...
+        ("He will be sworn in on Jan. 20.", "Jan. 20", "2020-01-20"),
+        ("The election, scheduled for March 5, will be close.", "March 5", "2020-03-05"),
+        # ... a forward verb in the simple past only with a preposition that carries it ahead
+        ("The job figures for January extended a surge in hiring.", "January", "2019-01"),
+        ("They postponed the vote to Sunday.", "Sunday", "2019-06-02"),
+    ],
+)
+def test_time_direction_from_clause_and_preposition(tag, text, needle, value) -> None:
+    assert _value(tag(text), needle) == value

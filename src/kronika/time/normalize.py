@@ -50,6 +50,7 @@ class Context:
     text: str = ""  # the matched text, for case checks
     present: bool = False  # governed by a simple present ("meet Monday"): a schedule ahead
     nearest: bool = False  # under a plan reported in the past: the nearer side of the anchor
+    will: bool = False  # the governing verb has "will"/"shall": the strongest cue of the future
 
 
 # ------------------------------------------------------------------------- helpers
@@ -139,6 +140,11 @@ def _date(year: int, mon: int, dday: int) -> dt.date | None:
         return None
 
 
+# days: under "will" a date a week or more behind the anchor is next year's ("will be sworn
+# in on Jan. 20", read in March); weaker cues of the future keep the wider slack
+_WILL_SLACK = 7
+
+
 def _direction_year(ctx: Context, candidate: dt.date, slack: int = 120) -> dt.date:
     """The year of a year-less date: the occurrence nearest the anchor, moved a year when
     the tense contradicts it by more than ``slack`` days ("met on Dec. 20" read in January
@@ -147,7 +153,7 @@ def _direction_year(ctx: Context, candidate: dt.date, slack: int = 120) -> dt.da
     best = min(options, key=lambda d: abs((d - ctx.anchor).days))
     if ctx.direction < 0 and (best - ctx.anchor).days > slack:
         return cal.add_years(best, -1)
-    if ctx.direction > 0 and (ctx.anchor - best).days > slack:
+    if ctx.direction > 0 and (ctx.anchor - best).days > (min(slack, _WILL_SLACK) if ctx.will else slack):
         return cal.add_years(best, 1)
     return best
 

@@ -22,7 +22,7 @@ from kronika.model import ParsedDoc, TimeExpr, Token
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon, Rule, load_lexicon
 from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm, signal_date
-from kronika.time.tense import direction, nearest, present_finite
+from kronika.time.tense import direction, nearest, present_finite, will
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
@@ -86,6 +86,7 @@ class TimeTagger:
                 text=doc.text[cand.start : cand.end],
                 present=anchor_tok is not None and present_finite(doc, anchor_tok, self.lexicon),
                 nearest=anchor_tok is not None and nearest(doc, anchor_tok, self.lexicon),
+                will=anchor_tok is not None and will(doc, anchor_tok, self.lexicon),
             )
             norm = _normalize(cand, ctx)
             if norm is None or not cal.is_value(norm.value):

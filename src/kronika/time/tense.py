@@ -15,15 +15,22 @@ _VERBAL = ("VERB", "AUX")
 _AUX_DEPS = ("aux", "auxpass", "aux:pass")
 
 
-def governing_verb(doc: ParsedDoc, i: int) -> Token | None:
-    """The nearest verb at or above token ``i`` in the dependency tree."""
+def governing_verb(doc: ParsedDoc, i: int, lex: Lexicon | None = None) -> Token | None:
+    """The nearest verb at or above token ``i`` in the dependency tree; with ``lex``, the
+    verb of saying when the expression stands between it and the subject of the clause it
+    reports ("said on Monday it would cut jobs": the parser hangs "on Monday" on "cut",
+    but it dates the saying)."""
     tok = doc.tokens[i]
     if tok.pos in _VERBAL:
         return tok
-    for anc in doc.ancestors(i):
-        if anc.pos in _VERBAL:
-            return anc
-    return None
+    verb = next((a for a in doc.ancestors(i) if a.pos in _VERBAL), None)
+    if verb is None or lex is None or verb.dep != "ccomp" or verb.head == verb.i:
+        return verb
+    sayer = doc.tokens[verb.head]
+    if sayer.lemma.lower() not in lex.tense.get("report_verbs", frozenset()) or not sayer.i < i < verb.i:
+        return verb
+    subject = next((c for c in doc.children(verb.i) if c.dep in ("nsubj", "nsubjpass", "expl")), None)
+    return sayer if subject is not None and i < subject.i else verb
 
 
 def _low(word: str) -> str:
@@ -70,17 +77,35 @@ def _deadline(doc: ParsedDoc, i: int, verb: Token, lex: Lexicon) -> bool:
     return verb.tag != "VBD" and not any(a.morph_value("Tense") == "Past" for a in _auxes(doc, verb))
 
 
+def will(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+    """Does the verb governing token ``i`` carry "will"/"shall" ("will be sworn in on Jan. 20")?"""
+    verb = governing_verb(doc, i, lex)
+    if verb is None:
+        return False
+    if verb.tag == "VBN" and not _auxes(doc, verb):  # "the election, scheduled for March 5, will be"
+        verb = next((a for a in doc.ancestors(verb.i) if a.pos in _VERBAL), verb)
+    future_aux = lex.tense.get("future_aux", frozenset())
+    return any(_low(a.text) in future_aux for a in _auxes(doc, verb))
+
+
 def _past_plan(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
     """A plan reported in the past ("planned a rally on Saturday", "has scheduled a news
     conference Thursday"): the planned day lies after the planning but may already have
     passed when the story is written."""
-    return verb.lemma.lower() in lex.tense.get("plan_verbs", frozenset()) and _is_past(doc, verb)
+    if verb.lemma.lower() not in lex.tense.get("plan_verbs", frozenset()):
+        return False
+    if verb.tag == "VBN" and not _auxes(doc, verb):
+        # a reduced relative takes its clause's tense: "the vote, set for Sunday, is seen as
+        # a test" looks ahead; "the rally, planned for Saturday, was cancelled" may not
+        outer = next((a for a in doc.ancestors(verb.i) if a.pos in _VERBAL), None)
+        return outer is not None and _is_past(doc, outer)
+    return _is_past(doc, verb)
 
 
 def nearest(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     """True when only closeness can place the date of token ``i``: a weekday under a plan
     reported in the past is the nearest one, before or after the anchor."""
-    verb = governing_verb(doc, i)
+    verb = governing_verb(doc, i, lex)
     return verb is not None and not _is_future(doc, verb, lex) and _past_plan(doc, verb, lex)
 
 
@@ -100,12 +125,45 @@ def present_finite(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     return verb.text.lower() not in lex.tense.get("past_like", frozenset())
 
 
+def _points_ahead(doc: ParsedDoc, tok: Token, verb: Token, lex: Lexicon) -> bool:
+    """Is ``tok`` the object of a preposition of ``verb`` that moves something forward to
+    it ("postponed until Tuesday", "delayed to March")?"""
+    if tok.dep != "pobj" or tok.head == tok.i:
+        return False
+    prep = doc.tokens[tok.head]
+    return prep.head == verb.i and _low(prep.text) in lex.tense.get("forward_verb_preps", frozenset())
+
+
+def _looks_ahead(doc: ParsedDoc, noun: Token, lex: Lexicon) -> bool:
+    """Is ``noun`` the object of a preposition that points forward ("before", "until",
+    "ahead of", "prior to")?"""
+    if noun.dep != "pobj" or noun.head == noun.i:
+        return False
+    prep = doc.tokens[noun.head]
+    if prep.head == prep.i:
+        return False
+    up = doc.tokens[prep.head]
+    if _low(up.text) in lex.tense.get("forward_prep_heads", frozenset()) and up.head != up.i:
+        up = doc.tokens[up.head]  # "ahead of": the adverb hangs on the verb
+    elif _low(prep.text) not in lex.tense.get("forward_preps", frozenset()):
+        return False
+    # the verb's event is placed before the dated thing; "the 7% share before Friday's
+    # purchases" only dates a noun
+    return up.pos in _VERBAL
+
+
 def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
     """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
     tok = doc.tokens[i]
     if tok.dep in ("compound", "amod", "poss", "nmod") and doc.tokens[tok.head].pos == "NOUN":
-        return -1  # "under a June agreement", "the Oct. 23 killing": a thing already dated
-    verb = governing_verb(doc, i)
+        # "under a June agreement", "the Oct. 23 killing": a thing already dated, unless a
+        # preposition looks ahead to it ("ahead of Friday's summit", "before Thursday's
+        # deadline"); then it is ahead, or either side under a past verb ("met ahead of …")
+        if _looks_ahead(doc, doc.tokens[tok.head], lex):
+            verb = governing_verb(doc, i, lex)
+            return 0 if verb is not None and _is_past(doc, verb) else 1
+        return -1
+    verb = governing_verb(doc, i, lex)
     if verb is None:
         return 0
     if _deadline(doc, i, verb, lex):
@@ -113,7 +171,11 @@ def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
     if _is_future(doc, verb, lex):
         return 1
     if verb.lemma.lower() in lex.tense.get("forward_verbs", frozenset()):
-        return 0 if _past_plan(doc, verb, lex) else 1
+        if _past_plan(doc, verb, lex):
+            return 0
+        if verb.tag != "VBD" or _points_ahead(doc, tok, verb, lex):
+            return 1  # "postponed the vote to Sunday", "has extended the deadline"
+        # a simple past with the date elsewhere: "the January figures extended a surge"
     if _is_past(doc, verb):
         return -1
     future_verbs = lex.tense.get("future_verbs", frozenset())
