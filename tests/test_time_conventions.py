@@ -458,3 +458,19 @@ def test_time_simple_present_schedules_a_date_ahead(tag) -> None:
 )
 def test_time_direction_from_clause_and_preposition(tag, text, needle, value) -> None:
     assert _value(tag(text), needle) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The blast occurred at 8:46 a.m. on Sept. 11, 2001.", [("8:46 a.m. on Sept. 11, 2001", "2001-09-11T08:46")]),
+        ("The quake struck at 14:46 local time on 11 March 2011.",
+         [("14:46 local time on 11 March 2011", "2011-03-11T14:46")]),
+        ("The blast happened at 3:30 p.m. local time (0730 GMT).",
+         [("3:30 p.m. local time", "2019-05-31T15:30"), ("0730 GMT", "2019-05-31T07:30")]),
+        # without a zone four digits stay a number or a year
+        ("The count reached 1990 votes.", []),
+    ],
+)
+def test_time_clock_times_take_their_own_date(tag, text, expected) -> None:
+    assert _spans(tag(text)) == expected

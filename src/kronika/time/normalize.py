@@ -438,15 +438,17 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
             h += 12
         elif ampm.startswith("a") and h == 12:
             h = 0
-        if h > 24 or (not ampm and not g.get("colon")):
+        if h > 24 or (not ampm and not g.get("colon") and not g.get("tz")):
             return None
     base = ctx.last_day or ctx.anchor  # a bare clock time is on the day under discussion
     if g.get("wd"):
         base = _weekday_date(ctx, ctx.lex.value("weekday", g.get("wd")) or base.isoweekday(), None)
     elif g.get("dw"):
         base = ctx.anchor + dt.timedelta(days=ctx.lex.value("day_word", g.get("dw")) or 0)
-    elif g.get("month"):  # "5 p.m. EST Nov. 9"
-        day_norm = md(g, ctx)
+    elif g.get("month") or g.get("month2"):  # "5 p.m. EST Nov. 9", "14:46 on 11 March 2011"
+        day = {**g, "month": g.get("month") or g.get("month2"), "day": g.get("day") or g.get("dd"),
+               "year": g.get("year") or g.get("year2")}
+        day_norm = ymd(day, ctx) if day["year"] else md(day, ctx)
         if day_norm is None:
             return None
         base = dt.date.fromisoformat(day_norm.value)
