@@ -474,3 +474,18 @@ def test_time_direction_from_clause_and_preposition(tag, text, needle, value) ->
 )
 def test_time_clock_times_take_their_own_date(tag, text, expected) -> None:
     assert _spans(tag(text)) == expected
+
+
+@given(st.integers(min_value=1583, max_value=4099))
+def test_easter_is_a_sunday_between_march_22_and_april_25(year: int) -> None:
+    from kronika.time.calendar import easter
+
+    d = easter(year)
+    assert d.isoweekday() == 7 and (3, 22) <= (d.month, d.day) <= (4, 25)
+
+
+def test_time_movable_and_national_holidays(tag) -> None:
+    assert _spans(tag("Pilgrims gathered on Good Friday.")) == [("Good Friday", "2019-04-19")]
+    assert _spans(tag("Easter 2000 fell late.")) == [("Easter 2000", "2000-04-23")]
+    assert _spans(tag("Protesters prayed as Easter week began.")) == [("Easter week", "2019-W16")]
+    assert _spans(tag("Sales rose on Boxing Day.")) == [("Boxing Day", "2018-12-26")]

@@ -160,3 +160,16 @@ def nth_weekday(year: int, mon: int, nth: int, iso_weekday: int) -> dt.date:
     y, m = add_months(year, mon, 1)
     last = dt.date(y, m, 1) - dt.timedelta(days=1)
     return weekday_near(last, iso_weekday, -1)
+
+
+def easter(year: int) -> dt.date:
+    """Western (Gregorian) Easter Sunday: the anonymous Gregorian algorithm (Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    lw = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * lw) // 433
+    month_, day_ = divmod(h + lw - 7 * m + 114, 31)
+    return dt.date(year, month_, day_ + 1)

@@ -298,6 +298,8 @@ def holiday(g: Groups, ctx: Context) -> Norm | None:
     def on(year_: int) -> dt.date | None:
         if rule == "election":  # first Tuesday after the first Monday of November
             return cal.weekday_near(dt.date(year_, 11, 2), 2, 1)
+        if rule.startswith("easter"):  # "easter-2": Good Friday, two days before Easter Sunday
+            return cal.easter(year_) + dt.timedelta(days=int(rule[6:].removesuffix("/W") or 0))
         if "/" in rule:
             mon, nth, wd = (int(x) for x in rule.split("/"))
             return cal.nth_weekday(year_, mon, nth, wd)
@@ -315,7 +317,9 @@ def holiday(g: Groups, ctx: Context) -> Norm | None:
                 d = on(y + 1)
         elif step is None:
             d = on(_direction_year(ctx, d).year)
-    return Norm("DATE", cal.day(d)) if d else None
+    if d is None:
+        return None
+    return Norm("DATE", cal.week(d) if rule.endswith("/W") else cal.day(d))  # "/W": the holiday's week
 
 
 # ------------------------------------------------------------------------- days and times
