@@ -489,3 +489,14 @@ def test_time_movable_and_national_holidays(tag) -> None:
     assert _spans(tag("Easter 2000 fell late.")) == [("Easter 2000", "2000-04-23")]
     assert _spans(tag("Protesters prayed as Easter week began.")) == [("Easter week", "2019-W16")]
     assert _spans(tag("Sales rose on Boxing Day.")) == [("Boxing Day", "2018-12-26")]
+
+
+def test_time_days_and_holidays_inside_names(tag) -> None:
+    assert tag("Hopes rose that the impasse over the Good Friday Agreement could be broken.") == []
+    assert tag("He flew to Christmas Island.") == []
+    assert _spans(tag("On Friday Smith and Jones will meet again in Paris.")) == [("Friday", "2019-05-31")]
+
+
+def test_time_clock_before_a_weekday_and_date(tag) -> None:
+    assert _spans(tag("It was set to explode at 13:30 on Monday, December 6, 2004.")) == \
+        [("13:30 on Monday, December 6, 2004", "2004-12-06T13:30")]

@@ -183,6 +183,9 @@ class TimeTagger:
             return False
         nxt = _NEXT_WORD.match(text, cand.end)
         following = nxt.group(1).lower() if nxt else ""
+        if cand.rule.norm in ("holiday", "weekday") and nxt and nxt.group(1)[:1].isupper() \
+                and self.lexicon.has("name_head", following):
+            return False  # "the Good Friday Agreement", "the Easter Rising": names
         if cand.rule.norm == "year" and not cand.groups.get("fiscal"):
             if following in ("%", "percent") or text[cand.end : cand.end + 1] in (",", ".") and \
                     text[cand.end + 1 : cand.end + 2].isdigit():
