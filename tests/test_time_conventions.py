@@ -446,6 +446,8 @@ def test_time_simple_present_schedules_a_date_ahead(tag) -> None:
         ("Rebels must lay down arms before Thursday's deadline.", "Thursday", "2019-06-06"),
         ("Police will investigate Thursday's attack.", "Thursday", "2019-05-30"),
         ("Nestle's share of 7% before Thursday's purchases is far below the others.", "Thursday", "2019-05-30"),
+        # ... and either side, the nearer, under a past verb
+        ("Officials met ahead of Monday's summit.", "Monday", "2019-06-03"),
         # a reduced relative takes the tense of its clause
         ("The vote, set for Sunday, is seen as a test.", "Sunday", "2019-06-02"),
         # "will" puts a date a week or more behind the DCT into next year ...
@@ -500,3 +502,12 @@ def test_time_days_and_holidays_inside_names(tag) -> None:
 def test_time_clock_before_a_weekday_and_date(tag) -> None:
     assert _spans(tag("It was set to explode at 13:30 on Monday, December 6, 2004.")) == \
         [("13:30 on Monday, December 6, 2004", "2004-12-06T13:30")]
+
+
+def test_events_relational_preposition_does_not_date_the_event(pipeline) -> None:
+    from kronika.library import analyze
+
+    text = ("Rebels attacked a police station ahead of Tuesday's summit in Brussels. "
+            "Rebels attacked a police station on Tuesday.")
+    events = [e for e in analyze(text, "2019-05-31", pipeline=pipeline).events if e.type == "ASSAULT"]
+    assert [(e.date.value, e.date.origin) for e in events] == [("2019-05-31", "document"), ("2019-05-28", "text")]

@@ -81,10 +81,29 @@ def governing_item(view: DocView, anchors: list[tuple[int, object]], preds: list
     return None
 
 
+def _relational(view: DocView, anchor: int | None, lex: Lexicon) -> bool:
+    """Is the time at ``anchor`` the object of a preposition that relates to it rather than
+    places at it ("ahead of Friday's summit", "before Tuesday", "after the 1990 war")?"""
+    if anchor is None:
+        return False
+    tok = view.tokens[anchor]
+    if tok.dep in ("poss", "compound", "nmod", "amod") and tok.head != tok.i:
+        tok = view.tokens[tok.head]  # "Friday's summit": the noun the day dates
+    if tok.dep != "pobj" or tok.head == tok.i:
+        return False
+    prep = view.tokens[tok.head]
+    signals = lex.words.get("relational_signals", frozenset())
+    if prep.text.lower() in signals:
+        return True
+    return prep.head != prep.i and view.tokens[prep.head].text.lower() in signals  # "ahead of"
+
+
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
                lex: Lexicon, blockers: frozenset[int]) -> EventDate:
-    """Governing timex, else the sentence's nearest DATE, else the document date."""
-    usable = [t for t in times if t.sentence == sentence and calendar_date(t)]
+    """Governing timex, else the sentence's nearest DATE, else the document date. A time
+    behind a relational preposition ("ahead of Friday's summit") dates neither."""
+    usable = [t for t in times if t.sentence == sentence and calendar_date(t)
+              and not _relational(view, t.anchor_token, lex)]
     anchored = [(t.anchor_token, t) for t in usable if t.anchor_token is not None]
     hit = governing_item(view, anchored, preds, lex, blockers)
     if isinstance(hit, TimeExpr):

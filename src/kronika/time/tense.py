@@ -104,9 +104,16 @@ def _past_plan(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
 
 def nearest(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     """True when only closeness can place the date of token ``i``: a weekday under a plan
-    reported in the past is the nearest one, before or after the anchor."""
+    reported in the past, or a dated noun a past verb looks ahead to, is the nearest one,
+    before or after the anchor."""
     verb = governing_verb(doc, i, lex)
-    return verb is not None and not _is_future(doc, verb, lex) and _past_plan(doc, verb, lex)
+    if verb is None or _is_future(doc, verb, lex):
+        return False
+    tok = doc.tokens[i]
+    if tok.dep in ("compound", "amod", "poss", "nmod") and doc.tokens[tok.head].pos == "NOUN" \
+            and _looks_ahead(doc, doc.tokens[tok.head], lex):
+        return _is_past(doc, verb)  # "met ahead of Friday's summit": the summit on either side
+    return _past_plan(doc, verb, lex)
 
 
 def present_finite(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
