@@ -433,6 +433,8 @@ def test_time_simple_present_schedules_a_date_ahead(tag) -> None:
     assert _spans(tag("The law took effect on Jan. 1.")) == [("Jan. 1", "2019-01-01")]
     assert _spans(tag("The festival opens in February.")) == [("February", "2020-02")]
     assert _spans(tag("The festival opens in May.")) == [("May", "2019-05")]
+    # the end of a span is no appointment
+    assert _value(tag("The report covers the period from January to June."), "January") == "2019-01"
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,7 @@ class Context:
     present: bool = False  # governed by a simple present ("meet Monday"): a schedule ahead
     nearest: bool = False  # under a plan reported in the past: the nearer side of the anchor
     will: bool = False  # the governing verb has "will"/"shall": the strongest cue of the future
+    span_end: bool = False  # the end of a span ("from January to March"), not an appointment
 
 
 # ------------------------------------------------------------------------- helpers
@@ -194,7 +195,7 @@ def _scheduled(ctx: Context) -> bool:
     """A simple present with no other cue is a schedule ("the law takes effect on Jan. 1"):
     the date lies ahead, as a weekday under it does; the tense is a weaker cue than "will",
     so it overrides closeness only beyond a month."""
-    return ctx.present and not ctx.direction
+    return ctx.present and not ctx.direction and not ctx.span_end
 
 
 def week_of(g: Groups, ctx: Context) -> Norm | None:

@@ -159,6 +159,15 @@ def _looks_ahead(doc: ParsedDoc, noun: Token, lex: Lexicon) -> bool:
     return up.pos in _VERBAL
 
 
+def range_end(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+    """Is token ``i`` the object of a preposition that makes it the end of a span ("covers
+    the period from January to March", "since June")? Such a date names no appointment."""
+    tok = doc.tokens[i]
+    if tok.dep != "pobj" or tok.head == tok.i:
+        return False
+    return _low(doc.tokens[tok.head].text) in lex.tense.get("range_preps", frozenset())
+
+
 def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
     """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
     tok = doc.tokens[i]
