@@ -91,7 +91,7 @@ class AttributeTable:
 
     def __init__(self, ruler: Any) -> None:
         self.vocab = ruler.vocab
-        self._pairs: list[tuple[int, _Test, _Test]] = []  # two-token patterns
+        self._pairs: list[int] = []  # rule id of each two-token pattern
         # Token tests filed by the tag or lower-case form they need: ("s", rule id) for a
         # one-token rule, ("f"/"e", pair number) for the first/second token of a pair.
         self._by: dict[tuple[str, str], list[tuple[str, int, _Test]]] = {}
@@ -107,7 +107,7 @@ class AttributeTable:
                     self._file(("s", rule_id, tests[0]), alternative[0])  # type: ignore[arg-type]
                 else:
                     pair = len(self._pairs)
-                    self._pairs.append((rule_id, tests[0], tests[1]))  # type: ignore[arg-type]
+                    self._pairs.append(rule_id)
                     self._file(("f", pair, tests[0]), alternative[0])  # type: ignore[arg-type]
                     self._file(("e", pair, tests[1]), alternative[1])  # type: ignore[arg-type]
         self._match_ids = [self.vocab.strings[str(k)] for k in range(len(ruler.patterns))]
@@ -145,7 +145,7 @@ class AttributeTable:
         for i, (_single, firsts, _s) in enumerate(classes):
             if firsts and i + 1 < len(classes):
                 ends = classes[i + 1][2]
-                out.extend((self._pairs[p][0], ids[self._pairs[p][0]], i, i + 2) for p in firsts if p in ends)
+                out.extend((self._pairs[p], ids[self._pairs[p]], i, i + 2) for p in firsts if p in ends)
         out.sort()
         return out
 

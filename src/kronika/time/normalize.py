@@ -467,6 +467,13 @@ def _q_or_h(g: Groups) -> str:
     return "H" if (g.get("qh") or "").lower().startswith("half") else "Q"
 
 
+def _period_year(ctx: Context, unit: str, n: int) -> int:
+    """The year of quarter or half ``n`` written without one: the anchor's, the year
+    before when a past verb speaks of a period still to come this year."""
+    current = cal.quarter_of(ctx.anchor) if unit == "Q" else (ctx.anchor.month - 1) // 6 + 1
+    return ctx.anchor.year - 1 if ctx.direction < 0 and n > current else ctx.anchor.year
+
+
 def quarter(g: Groups, ctx: Context) -> Norm | None:
     n = ctx.lex.value("ordinal", g.get("ordinal"))
     unit = _q_or_h(g)
@@ -481,10 +488,7 @@ def quarter(g: Groups, ctx: Context) -> Norm | None:
     if y is None and rel is not None:
         y = ctx.anchor.year + (_rel_step(ctx, rel) or 0)
     if y is None:
-        y = ctx.anchor.year
-        current = cal.quarter_of(ctx.anchor) if unit == "Q" else (ctx.anchor.month - 1) // 6 + 1
-        if ctx.direction < 0 and n > current:
-            y -= 1
+        y = _period_year(ctx, unit, n)
     if (ctx.text or "").lower().rstrip().endswith("quarters") and not g.get("year"):
         return Norm("SET", f"XXXX-Q{n}")
     if g.get("yago"):
@@ -505,10 +509,7 @@ def quarter_code(g: Groups, ctx: Context) -> Norm | None:
     if y is None:
         if not ctx.lex.has("quarter_cue", g.get("_prev")):
             return None
-        y = ctx.anchor.year
-        current = cal.quarter_of(ctx.anchor) if unit == "Q" else (ctx.anchor.month - 1) // 6 + 1
-        if ctx.direction < 0 and n > current:
-            y -= 1
+        y = _period_year(ctx, unit, n)
     return Norm("DATE", f"{y:04d}-{unit}{n}")
 
 

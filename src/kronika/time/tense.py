@@ -15,6 +15,22 @@ _VERBAL = ("VERB", "AUX")
 _AUX_DEPS = ("aux", "auxpass", "aux:pass")
 
 
+def _verb_above(doc: ParsedDoc, i: int) -> Token | None:
+    """The nearest verb strictly above token ``i``."""
+    return next((a for a in doc.ancestors(i) if a.pos in _VERBAL), None)
+
+
+def _object_of(doc: ParsedDoc, tok: Token) -> Token | None:
+    """The preposition whose object ``tok`` is ("until" for "until Tuesday"), else None."""
+    return doc.tokens[tok.head] if tok.dep == "pobj" and tok.head != tok.i else None
+
+
+def _dated_noun(doc: ParsedDoc, tok: Token) -> Token | None:
+    """The noun a date modifies ("summit" in "Friday's summit"), else None."""
+    head = doc.tokens[tok.head]
+    return head if tok.dep in ("compound", "amod", "poss", "nmod") and head.pos == "NOUN" else None
+
+
 def governing_verb(doc: ParsedDoc, i: int, lex: Lexicon | None = None) -> Token | None:
     """The nearest verb at or above token ``i`` in the dependency tree; with ``lex``, the
     verb of saying when the expression stands between it and the subject of the clause it
@@ -23,7 +39,7 @@ def governing_verb(doc: ParsedDoc, i: int, lex: Lexicon | None = None) -> Token 
     tok = doc.tokens[i]
     if tok.pos in _VERBAL:
         return tok
-    verb = next((a for a in doc.ancestors(i) if a.pos in _VERBAL), None)
+    verb = _verb_above(doc, i)
     if verb is None or lex is None or verb.dep != "ccomp" or verb.head == verb.i:
         return verb
     sayer = doc.tokens[verb.head]
@@ -56,6 +72,11 @@ def _is_future(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _bare_participle(doc: ParsedDoc, verb: Token) -> bool:
+    """A participle without auxiliaries: a reduced relative ("the vote, set for Sunday, …")."""
+    return verb.tag == "VBN" and not _auxes(doc, verb)
+
+
 def _is_past(doc: ParsedDoc, verb: Token) -> bool:
     if verb.morph_value("Tense") == "Past" and verb.tag != "VBN":
         return True
@@ -82,8 +103,8 @@ def will(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     verb = governing_verb(doc, i, lex)
     if verb is None:
         return False
-    if verb.tag == "VBN" and not _auxes(doc, verb):  # "the election, scheduled for March 5, will be"
-        verb = next((a for a in doc.ancestors(verb.i) if a.pos in _VERBAL), verb)
+    if _bare_participle(doc, verb):  # "the election, scheduled for March 5, will be"
+        verb = _verb_above(doc, verb.i) or verb
     future_aux = lex.tense.get("future_aux", frozenset())
     return any(_low(a.text) in future_aux for a in _auxes(doc, verb))
 
@@ -94,10 +115,10 @@ def _past_plan(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
     passed when the story is written."""
     if verb.lemma.lower() not in lex.tense.get("plan_verbs", frozenset()):
         return False
-    if verb.tag == "VBN" and not _auxes(doc, verb):
+    if _bare_participle(doc, verb):
         # a reduced relative takes its clause's tense: "the vote, set for Sunday, is seen as
         # a test" looks ahead; "the rally, planned for Saturday, was cancelled" may not
-        outer = next((a for a in doc.ancestors(verb.i) if a.pos in _VERBAL), None)
+        outer = _verb_above(doc, verb.i)
         return outer is not None and _is_past(doc, outer)
     return _is_past(doc, verb)
 
@@ -109,9 +130,8 @@ def nearest(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     verb = governing_verb(doc, i, lex)
     if verb is None or _is_future(doc, verb, lex):
         return False
-    tok = doc.tokens[i]
-    if tok.dep in ("compound", "amod", "poss", "nmod") and doc.tokens[tok.head].pos == "NOUN" \
-            and _looks_ahead(doc, doc.tokens[tok.head], lex):
+    noun = _dated_noun(doc, doc.tokens[i])
+    if noun is not None and _looks_ahead(doc, noun, lex):
         return _is_past(doc, verb)  # "met ahead of Friday's summit": the summit on either side
     return _past_plan(doc, verb, lex)
 
@@ -135,19 +155,16 @@ def present_finite(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
 def _points_ahead(doc: ParsedDoc, tok: Token, verb: Token, lex: Lexicon) -> bool:
     """Is ``tok`` the object of a preposition of ``verb`` that moves something forward to
     it ("postponed until Tuesday", "delayed to March")?"""
-    if tok.dep != "pobj" or tok.head == tok.i:
-        return False
-    prep = doc.tokens[tok.head]
-    return prep.head == verb.i and _low(prep.text) in lex.tense.get("forward_verb_preps", frozenset())
+    prep = _object_of(doc, tok)
+    return prep is not None and prep.head == verb.i \
+        and _low(prep.text) in lex.tense.get("forward_verb_preps", frozenset())
 
 
 def _looks_ahead(doc: ParsedDoc, noun: Token, lex: Lexicon) -> bool:
     """Is ``noun`` the object of a preposition that points forward ("before", "until",
     "ahead of", "prior to")?"""
-    if noun.dep != "pobj" or noun.head == noun.i:
-        return False
-    prep = doc.tokens[noun.head]
-    if prep.head == prep.i:
+    prep = _object_of(doc, noun)
+    if prep is None or prep.head == prep.i:
         return False
     up = doc.tokens[prep.head]
     if _low(up.text) in lex.tense.get("forward_prep_heads", frozenset()) and up.head != up.i:
@@ -162,20 +179,19 @@ def _looks_ahead(doc: ParsedDoc, noun: Token, lex: Lexicon) -> bool:
 def range_end(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     """Is token ``i`` the object of a preposition that makes it the end of a span ("covers
     the period from January to March", "since June")? Such a date names no appointment."""
-    tok = doc.tokens[i]
-    if tok.dep != "pobj" or tok.head == tok.i:
-        return False
-    return _low(doc.tokens[tok.head].text) in lex.tense.get("range_preps", frozenset())
+    prep = _object_of(doc, doc.tokens[i])
+    return prep is not None and _low(prep.text) in lex.tense.get("range_preps", frozenset())
 
 
 def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
     """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
     tok = doc.tokens[i]
-    if tok.dep in ("compound", "amod", "poss", "nmod") and doc.tokens[tok.head].pos == "NOUN":
+    noun = _dated_noun(doc, tok)
+    if noun is not None:
         # "under a June agreement", "the Oct. 23 killing": a thing already dated, unless a
         # preposition looks ahead to it ("ahead of Friday's summit", "before Thursday's
         # deadline"); then it is ahead, or either side under a past verb ("met ahead of …")
-        if _looks_ahead(doc, doc.tokens[tok.head], lex):
+        if _looks_ahead(doc, noun, lex):
             verb = governing_verb(doc, i, lex)
             return 0 if verb is not None and _is_past(doc, verb) else 1
         return -1
