@@ -513,3 +513,9 @@ def test_events_relational_preposition_does_not_date_the_event(pipeline) -> None
             "Rebels attacked a police station on Tuesday.")
     events = [e for e in analyze(text, "2019-05-31", pipeline=pipeline).events if e.type == "ASSAULT"]
     assert [(e.date.value, e.date.origin) for e in events] == [("2019-05-31", "document"), ("2019-05-28", "text")]
+
+
+def test_time_term_as_noun_not_as_adjective(tag) -> None:
+    """"in the long term" is the coming time; "short-term debt" is a kind of debt."""
+    assert _spans(tag("Over the long term, rates will fall.")) == [("the long term", "FUTURE_REF")]
+    assert tag("The short-term debt was refinanced.") == []

@@ -58,6 +58,7 @@ CASES = [
     ("Markets are calm now.", "2019-05-30", "now", "DATE", "PRESENT_REF"),
     ("Prices have risen recently.", "2019-05-30", "recently", "DATE", "PAST_REF"),
     ("Rates may rise in the future.", "2019-05-30", "the future", "DATE", "FUTURE_REF"),
+    ("Prices will rise in the short term.", "2019-05-30", "the short term", "DATE", "FUTURE_REF"),
     # times of day
     ("The vote ended at 10:30 p.m. on Tuesday.", "2019-05-30", "10:30 p.m.", "TIME", "2019-05-28T22:30"),
     ("The vote ends at 9 a.m.", "2019-05-30", "9 a.m.", "TIME", "2019-05-30T09:00"),
