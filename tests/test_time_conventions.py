@@ -519,3 +519,9 @@ def test_time_term_as_noun_not_as_adjective(tag) -> None:
     """"in the long term" is the coming time; "short-term debt" is a kind of debt."""
     assert _spans(tag("Over the long term, rates will fall.")) == [("the long term", "FUTURE_REF")]
     assert tag("The short-term debt was refinanced.") == []
+
+
+def test_time_both_ends_of_a_year_range(tag) -> None:
+    assert _spans(tag("Attacks between 1961-2003 were listed.")) == [("1961", "1961"), ("2003", "2003")]
+    assert _spans(tag("Call 555-1990 for details.")) == []
+    assert _spans(tag("The ruling of 2019-05-30 stands.")) == [("2019-05-30", "2019-05-30")]

@@ -18,8 +18,9 @@ from kronika.resources import load_yaml
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _HAS_DIGIT = re.compile(r"\d")
 # An expression never starts inside a word, right after a currency sign or a number and a
-# hyphen ("555-1990"), and never ends inside a word.
-_LEFT = r"(?<![\w$£€])(?<!\w['’]|\d-)"
+# hyphen ("555-1990"), and never ends inside a word. The one exception is the second year
+# of a year range ("1961-2003"): both ends of a span are dates.
+_LEFT = r"(?<![\w$£€])(?:(?<!\w['’]|\d-)|(?<=(?<!\d)(?:1[5-9]|20)\d\d-)(?=(?:1[5-9]|20)\d\d\b))"
 _RIGHT = r"(?![\w])"
 
 
