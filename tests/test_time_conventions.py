@@ -525,3 +525,28 @@ def test_time_both_ends_of_a_year_range(tag) -> None:
     assert _spans(tag("Attacks between 1961-2003 were listed.")) == [("1961", "1961"), ("2003", "2003")]
     assert _spans(tag("Call 555-1990 for details.")) == []
     assert _spans(tag("The ruling of 2019-05-30 stands.")) == [("2019-05-30", "2019-05-30")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks lasted from March 3 to 5, 2018.", [("March 3", "2018-03-03"), ("5, 2018", "2018-03-05")]),
+        ("They met March 3-5, 2018 in Oslo.", [("March 3", "2018-03-03"), ("5, 2018", "2018-03-05")]),
+        ("Between May and August 2018, prices rose.", [("May", "2018-05"), ("August 2018", "2018-08")]),
+        ("From November to March 2019 it rained.", [("November", "2018-11"), ("March 2019", "2019-03")]),
+        ("The truce held from Dec. 20, 2018 to Jan. 5.", [("Dec. 20, 2018", "2018-12-20"), ("Jan. 5", "2019-01-05")]),
+        ("Between May 2 and May 9 last year, fighting raged.",
+         [("May 2", "2019-05-02"), ("May 9 last year", "2019-05-09")]),
+        # no range: each date keeps its own year
+        ("He will arrive on March 3 and retire in 2030.", [("March 3", "2020-03-03"), ("2030", "2030")]),
+    ],
+)
+def test_time_range_ends_share_the_written_year(tag, text, expected) -> None:
+    assert _spans(tag(text, "2020-01-10")) == expected
+
+
+def test_time_clock_without_a_space_and_within_a_clock_range(tag) -> None:
+    assert _spans(tag("Polling started at 9am and ended at 10pm.")) == \
+        [("9am", "2019-05-31T09:00"), ("10pm", "2019-05-31T22:00")]
+    # "00am" inside "09:00am" is no time of its own
+    assert all(t.text != "00am" for t in tag("Open 06:00-09:00am on weekdays."))

@@ -17,10 +17,11 @@ from kronika.resources import load_yaml
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _HAS_DIGIT = re.compile(r"\d")
-# An expression never starts inside a word, right after a currency sign or a number and a
-# hyphen ("555-1990"), and never ends inside a word. The one exception is the second year
-# of a year range ("1961-2003"): both ends of a span are dates.
-_LEFT = r"(?<![\w$£€])(?:(?<!\w['’]|\d-)|(?<=(?<!\d)(?:1[5-9]|20)\d\d-)(?=(?:1[5-9]|20)\d\d\b))"
+# An expression never starts inside a word, right after a currency sign, a number and a
+# hyphen ("555-1990") or a number and a colon (the "00am" of "09:00am"), and never ends
+# inside a word. The one exception is the second year of a year range ("1961-2003"): both
+# ends of a span are dates.
+_LEFT = r"(?<![\w$£€])(?:(?<!\w['’]|\d-|\d:)|(?<=(?<!\d)(?:1[5-9]|20)\d\d-)(?=(?:1[5-9]|20)\d\d\b))"
 _RIGHT = r"(?![\w])"
 
 
@@ -114,7 +115,8 @@ def compile_lexicon(data: dict[str, Any]) -> Lexicon:
                 raise ConfigError(f"{where}: unknown word list {{{m.group(1)}}}", code="K012")
             return f"(?:{alternations[m.group(1)]})"
 
-        return _PLACEHOLDER.sub(sub, regex).replace(" ", r"\s+")
+        # a space is any run of white space; an optional space (" ?") any or none
+        return _PLACEHOLDER.sub(sub, regex).replace(" ?", r"\s*").replace(" ", r"\s+")
 
     rules = []
     for spec in data.get("patterns") or ():

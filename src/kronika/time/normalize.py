@@ -191,6 +191,16 @@ def md(g: Groups, ctx: Context) -> Norm | None:
     return Norm("DATE", cal.day(_direction_year(ctx, d)))
 
 
+def md_rel(g: Groups, ctx: Context) -> Norm | None:
+    """"May 9 last year": the day in the year the relative word names."""
+    word = g.get("month") or g.get("month2")
+    mon, step = ctx.lex.value("month", word), _rel_step(ctx, g.get("rel"))
+    if mon is None or step is None or not _month_ok(ctx, word):
+        return None
+    d = _date(ctx.anchor.year + step, mon, int(g.get("day") or g.get("day2") or 0))
+    return Norm("DATE", cal.day(d)) if d else None
+
+
 def _scheduled(ctx: Context) -> bool:
     """A simple present with no other cue is a schedule ("the law takes effect on Jan. 1"):
     the date lies ahead, as a weekday under it does; the tense is a weaker cue than "will",
@@ -785,7 +795,7 @@ def reference(g: Groups, ctx: Context) -> Norm | None:
 
 
 NORMALIZERS: dict[str, Callable[[Groups, Context], Norm | None]] = {
-    "spelled_year": spelled_year, "month_set": month_set, "ymd": ymd, "md": md, "week_of": week_of, "ym": ym, "ym_rel": ym_rel, "month": month_only, "year": year,
+    "spelled_year": spelled_year, "month_set": month_set, "ymd": ymd, "md": md, "md_rel": md_rel, "week_of": week_of, "ym": ym, "ym_rel": ym_rel, "month": month_only, "year": year,
     "decade": decade, "century": century, "holiday": holiday, "weekday": weekday,
     "weekday_set": weekday_set, "day_word": day_word, "this_pod": this_pod, "the_pod": the_pod,
     "anaphoric_day": anaphoric_day, "clock": clock, "quarter": quarter, "quarter_code": quarter_code,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kronika.config import Settings
 from kronika.model import ParsedDoc, TimeExpr, Token
@@ -76,6 +76,7 @@ class TimeTagger:
         last_value: str | None = None
         last_day: dt.date | None = None
         prev_end = 0
+        years: list[str] = []  # per expression: "given", "implied" (from the DCT) or ""
         for cand in chosen:
             anchor_tok = self._head(doc, cand.start, cand.end)
             anchor = last_day if (self.narrative and last_day) else dct
@@ -102,12 +103,13 @@ class TimeTagger:
                 value=norm.value, mod=mod, quant=norm.quant, freq=norm.freq,
                 anchor_token=anchor_tok, rule=cand.rule.name, date=date,
             ))
+            years.append(_year_source(cand))
             prev_end = cand.end
             if date is not None:  # "Two days later ... The next day": the story moved on
                 last_value, last_day = _remember(Norm("DATE", date), last_value, last_day)
             elif cand.rule.norm not in _ANAPHORIC and not _period_end(doc.text, cand.start):
                 last_value, last_day = _remember(norm, last_value, last_day)
-        return tuple(out)
+        return tuple(_share_range_years(doc.text, out, years))
 
     # ------------------------------------------------------------------ steps
 
@@ -391,6 +393,62 @@ def _normalize(cand: Candidate, ctx: Context) -> Norm | None:
         return NORMALIZERS[cand.rule.norm](cand.groups, ctx)
     except (ValueError, OverflowError):
         return None
+
+
+# what may stand between the two ends of a range: "March 3 to 5, 2018", "May-August 2018"
+_RANGE_LINK = re.compile(r"\s*(?:-|–|—|to|through|thru|until|till|and)\s*\Z", re.I)
+_CALENDAR = re.compile(r"\d{4}-\d\d(?:-\d\d)?\Z")
+
+
+def _year_source(cand: Candidate) -> str:
+    """Whether a calendar date's year was written ("given": "March 3, 2018", "May 9 last
+    year") or supplied from the reference time and tense ("implied": "March 3", "May")."""
+    g = cand.groups
+    if g.get("year") or g.get("syear") or (cand.rule.norm in ("ym_rel", "md_rel") and g.get("rel")):
+        return "given"
+    if cand.rule.norm in ("md", "month") and not g.get("rel"):
+        return "implied"
+    return ""
+
+
+def _share_range_years(text: str, out: list[TimeExpr], years: list[str]) -> list[TimeExpr]:
+    """The two ends of a range share the year written at one of them: in "from March 3 to 5,
+    2018" or "between May and August last year" the first end is in 2018 / last year, not
+    in the year the DCT would give it; "from Dec. 20, 2018 to Jan. 5" ends in 2019. A
+    pair runs forwards, so an end that would come before its start moves a year."""
+    out = list(out)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if a.sentence != b.sentence or not _RANGE_LINK.fullmatch(text[a.end : b.start]):
+            continue
+        if not (_CALENDAR.fullmatch(a.value) and _CALENDAR.fullmatch(b.value)):
+            continue
+        if years[k] == "implied" and years[k + 1] == "given":
+            year = int(b.value[:4])
+            moved = _with_year(a.value, year)
+            if moved is not None and moved[: len(b.value)] > b.value[: len(moved)]:
+                moved = _with_year(a.value, year - 1)
+            if moved is not None:
+                out[k] = replace(a, value=moved)
+        elif years[k] == "given" and years[k + 1] == "implied":
+            year = int(a.value[:4])
+            moved = _with_year(b.value, year)
+            if moved is not None and moved[: len(a.value)] < a.value[: len(moved)]:
+                moved = _with_year(b.value, year + 1)
+            if moved is not None:
+                out[k + 1] = replace(b, value=moved)
+    return out
+
+
+def _with_year(value: str, year: int) -> str | None:
+    """``value`` ("2020-03-03", "2020-05") moved to ``year``; None for a 29 February."""
+    moved = f"{year:04d}{value[4:]}"
+    if len(moved) == 10:
+        try:
+            dt.date.fromisoformat(moved)
+        except ValueError:
+            return None
+    return moved
 
 
 _ENDED = re.compile(r"\b(?:ended|ending|ends)\s+\Z", re.I)
