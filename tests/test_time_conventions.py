@@ -550,3 +550,20 @@ def test_time_clock_without_a_space_and_within_a_clock_range(tag) -> None:
         [("9am", "2019-05-31T09:00"), ("10pm", "2019-05-31T22:00")]
     # "00am" inside "09:00am" is no time of its own
     assert all(t.text != "00am" for t in tag("Open 06:00-09:00am on weekdays."))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a date on a verb in the simple past is over, even when the DCT's year would put
+        # it a few months ahead (read on 10 January)
+        ("The rebels attacked the town on May 2.", "2019-05-02"),
+        ("Fighting raged May 2 in the north.", "2019-05-02"),
+        # a limit, a plan or a date on a noun may lie ahead
+        ("They gave him until May 2 to leave.", "2020-05-02"),
+        ("He said the vote was set for May 2.", "2020-05-02"),
+        ("The board declared a dividend, payable Feb. 7.", "2020-02-07"),
+    ],
+)
+def test_time_simple_past_on_the_date_is_not_ahead(tag, text, value) -> None:
+    assert [t.value for t in tag(text, "2020-01-10")] == [value]

@@ -52,6 +52,7 @@ class Context:
     nearest: bool = False  # under a plan reported in the past: the nearer side of the anchor
     will: bool = False  # the governing verb has "will"/"shall": the strongest cue of the future
     span_end: bool = False  # the end of a span ("from January to March"), not an appointment
+    done: bool = False  # on a verb in the simple past ("attacked on May 2"): over, not ahead
 
 
 # ------------------------------------------------------------------------- helpers
@@ -144,6 +145,9 @@ def _date(year: int, mon: int, dday: int) -> dt.date | None:
 # days: under "will" a date a week or more behind the anchor is next year's ("will be sworn
 # in on Jan. 20", read in March); weaker cues of the future keep the wider slack
 _WILL_SLACK = 7
+# days: a date on a verb in the simple past ("rebels attacked the town on May 2", read in
+# January) cannot lie ahead of the anchor; one day allows for a DCT in another time zone
+_DONE_SLACK = 1
 
 
 def _direction_year(ctx: Context, candidate: dt.date, slack: int = 120) -> dt.date:
@@ -152,7 +156,7 @@ def _direction_year(ctx: Context, candidate: dt.date, slack: int = 120) -> dt.da
     is last December; "will pay on Nov. 10" stays ahead)."""
     options = [cal.add_years(candidate, k) for k in (-1, 0, 1)]
     best = min(options, key=lambda d: abs((d - ctx.anchor).days))
-    if ctx.direction < 0 and (best - ctx.anchor).days > slack:
+    if ctx.direction < 0 and (best - ctx.anchor).days > (min(slack, _DONE_SLACK) if ctx.done else slack):
         return cal.add_years(best, -1)
     if ctx.direction > 0 and (ctx.anchor - best).days > (min(slack, _WILL_SLACK) if ctx.will else slack):
         return cal.add_years(best, 1)

@@ -22,7 +22,7 @@ from kronika.model import ParsedDoc, TimeExpr, Token
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon, Rule, load_lexicon
 from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm, signal_date
-from kronika.time.tense import direction, nearest, present_finite, range_end, will
+from kronika.time.tense import direction, done, nearest, present_finite, range_end, will
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
@@ -89,6 +89,7 @@ class TimeTagger:
                 span_end=anchor_tok is not None and range_end(doc, anchor_tok, self.lexicon),
                 nearest=anchor_tok is not None and nearest(doc, anchor_tok, self.lexicon),
                 will=anchor_tok is not None and will(doc, anchor_tok, self.lexicon),
+                done=anchor_tok is not None and done(doc, anchor_tok, self.lexicon),
             )
             norm = _normalize(cand, ctx)
             if norm is None or not cal.is_value(norm.value):

@@ -183,6 +183,27 @@ def range_end(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     return prep is not None and _low(prep.text) in lex.tense.get("range_preps", frozenset())
 
 
+def done(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+    """True when token ``i`` hangs on a verb in the simple past, directly or through one
+    preposition ("rebels attacked the town on May 2", "met Tuesday"): the event is over, so
+    its date is not ahead. A date on a noun or adjective under a past verb ("declared a
+    split, payable Dec. 7"), a plan ("was set for May 2") or a forward verb ("postponed the
+    vote to May 2") or a limit ("gave them until mid-November") may still lie ahead."""
+    verb = governing_verb(doc, i, lex)
+    if verb is None or verb.tag != "VBD" or _auxes(doc, verb):
+        return False
+    word = verb.lemma.lower()
+    if word in lex.tense.get("plan_verbs", frozenset()) or word in lex.tense.get("forward_verbs", frozenset()):
+        return False
+    tok = doc.tokens[i]
+    if tok.head == verb.i:
+        return tok.dep in ("npadvmod", "tmod", "obl:tmod")  # "met Tuesday", not a subject
+    prep = _object_of(doc, tok)
+    if prep is None or prep.head != verb.i:
+        return False
+    return _low(prep.text) not in lex.tense.get("deadline_preps", frozenset())  # "gave it until May"
+
+
 def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
     """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
     tok = doc.tokens[i]
