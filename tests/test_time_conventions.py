@@ -537,6 +537,8 @@ def test_time_both_ends_of_a_year_range(tag) -> None:
         ("The truce held from Dec. 20, 2018 to Jan. 5.", [("Dec. 20, 2018", "2018-12-20"), ("Jan. 5", "2019-01-05")]),
         ("Between May 2 and May 9 last year, fighting raged.",
          [("May 2", "2019-05-02"), ("May 9 last year", "2019-05-09")]),
+        ("The summit will take place on 14-15 February.", [("14", "2020-02-14"), ("15 February", "2020-02-15")]),
+        ("They met on 3 to 5 March 2018 in Oslo.", [("3", "2018-03-03"), ("5 March 2018", "2018-03-05")]),
         # no range: each date keeps its own year
         ("He will arrive on March 3 and retire in 2030.", [("March 3", "2020-03-03"), ("2030", "2030")]),
     ],
@@ -567,3 +569,8 @@ def test_time_clock_without_a_space_and_within_a_clock_range(tag) -> None:
 )
 def test_time_simple_past_on_the_date_is_not_ahead(tag, text, value) -> None:
     assert [t.value for t in tag(text, "2020-01-10")] == [value]
+
+
+def test_time_early_hours_are_the_night_not_a_duration(tag) -> None:
+    assert _spans(tag("He was arrested in the early hours of Thursday.")) == [("Thursday", "2019-05-30")]
+    assert _spans(tag("After hours of talks, they agreed.")) == [("hours", "PTXH")]

@@ -180,6 +180,8 @@ def ymd(g: Groups, ctx: Context) -> Norm | None:
 
 
 def md(g: Groups, ctx: Context) -> Norm | None:
+    if g.get("year"):  # a range's day with the year written after it ("14-15 February 2018")
+        return ymd(g, ctx)
     mon = _month(ctx, g)
     if mon is None or not _month_ok(ctx, g.get("month")):
         return None

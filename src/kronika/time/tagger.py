@@ -234,6 +234,9 @@ class TimeTagger:
         if cand.rule.norm == "reference" and following == "of" and \
                 text[cand.start : cand.end].lower().startswith("the "):
             return False  # "the future of our peoples": a fate, not a time
+        if cand.rule.norm == "duration" and (cand.groups.get("unit") or "").lower() == "hours" \
+                and self.lexicon.has("night_hours", cand.groups.get("_prev")):
+            return False  # "in the early hours of Thursday": the night, not hours
         if cand.rule.norm == "duration" and following == "old":
             return False  # an age ("52 years old"), as "a 52-year-old" is
         if cand.rule.norm == "duration" and following == "of":
