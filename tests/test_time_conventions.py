@@ -574,3 +574,9 @@ def test_time_simple_past_on_the_date_is_not_ahead(tag, text, value) -> None:
 def test_time_early_hours_are_the_night_not_a_duration(tag) -> None:
     assert _spans(tag("He was arrested in the early hours of Thursday.")) == [("Thursday", "2019-05-30")]
     assert _spans(tag("After hours of talks, they agreed.")) == [("hours", "PTXH")]
+
+
+def test_time_year_to_a_month_is_an_accounting_period(tag) -> None:
+    assert _spans(tag("Profits rose in the financial year to March.", "2020-01-10"))[0] == \
+        ("the financial year", "P1Y")
+    assert _spans(tag("Sales rose in the year to date.", "2020-01-10")) == [("the year", "2020")]
