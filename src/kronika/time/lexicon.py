@@ -19,9 +19,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _HAS_DIGIT = re.compile(r"\d")
 # An expression never starts inside a word, right after a currency sign, a number and a
 # hyphen ("555-1990") or a number and a colon (the "00am" of "09:00am"), and never ends
-# inside a word. The one exception is the second year of a year range ("1961-2003"): both
-# ends of a span are dates.
-_LEFT = r"(?<![\w$£€])(?:(?<!\w['’]|\d-|\d:)|(?<=(?<!\d)(?:1[5-9]|20)\d\d-)(?=(?:1[5-9]|20)\d\d\b))"
+# inside a word (the second year of "1961-2003" has a rule of its own).
+_LEFT = r"(?<![\w$£€])(?<!\w['’]|\d-|\d:)"
 _RIGHT = r"(?![\w])"
 
 
