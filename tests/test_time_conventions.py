@@ -580,3 +580,14 @@ def test_time_year_to_a_month_is_an_accounting_period(tag) -> None:
     assert _spans(tag("Profits rose in the financial year to March.", "2020-01-10"))[0] == \
         ("the financial year", "P1Y")
     assert _spans(tag("Sales rose in the year to date.", "2020-01-10")) == [("the year", "2020")]
+
+
+def test_time_the_unit_before_or_after(tag) -> None:
+    assert _spans(tag("Sales fell last year, down from 450 million the year before.", "2020-01-10")) == \
+        [("last year", "2019"), ("the year before", "2018")]
+    assert _spans(tag("In 2015 the economy grew; the year after, it shrank.")) == \
+        [("2015", "2015"), ("the year after", "2016")]
+    # before a clause the word is a conjunction: there is no date to count from
+    assert tag("The year before he died, he wrote a book.") == []
+    assert _spans(tag("He was last seen Nov. 3, the day before police issued a warrant.")) == \
+        [("Nov. 3", "2018-11-03")]

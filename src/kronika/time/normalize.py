@@ -615,6 +615,17 @@ def unit_rel(g: Groups, ctx: Context) -> Norm | None:
     return Norm("DATE", value) if value else None
 
 
+def unit_after(g: Groups, ctx: Context) -> Norm | None:
+    """"the year before", "the month after": the unit next to the last mentioned one (or
+    to the reference time when none was mentioned)."""
+    unit = _UNIT_OF_WORD.get((g.get("unit") or "").lower())
+    step = ctx.lex.value("ago", g.get("ago"))
+    if unit not in ("Y", "M", "W") or step is None:
+        return None
+    value = cal.shift(_last_mentioned(ctx, unit) or ctx.anchor, unit, step)
+    return Norm("DATE", value) if value else None
+
+
 def the_unit(g: Groups, ctx: Context) -> Norm | None:
     unit = _UNIT_OF_WORD.get((g.get("unit") or g.get("full") or "").lower())
     if unit == "WE":
@@ -805,7 +816,7 @@ NORMALIZERS: dict[str, Callable[[Groups, Context], Norm | None]] = {
     "decade": decade, "century": century, "holiday": holiday, "weekday": weekday,
     "weekday_set": weekday_set, "day_word": day_word, "this_pod": this_pod, "the_pod": the_pod,
     "anaphoric_day": anaphoric_day, "clock": clock, "quarter": quarter, "quarter_code": quarter_code,
-    "quarter_rel": quarter_rel, "period": period, "year_end": year_end, "season": season, "unit_rel": unit_rel, "the_unit": the_unit,
+    "quarter_rel": quarter_rel, "period": period, "year_end": year_end, "season": season, "unit_rel": unit_rel, "unit_after": unit_after, "the_unit": the_unit,
     "ago": ago, "duration": duration, "frequency": frequency, "every": every,
     "reference": reference,
 }

@@ -190,6 +190,12 @@ class TimeTagger:
         if cand.rule.norm in ("holiday", "weekday") and nxt and nxt.group(1)[:1].isupper() \
                 and self.lexicon.has("name_head", following):
             return False  # "the Good Friday Agreement", "the Easter Rising": names
+        last_word = doc.text[cand.start : cand.end].rsplit(None, 1)[-1].lower()
+        if (cand.rule.norm in ("unit_after", "anaphoric_day") and last_word in ("before", "after")) \
+                or (cand.rule.norm == "the_unit" and nxt and following in ("before", "after")):
+            k = doc.token_at(cand.end - len(last_word) if last_word in ("before", "after") else nxt.start(1))
+            if k is not None and doc.tokens[k].dep == "mark":
+                return False  # "the year before he died": a conjunction, no date to count from
         if cand.rule.norm == "year" and not cand.groups.get("fiscal"):
             if following in ("%", "percent") or text[cand.end : cand.end + 1] in (",", ".") and \
                     text[cand.end + 1 : cand.end + 2].isdigit():
