@@ -591,3 +591,11 @@ def test_time_the_unit_before_or_after(tag) -> None:
     assert tag("The year before he died, he wrote a book.") == []
     assert _spans(tag("He was last seen Nov. 3, the day before police issued a warrant.")) == \
         [("Nov. 3", "2018-11-03")]
+
+
+def test_time_season_with_its_year_and_clock_ranges(tag) -> None:
+    assert _spans(tag("The talks collapsed in the summer of 2019.")) == [("the summer of 2019", "2019-SU")]
+    assert _spans(tag("The curfew runs from 10 p.m. to 5 a.m.", "2021-06-15")) == \
+        [("10 p.m.", "2021-06-15T22:00"), ("5 a.m.", "2021-06-16T05:00")]
+    assert _spans(tag("Polls are open from 7 a.m. to 8 p.m.", "2021-06-15")) == \
+        [("7 a.m.", "2021-06-15T07:00"), ("8 p.m.", "2021-06-15T20:00")]

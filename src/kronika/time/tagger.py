@@ -76,7 +76,7 @@ class TimeTagger:
         last_value: str | None = None
         last_day: dt.date | None = None
         prev_end = 0
-        years: list[str] = []  # per expression: "given", "implied" (from the DCT) or ""
+        years: list[str] = []  # per expression: "given", "implied" (from the DCT), "clock" or ""
         for cand in chosen:
             anchor_tok = self._head(doc, cand.start, cand.end)
             anchor = last_day if (self.narrative and last_day) else dct
@@ -418,6 +418,8 @@ def _year_source(cand: Candidate) -> str:
         return "given"
     if cand.rule.norm in ("md", "month") and not g.get("rel"):
         return "implied"
+    if cand.rule.norm == "clock" and not any(g.get(k) for k in ("wd", "dw", "month", "month2")):
+        return "clock"  # a bare clock time, on the day under discussion
     return ""
 
 
@@ -425,11 +427,17 @@ def _share_range_years(text: str, out: list[TimeExpr], years: list[str]) -> list
     """The two ends of a range share the year written at one of them: in "from March 3 to 5,
     2018" or "between May and August last year" the first end is in 2018 / last year, not
     in the year the DCT would give it; "from Dec. 20, 2018 to Jan. 5" ends in 2019. A
-    pair runs forwards, so an end that would come before its start moves a year."""
+    pair runs forwards, so an end that would come before its start moves a year (a day,
+    for clock times: "from 10 p.m. to 5 a.m.")."""
     out = list(out)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
         if a.sentence != b.sentence or not _RANGE_LINK.fullmatch(text[a.end : b.start]):
+            continue
+        if years[k] == years[k + 1] == "clock" and a.value[:10] == b.value[:10] and b.value < a.value:
+            # "a curfew from 10 p.m. to 5 a.m.": the end is on the next day
+            nxt = dt.date.fromisoformat(b.value[:10]) + dt.timedelta(days=1)
+            out[k + 1] = replace(b, value=cal.day(nxt) + b.value[10:])
             continue
         if not (_CALENDAR.fullmatch(a.value) and _CALENDAR.fullmatch(b.value)):
             continue
