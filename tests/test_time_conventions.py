@@ -599,3 +599,10 @@ def test_time_season_with_its_year_and_clock_ranges(tag) -> None:
         [("10 p.m.", "2021-06-15T22:00"), ("5 a.m.", "2021-06-16T05:00")]
     assert _spans(tag("Polls are open from 7 a.m. to 8 p.m.", "2021-06-15")) == \
         [("7 a.m.", "2021-06-15T07:00"), ("8 p.m.", "2021-06-15T20:00")]
+
+
+def test_time_article_before_an_attributive_duration_is_the_nouns(tag) -> None:
+    assert _spans(tag("The euro fell to a five year low.")) == [("five year", "P5Y")]
+    assert _spans(tag("A week-long strike ended.")) == [("week-long", "P1W")]
+    assert _spans(tag("He waited a week.")) == [("a week", "P1W")]
+    assert _spans(tag("He waited a hundred years.")) == [("a hundred years", "P100Y")]

@@ -150,6 +150,12 @@ class TimeTagger:
                             lex.has("month_determiner", prev.group(1)) and _attributive(doc, m.end()))) else None
                         groups["_prev"] = prev.group(1).lower() if prev else None
                         start, end = m.span(rule.offset) if rule.offset else m.span()
+                        if (groups.get("num") or "").lower() in ("a", "an") and not rule.offset:
+                            # "a five-year low", "a week-long strike": the article is the noun's
+                            if groups.get("num2"):
+                                start = m.start("num2")
+                            elif groups.get("adj"):
+                                start = m.start("unit")
                         start, end = _skip_verb(doc, start, end), _trim_period(text, start, end)
                         found.append(Candidate(start, end, order, rule, groups))
         return found
