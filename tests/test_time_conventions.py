@@ -606,3 +606,14 @@ def test_time_article_before_an_attributive_duration_is_the_nouns(tag) -> None:
     assert _spans(tag("A week-long strike ended.")) == [("week-long", "P1W")]
     assert _spans(tag("He waited a week.")) == [("a week", "P1W")]
     assert _spans(tag("He waited a hundred years.")) == [("a hundred years", "P100Y")]
+
+
+def test_time_extents_leave_prepositions_and_the_nouns_determiner_outside(tag) -> None:
+    assert _spans(tag("Mistakes were made in the past.")) == [("the past", "PAST_REF")]
+    assert _spans(tag("The third-quarter results were weak.", "1989-10-27")) == [("third-quarter", "1989-Q3")]
+    assert _spans(tag("Profit fell in the year-ago quarter.", "1989-10-27")) == \
+        [("the year-ago quarter", "1988-Q3")]
+    # "about" before a vague word is a preposition; before a count it approximates
+    assert [(t.text, t.mod) for t in tag("He was worried about recent attacks.")] == [("recent", None)]
+    assert [(t.text, t.mod) for t in tag("It happened about two years ago.")] == \
+        [("about two years ago", "APPROX")]

@@ -156,6 +156,8 @@ class TimeTagger:
                                 start = m.start("num2")
                             elif groups.get("adj"):
                                 start = m.start("unit")
+                        elif text[start : start + 4].lower() == "the " and _attributive_compound(doc, start, end):
+                            start += 4  # "the third-quarter results": so is "the" (TimeBank, 7 of 7)
                         start, end = _skip_verb(doc, start, end), _trim_period(text, start, end)
                         found.append(Candidate(start, end, order, rule, groups))
         return found
@@ -322,7 +324,9 @@ class TimeTagger:
         window = text[window_start:start]
         starts_with_the = text[start : start + 4].lower() == "the "
         first = _FIRST_WORD.match(text, start)
-        counted = bool(first) and (first.group(0)[0].isdigit() or self.lexicon.has("number", first.group(0)))
+        # a count is a numeral: the vague "recent" or "several" is no number ("about recent moves")
+        counted = bool(first) and (first.group(0)[0].isdigit()
+                                   or self.lexicon.value("number", first.group(0)) not in (None, "X"))
         for mod in self.lexicon.modifiers:
             if norm.type not in mod.types or (mod.bare and starts_with_the):
                 continue
@@ -345,6 +349,18 @@ class TimeTagger:
             if doc.tokens[i].head not in inside or doc.tokens[i].head == i:
                 return i
         return last
+
+
+def _attributive_compound(doc: ParsedDoc, start: int, end: int) -> bool:
+    """A hyphenated time word that modifies the noun after it ("third-quarter results",
+    "a 30-day period")."""
+    if "-" not in doc.text[start:end].rsplit(None, 1)[-1]:
+        return False
+    k = doc.token_at(end - 1)
+    if k is None or k + 1 >= len(doc.tokens):
+        return False
+    tok = doc.tokens[k]
+    return tok.dep in ("amod", "compound", "nmod", "nummod") and tok.head > k and doc.tokens[tok.head].pos == "NOUN"
 
 
 def _headline(tokens: tuple[Token, ...]) -> bool:
