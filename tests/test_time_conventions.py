@@ -617,3 +617,16 @@ def test_time_extents_leave_prepositions_and_the_nouns_determiner_outside(tag) -
     assert [(t.text, t.mod) for t in tag("He was worried about recent attacks.")] == [("recent", None)]
     assert [(t.text, t.mod) for t in tag("It happened about two years ago.")] == \
         [("about two years ago", "APPROX")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "mod"),
+    [
+        ("She has been on life support for over 15 years.", "over 15 years", "MORE_THAN"),
+        ("It was the first rally in over a decade.", "over a decade", "MORE_THAN"),
+        ("The projects will run over five years.", "five years", None),  # "during"
+        ("Rallies were held almost daily.", "daily", None),
+    ],
+)
+def test_time_over_and_almost(tag, text, span, mod) -> None:
+    assert [(t.text, t.mod) for t in tag(text)] == [(span, mod)]
