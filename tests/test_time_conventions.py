@@ -510,9 +510,11 @@ def test_events_relational_preposition_does_not_date_the_event(pipeline) -> None
     from kronika.library import analyze
 
     text = ("Rebels attacked a police station ahead of Tuesday's summit in Brussels. "
-            "Rebels attacked a police station on Tuesday.")
+            "Rebels attacked a police station on Tuesday. "
+            "The army shelled the city for three days before a ceasefire on Wednesday.")
     events = [e for e in analyze(text, "2019-05-31", pipeline=pipeline).events if e.type == "ASSAULT"]
-    assert [(e.date.value, e.date.origin) for e in events] == [("2019-05-31", "document"), ("2019-05-28", "text")]
+    assert [(e.date.value, e.date.origin) for e in events] == \
+        [("2019-05-31", "document"), ("2019-05-28", "text"), ("2019-05-31", "document")]
 
 
 def test_time_term_as_noun_not_as_adjective(tag) -> None:

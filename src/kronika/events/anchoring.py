@@ -83,7 +83,8 @@ def governing_item(view: DocView, anchors: list[tuple[int, object]], preds: list
 
 def _relational(view: DocView, anchor: int | None, lex: Lexicon) -> bool:
     """Is the time at ``anchor`` the object of a preposition that relates to it rather than
-    places at it ("ahead of Friday's summit", "before Tuesday", "after the 1990 war")?"""
+    places at it ("ahead of Friday's summit", "before Tuesday", "after the 1990 war",
+    "before a ceasefire on Friday")?"""
     if anchor is None:
         return False
     tok = view.tokens[anchor]
@@ -95,7 +96,14 @@ def _relational(view: DocView, anchor: int | None, lex: Lexicon) -> bool:
     signals = lex.words.get("relational_signals", frozenset())
     if prep.text.lower() in signals:
         return True
-    return prep.head != prep.i and view.tokens[prep.head].text.lower() in signals  # "ahead of"
+    if prep.head == prep.i:
+        return False
+    above = view.tokens[prep.head]
+    if above.text.lower() in signals:
+        return True  # "ahead of"
+    # "before a ceasefire on Friday": the day dates a noun that the preposition relates to
+    return above.pos == "NOUN" and above.dep == "pobj" and above.head != above.i \
+        and view.tokens[above.head].text.lower() in signals
 
 
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
