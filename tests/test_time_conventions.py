@@ -632,3 +632,10 @@ def test_time_extents_leave_prepositions_and_the_nouns_determiner_outside(tag) -
 )
 def test_time_over_and_almost(tag, text, span, mod) -> None:
     assert [(t.text, t.mod) for t in tag(text)] == [(span, mod)]
+
+
+def test_time_midnight_in_the_past_began_the_day(tag) -> None:
+    # TIMEX3 writes midnight as 24:00 of the day that ends there
+    assert _spans(tag("Residents were injured by a blast just after midnight.", "2005-03-20")) == \
+        [("midnight", "2005-03-19T24:00")]
+    assert _spans(tag("The deadline expires at midnight.", "2005-03-20")) == [("midnight", "2005-03-20T24:00")]

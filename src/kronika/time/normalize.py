@@ -473,6 +473,10 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
         if day_norm is None:
             return None
         base = dt.date.fromisoformat(day_norm.value)
+    elif (h, m) == (24, 0) and ctx.direction < 0 and base == ctx.anchor:
+        # "injured just after midnight", read on the day: the midnight that began the DCT's
+        # day (TIMEX3 writes it as 24:00 of the day before), not the one still to come
+        base -= dt.timedelta(days=1)
     return Norm("TIME", f"{cal.day(base)}T{h:02d}:{m:02d}")
 
 
