@@ -639,3 +639,9 @@ def test_time_midnight_in_the_past_began_the_day(tag) -> None:
     assert _spans(tag("Residents were injured by a blast just after midnight.", "2005-03-20")) == \
         [("midnight", "2005-03-19T24:00")]
     assert _spans(tag("The deadline expires at midnight.", "2005-03-20")) == [("midnight", "2005-03-20T24:00")]
+
+
+def test_time_a_range_whose_ends_took_different_years_runs_forwards(tag) -> None:
+    # each end resolved alone put July ahead of the DCT and September behind it
+    text = "The contraction comes after growth of 3.1% in the previous quarter (July to September)."
+    assert _spans(tag(text, "2013-02-01"))[1:] == [("July", "2012-07"), ("September", "2012-09")]

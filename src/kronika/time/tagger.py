@@ -470,6 +470,12 @@ def _share_range_years(text: str, out: list[TimeExpr], years: list[str]) -> list
                 moved = _with_year(a.value, year - 1)
             if moved is not None:
                 out[k] = replace(a, value=moved)
+        elif years[k] == years[k + 1] == "implied" and a.value[: len(b.value)] > b.value[: len(a.value)]:
+            # "the previous quarter (July to September)": each end took its own year and the
+            # range came out backwards; news looks back, so the start moves a year back
+            moved = _with_year(a.value, int(a.value[:4]) - 1)
+            if moved is not None:
+                out[k] = replace(a, value=moved)
         elif years[k] == "given" and years[k + 1] == "implied":
             year = int(a.value[:4])
             moved = _with_year(b.value, year)
