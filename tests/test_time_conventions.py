@@ -645,3 +645,18 @@ def test_time_a_range_whose_ends_took_different_years_runs_forwards(tag) -> None
     # each end resolved alone put July ahead of the DCT and September behind it
     text = "The contraction comes after growth of 3.1% in the previous quarter (July to September)."
     assert _spans(tag(text, "2013-02-01"))[1:] == [("July", "2012-07"), ("September", "2012-09")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The car was traveling at 100 miles per hour.", []),
+        ("Winds reached 60 km an hour.", []),
+        ("Output rose to 2 million barrels a day.", [("a day", "SET", "P1D")]),
+        ("Qantas plans four flights a week.", [("a week", "SET", "P1W")]),
+        # a sentence that starts with "A week" is no rate, whatever stands before it
+        ("=== Sales === A week earlier, new figures emerged.", [("A week", "DURATION", "P1W")]),
+    ],
+)
+def test_time_rates_speeds_and_durations(tag, text, expected) -> None:
+    assert [(t.text, t.type, t.value) for t in tag(text)] == expected

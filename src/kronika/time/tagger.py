@@ -227,10 +227,13 @@ class TimeTagger:
             # "three days later": TimeML makes "later" a SIGNAL and the TIMEX3 the duration;
             # the narrative strategy, which rebuilds a timeline, keeps the date it points to
             return False
+        if cand.rule.name in ("rate", "every_unit", "duration") and self._after_measure(doc, cand):
+            return False  # "100 miles per hour", "60 km an hour": a speed, not a time
         if cand.rule.name == "rate":
             i = doc.token_at(cand.start)
             prev = doc.tokens[i - 1] if i else None
-            if prev is None or prev.sent != doc.tokens[i].sent or prev.tag not in ("NNS", "CD", "$"):
+            if prev is None or prev.sent != doc.tokens[i].sent or prev.tag not in ("NNS", "CD", "$") \
+                    or not prev.text[:1].isalnum() or text[cand.start].isupper():
                 return False  # "a week" alone is a duration; "four flights a week" a rate
         if cand.rule.norm == "frequency":
             i = doc.token_at(cand.start)
@@ -258,6 +261,14 @@ class TimeTagger:
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
                 return False
         return True
+
+    def _after_measure(self, doc: ParsedDoc, cand: Candidate) -> bool:
+        """A rate word right after a unit of length ("miles per hour", "km an hour")."""
+        first = doc.text[cand.start : cand.end].split(None, 1)[0].lower()
+        if first not in ("per", "a", "an"):
+            return False
+        i = doc.token_at(cand.start)
+        return bool(i) and self.lexicon.has("measure_unit", doc.tokens[i - 1].text.lower())
 
     def _names_paper(self, doc: ParsedDoc, i: int) -> bool:
         """A frequency word right before a proper name that is no day or month is the
