@@ -198,12 +198,8 @@ class TimeTagger:
         if cand.rule.norm in ("holiday", "weekday") and nxt and nxt.group(1)[:1].isupper() \
                 and self.lexicon.has("name_head", following):
             return False  # "the Good Friday Agreement", "the Easter Rising": names
-        last_word = doc.text[cand.start : cand.end].rsplit(None, 1)[-1].lower()
-        if (cand.rule.norm in ("unit_after", "anaphoric_day") and last_word in ("before", "after")) \
-                or (cand.rule.norm == "the_unit" and nxt and following in ("before", "after")):
-            k = doc.token_at(cand.end - len(last_word) if last_word in ("before", "after") else nxt.start(1))
-            if k is not None and doc.tokens[k].dep == "mark":
-                return False  # "the year before he died": a conjunction, no date to count from
+        if cand.rule.norm in ("unit_after", "anaphoric_day", "the_unit") and self._before_clause(doc, cand, nxt):
+            return False  # "the year before he died": a conjunction, no date to count from
         if cand.rule.norm == "year" and not cand.groups.get("fiscal"):
             if following in ("%", "percent") or text[cand.end : cand.end + 1] in (",", ".") and \
                     text[cand.end + 1 : cand.end + 2].isdigit():
@@ -261,6 +257,19 @@ class TimeTagger:
             if num in ("a", "an", "one", "half a") or (cand.groups.get("unit") or "").lower().startswith("quarter"):
                 return False
         return True
+
+    @staticmethod
+    def _before_clause(doc: ParsedDoc, cand: Candidate, nxt: re.Match[str] | None) -> bool:
+        """"before"/"after" ending the expression ("the year before") or right after it
+        ("the year" before …) introduces a clause (dependency ``mark``)."""
+        last_word = doc.text[cand.start : cand.end].rsplit(None, 1)[-1].lower()
+        if last_word in ("before", "after") and cand.rule.norm != "the_unit":
+            k = doc.token_at(cand.end - len(last_word))
+        elif cand.rule.norm == "the_unit" and nxt and nxt.group(1).lower() in ("before", "after"):
+            k = doc.token_at(nxt.start(1))
+        else:
+            return False
+        return k is not None and doc.tokens[k].dep == "mark"
 
     def _after_measure(self, doc: ParsedDoc, cand: Candidate) -> bool:
         """A rate word right after a unit of length ("miles per hour", "km an hour")."""
@@ -475,26 +484,30 @@ def _share_range_years(text: str, out: list[TimeExpr], years: list[str]) -> list
         if not (_CALENDAR.fullmatch(a.value) and _CALENDAR.fullmatch(b.value)):
             continue
         if years[k] == "implied" and years[k + 1] == "given":
-            year = int(b.value[:4])
-            moved = _with_year(a.value, year)
-            if moved is not None and moved[: len(b.value)] > b.value[: len(moved)]:
-                moved = _with_year(a.value, year - 1)
-            if moved is not None:
-                out[k] = replace(a, value=moved)
-        elif years[k] == years[k + 1] == "implied" and a.value[: len(b.value)] > b.value[: len(a.value)]:
+            moved = _in_order(a.value, int(b.value[:4]), b.value, -1)
+            out[k] = replace(a, value=moved or a.value)
+        elif years[k] == years[k + 1] == "implied" and _after(a.value, b.value):
             # "the previous quarter (July to September)": each end took its own year and the
             # range came out backwards; news looks back, so the start moves a year back
-            moved = _with_year(a.value, int(a.value[:4]) - 1)
-            if moved is not None:
-                out[k] = replace(a, value=moved)
+            out[k] = replace(a, value=_with_year(a.value, int(a.value[:4]) - 1) or a.value)
         elif years[k] == "given" and years[k + 1] == "implied":
-            year = int(a.value[:4])
-            moved = _with_year(b.value, year)
-            if moved is not None and moved[: len(a.value)] < a.value[: len(moved)]:
-                moved = _with_year(b.value, year + 1)
-            if moved is not None:
-                out[k + 1] = replace(b, value=moved)
+            moved = _in_order(b.value, int(a.value[:4]), a.value, 1)
+            out[k + 1] = replace(b, value=moved or b.value)
     return out
+
+
+def _after(x: str, y: str) -> bool:
+    """Is calendar value ``x`` later than ``y``, compared at the coarser of the two?"""
+    return x[: len(y)] > y[: len(x)]
+
+
+def _in_order(value: str, year: int, other: str, step: int) -> str | None:
+    """``value`` moved to ``year``, or one more ``step`` (−1 for a start, +1 for an end)
+    when that puts it on the wrong side of the range's ``other`` end."""
+    moved = _with_year(value, year)
+    if moved is not None and (_after(moved, other) if step < 0 else _after(other, moved)):
+        moved = _with_year(value, year + step)
+    return moved
 
 
 def _with_year(value: str, year: int) -> str | None:
