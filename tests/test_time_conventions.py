@@ -660,3 +660,8 @@ def test_time_a_range_whose_ends_took_different_years_runs_forwards(tag) -> None
 )
 def test_time_rates_speeds_and_durations(tag, text, expected) -> None:
     assert [(t.text, t.type, t.value) for t in tag(text)] == expected
+
+
+def test_time_millions_are_no_unit_of_length(tag) -> None:
+    # "£5m a year": the "m" is millions, so the time stays (only speeds drop it)
+    assert [t.text for t in tag("The deal will save £5m a year.")] == ["a year"]
