@@ -22,7 +22,7 @@ from kronika.model import ParsedDoc, TimeExpr, Token
 from kronika.time import calendar as cal
 from kronika.time.lexicon import Lexicon, Rule, load_lexicon
 from kronika.time.normalize import NORMALIZERS, Context, Groups, Norm, signal_date
-from kronika.time.tense import direction, done, nearest, present_finite, range_end, will
+from kronika.time.tense import read
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s,]*\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z%]+|\d)")
@@ -80,16 +80,12 @@ class TimeTagger:
         for cand in chosen:
             anchor_tok = self._head(doc, cand.start, cand.end)
             anchor = last_day if (self.narrative and last_day) else dct
+            cues = read(doc, anchor_tok, self.lexicon)
             ctx = Context(
-                dct=dct, anchor=anchor,
-                direction=direction(doc, anchor_tok, self.lexicon) if anchor_tok is not None else 0,
+                dct=dct, anchor=anchor, direction=cues.direction,
                 last_day=last_day, last_value=last_value, lex=self.lexicon,
-                text=doc.text[cand.start : cand.end],
-                present=anchor_tok is not None and present_finite(doc, anchor_tok, self.lexicon),
-                span_end=anchor_tok is not None and range_end(doc, anchor_tok, self.lexicon),
-                nearest=anchor_tok is not None and nearest(doc, anchor_tok, self.lexicon),
-                will=anchor_tok is not None and will(doc, anchor_tok, self.lexicon),
-                done=anchor_tok is not None and done(doc, anchor_tok, self.lexicon),
+                text=doc.text[cand.start : cand.end], present=cues.present, span_end=cues.span_end,
+                nearest=cues.nearest, will=cues.will, done=cues.done,
             )
             norm = _normalize(cand, ctx)
             if norm is None or not cal.is_value(norm.value):

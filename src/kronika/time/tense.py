@@ -8,6 +8,8 @@ planning verb above it ("plans to visit in March"); the word lists live in the r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kronika.model import ParsedDoc, Token
 from kronika.time.lexicon import Lexicon
 
@@ -98,9 +100,8 @@ def _deadline(doc: ParsedDoc, i: int, verb: Token, lex: Lexicon) -> bool:
     return verb.tag != "VBD" and not any(a.morph_value("Tense") == "Past" for a in _auxes(doc, verb))
 
 
-def will(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
-    """Does the verb governing token ``i`` carry "will"/"shall" ("will be sworn in on Jan. 20")?"""
-    verb = governing_verb(doc, i, lex)
+def _will(doc: ParsedDoc, verb: Token | None, lex: Lexicon) -> bool:
+    """Does the governing verb carry "will"/"shall" ("will be sworn in on Jan. 20")?"""
     if verb is None:
         return False
     if _bare_participle(doc, verb):  # "the election, scheduled for March 5, will be"
@@ -123,11 +124,10 @@ def _past_plan(doc: ParsedDoc, verb: Token, lex: Lexicon) -> bool:
     return _is_past(doc, verb)
 
 
-def nearest(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+def _nearest(doc: ParsedDoc, i: int, verb: Token | None, lex: Lexicon) -> bool:
     """True when only closeness can place the date of token ``i``: a weekday under a plan
     reported in the past, or a dated noun a past verb looks ahead to, is the nearest one,
     before or after the anchor."""
-    verb = governing_verb(doc, i, lex)
     if verb is None or _is_future(doc, verb, lex):
         return False
     noun = _dated_noun(doc, doc.tokens[i])
@@ -183,13 +183,12 @@ def range_end(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     return prep is not None and _low(prep.text) in lex.tense.get("range_preps", frozenset())
 
 
-def done(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
+def _done(doc: ParsedDoc, i: int, verb: Token | None, lex: Lexicon) -> bool:
     """True when token ``i`` hangs on a verb in the simple past, directly or through one
     preposition ("rebels attacked the town on May 2", "met Tuesday"): the event is over, so
     its date is not ahead. A date on a noun or adjective under a past verb ("declared a
     split, payable Dec. 7"), a plan ("was set for May 2") or a forward verb ("postponed the
     vote to May 2") or a limit ("gave them until mid-November") may still lie ahead."""
-    verb = governing_verb(doc, i, lex)
     if verb is None or verb.tag != "VBD" or _auxes(doc, verb):
         return False
     word = verb.lemma.lower()
@@ -204,7 +203,7 @@ def done(doc: ParsedDoc, i: int, lex: Lexicon) -> bool:
     return _low(prep.text) not in lex.tense.get("deadline_preps", frozenset())  # "gave it until May"
 
 
-def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
+def _direction(doc: ParsedDoc, i: int, verb: Token | None, lex: Lexicon) -> int:
     """−1 when the verb governing token ``i`` is past, +1 when future, 0 when unknown."""
     tok = doc.tokens[i]
     noun = _dated_noun(doc, tok)
@@ -213,10 +212,8 @@ def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
         # preposition looks ahead to it ("ahead of Friday's summit", "before Thursday's
         # deadline"); then it is ahead, or either side under a past verb ("met ahead of …")
         if _looks_ahead(doc, noun, lex):
-            verb = governing_verb(doc, i, lex)
             return 0 if verb is not None and _is_past(doc, verb) else 1
         return -1
-    verb = governing_verb(doc, i, lex)
     if verb is None:
         return 0
     if _deadline(doc, i, verb, lex):
@@ -246,3 +243,28 @@ def direction(doc: ParsedDoc, i: int, lex: Lexicon) -> int:
         if _is_past(doc, anc):
             return -1
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the verbs around one time expression say about its direction: the cues
+    ``normalize.Context`` carries (see there), read with one walk up to the governing verb."""
+
+    direction: int = 0
+    present: bool = False
+    span_end: bool = False
+    nearest: bool = False
+    will: bool = False
+    done: bool = False
+
+
+def read(doc: ParsedDoc, i: int | None, lex: Lexicon) -> Reading:
+    """The tense cues for the expression whose head is token ``i`` (none without a head)."""
+    if i is None:
+        return Reading()
+    verb = governing_verb(doc, i, lex)
+    return Reading(
+        direction=_direction(doc, i, verb, lex), present=present_finite(doc, i, lex),
+        span_end=range_end(doc, i, lex), nearest=_nearest(doc, i, verb, lex),
+        will=_will(doc, verb, lex), done=_done(doc, i, verb, lex),
+    )
