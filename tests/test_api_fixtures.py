@@ -37,7 +37,7 @@ ARTICLES = [
      [("SANCTION", "USA", "RUS", "occurred", "Washington", 0), ("CONSULT", "DEU", "USA", "occurred", "Berlin", 1)]),
     ("2021-06-18", "China denied that it had sent aid to Russia. "
      "Japan demanded that Russia return the islands. Japan and the United States pledged support.",
-     [("AID", "CHN", "RUS", "denied", "Beijing", 0), ("DEMAND", "JPN", "RUS", "occurred", "Tokyo", 1),
+     [("AID", "CHN", "RUS", "denied", "Beijing", 0), ("REQUEST", "JPN", "RUS", "occurred", "Tokyo", 1),
       ("SUPPORT", "JPN", "USA", "occurred", "Tokyo", 2)]),
 ]
 

@@ -247,7 +247,7 @@ def test_events_ultimatum_is_a_threat(code) -> None:
 
 def test_events_speaker_demands_with_must(code) -> None:
     ev = _one(code("Norway said that Sweden must release the fishermen.", {"Norway": "NOR", "Sweden": "SWE"}),
-              "DEMAND")
+              "REQUEST")
     assert _sides(ev) == ({"NOR"}, {"SWE"})
 
 
@@ -336,7 +336,7 @@ def test_events_cameo_table_parses_roots_and_renames() -> None:
     table = parse_cameo_table("04: CONSULT\n041: CONSULT, phone,   # Discuss by telephone\n"
                               "106: REQUEST, meet, diplomatic # Demand meeting\n")
     assert table["041"].mode == "phone"
-    assert table["106"].type == "DEMAND" and table["106"].contexts == ("diplomatic",)
+    assert table["106"].type == "REQUEST" and table["106"].contexts == ("diplomatic",)
     assert table["04"].type == "CONSULT"
 
 
@@ -372,8 +372,8 @@ def test_events_wh_question_keeps_its_presupposed_event(code) -> None:
 
 def test_events_time_phrase_does_not_select_a_sense(code) -> None:
     """"call ... for December" is no "call for": the prepositional object is a date."""
-    assert not [e for e in code("Turkey called a snap election for December.", {"Turkey": "TUR"}) if e.type == "DEMAND"]
-    assert _one(code("Turkey called for a ceasefire in Syria.", {"Turkey": "TUR"}), "DEMAND")
+    assert not [e for e in code("Turkey called a snap election for December.", {"Turkey": "TUR"}) if e.type == "REQUEST"]
+    assert _one(code("Turkey called for a ceasefire in Syria.", {"Turkey": "TUR"}), "REQUEST")
 
 
 def test_events_recipient_of_an_event_noun_is_the_target(code) -> None:

@@ -49,7 +49,7 @@ TABLE = load_cameo_table()
 def test_events_petrarch_reads_blocks_patterns_and_synsets() -> None:
     d = parse_verb_dictionary(VERBS, TABLE)
     assert d.base["restore"] is None  # "---": the bare verb is no event
-    assert d.base["demand"] == ("100", "DEMAND", d.base["demand"][2])
+    assert d.base["demand"] == ("100", "REQUEST", d.base["demand"][2])
     [sanct] = d.patterns["demand"]
     assert sanct.cameo == "1041" and sanct.after[-1] == (("economic", "sanctions"), ("arms", "embargo"))
     assert [p.cameo for p in d.patterns["restore"]] == ["064", "112"]  # longest first

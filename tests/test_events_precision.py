@@ -122,8 +122,8 @@ def test_events_precision_no_event(code, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "type_"),
     [
-        ("Kenya asked Uganda to withdraw its troops.", "DEMAND"),
-        ("Kenya asked for Ugandan aid.", "DEMAND"),
+        ("Kenya asked Uganda to withdraw its troops.", "REQUEST"),
+        ("Kenya asked for Ugandan aid.", "REQUEST"),
         ("Kenya visited Uganda.", "CONSULT"),
         ("Kenya and Uganda agreed that talks would resume in May.", "AGREE"),
     ],

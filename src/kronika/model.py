@@ -29,9 +29,30 @@ STATUSES: tuple[str, ...] = ("occurred", "planned", "denied", "hypothetical")
 
 PLOVER_TYPES: tuple[str, ...] = (
     "AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "ACCUSE",
-    "DEMAND", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
+    "REQUEST", "REJECT", "THREATEN", "PROTEST", "MOBILIZE", "SANCTION", "COERCE", "ASSAULT",
 )
+# Earlier names of PLOVER 2021 types: PLOVER 0.5b1 (and Kronika before it followed the 2021
+# table) wrote DEMAND for REQUEST. Every type filter accepts them; stores are migrated
+# (``0007_plover_2021_request``) and imports of old exports renamed.
+TYPE_ALIASES: dict[str, str] = {"DEMAND": "REQUEST"}
 SYMMETRIC_TYPES: frozenset[str] = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+
+def plover_type(name: str) -> str:
+    """The PLOVER 2021 name of an event type given it or an earlier alias ("demand" → "REQUEST")."""
+    key = name.strip().upper()
+    return TYPE_ALIASES.get(key, key)
+
+
+def type_names(names: str | list[str] | tuple[str, ...]) -> list[str]:
+    """Every stored name the types ``names`` (one, or several separated by commas; aliases
+    accepted) may have: their 2021 names plus the old names of those, sorted.
+
+    Old names are kept so that a store written before the rename and opened read-only
+    (hence not migrated) still answers a REQUEST filter with its DEMAND events."""
+    items = names.split(",") if isinstance(names, str) else names
+    wanted = {plover_type(n) for n in items if n.strip()}
+    return sorted(wanted | {old for old, new in TYPE_ALIASES.items() if new in wanted})
 
 
 def stable_hash(*parts: str, length: int = 16) -> str:

@@ -54,18 +54,18 @@ from kronika.model import (
 from kronika.resources import load_yaml
 
 COMPONENT = "events.plover-dep/1"
-CONFLICT_TYPES = frozenset({"ACCUSE", "DEMAND", "THREATEN"})
+CONFLICT_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN"})
 # Event nouns whose "of" phrase is the patient ("the arrest of X"), not the agent.
-PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "SUPPORT", "REJECT", "DEMAND", "AID"})
+PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "SUPPORT", "REJECT", "REQUEST", "AID"})
 # Event nouns whose "from" phrase is what the act moves away from, not its agent.
 FROM_TARGET_TYPES = frozenset({"RETREAT", "SANCTION", "MOBILIZE", "COERCE"})
-VERBAL_CONFLICT = frozenset({"ACCUSE", "DEMAND", "THREATEN", "REJECT"})
+VERBAL_CONFLICT = frozenset({"ACCUSE", "REQUEST", "THREATEN", "REJECT"})
 XCOMP_TARGET_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards"})
 # Acts whose negation is a refusal ("will not accept" → REJECT, "failed to reach agreement").
 ACCEPTING_TYPES = frozenset({"AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE"})
 # Verbal acts that are already statements; a stated intention of any other act is coded as the
 # commitment (AGREE for cooperation, THREATEN for conflict), as PLOVER does.
-STATEMENT_TYPES = frozenset({"AGREE", "THREATEN", "DEMAND", "REJECT", "ACCUSE"})
+STATEMENT_TYPES = frozenset({"AGREE", "THREATEN", "REQUEST", "REJECT", "ACCUSE"})
 PARTY_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 INFER_TARGET_TYPES = frozenset({"ACCUSE", "REJECT"})
 Sides = tuple[ActorMention, ...]
@@ -315,7 +315,7 @@ class EventCoder:
         return any(view.lemma(m) in marks for c in view.dep_kids(p, {"advcl"}) for m in view.dep_kids(c, {"mark"}))
 
     def _modal_demands(self, view: DocView, si: int, speech: list[int]) -> tuple[list[Draft], set[int]]:
-        """"X said Y must withdraw": the speaker demands the act of Y. Returns the DEMAND
+        """"X said Y must withdraw": the speaker demands the act of Y. Returns the REQUEST
         drafts and the tokens of the demanded clauses (their acts are not events)."""
         modals = self.lex.words.get("demand_modals", frozenset())
         out: list[Draft] = []
@@ -329,7 +329,7 @@ class EventCoder:
                 target = _distinct_target(speaker, view.np_actors(sj[0])) if sj else ()
                 if not target:
                     continue
-                sense = Sense("DEMAND", None, "100", conf=0.65)
+                sense = Sense("REQUEST", None, "100", conf=0.65)
                 status = event_status(view, v, self.lex)
                 out.append(Draft(si, c, (v, c), sense, speaker, target, status, 0.65, rule="modal-demand"))
                 region.update(view.subtree(c))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kronika.model import plover_type
 from kronika.resources import read_text
 
 # CAMEO root code → quad class (CAMEO's own grouping: 01-05, 06-08, 09-13, 14-20).
@@ -23,12 +24,10 @@ _QUADS: tuple[tuple[int, int, str], ...] = (
 # PLOVER type → the CAMEO root used when an event has no finer code.
 DEFAULT_ROOT: dict[str, str] = {
     "AGREE": "03", "CONSULT": "04", "SUPPORT": "05", "COOPERATE": "06", "AID": "07",
-    "CONCEDE": "08", "RETREAT": "08", "ACCUSE": "11", "DEMAND": "10", "REJECT": "12",
+    "CONCEDE": "08", "RETREAT": "08", "ACCUSE": "11", "REQUEST": "10", "REJECT": "12",
     "THREATEN": "13", "PROTEST": "14", "MOBILIZE": "15", "SANCTION": "16", "COERCE": "17",
     "ASSAULT": "19",
 }
-
-_RENAMED = {"REQUEST": "DEMAND"}  # the 2021 table's name for what the manual calls DEMAND
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +68,7 @@ def parse_cameo_table(text: str) -> dict[str, Coding]:
             continue
         code, body = m.group(1), m.group(2)
         parts = [p.strip() for p in body.split(",")]
-        ptype = _RENAMED.get(parts[0].upper(), parts[0].upper())
+        ptype = plover_type(parts[0])  # a table in 0.5b1 terms says DEMAND for REQUEST
         if not ptype:
             continue
         mode = parts[1] if len(parts) > 1 and parts[1] else None

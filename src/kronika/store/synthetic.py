@@ -39,7 +39,7 @@ TYPE_INFO: dict[str, tuple[str, str]] = {
     "SUPPORT": ("verbal_cooperation", "05"), "COOPERATE": ("material_cooperation", "06"),
     "AID": ("material_cooperation", "07"), "CONCEDE": ("material_cooperation", "08"),
     "RETREAT": ("material_cooperation", "08"), "ACCUSE": ("verbal_conflict", "11"),
-    "DEMAND": ("verbal_conflict", "10"), "REJECT": ("verbal_conflict", "12"),
+    "REQUEST": ("verbal_conflict", "10"), "REJECT": ("verbal_conflict", "12"),
     "THREATEN": ("verbal_conflict", "13"), "PROTEST": ("material_conflict", "14"),
     "MOBILIZE": ("material_conflict", "15"), "SANCTION": ("material_conflict", "16"),
     "COERCE": ("material_conflict", "17"), "ASSAULT": ("material_conflict", "18"),
