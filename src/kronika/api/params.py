@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
 
-from kronika.model import PLOVER_TYPES, STATUSES
+from kronika.model import PLOVER_TYPES, STATUSES, TYPE_ALIASES, plover_type
 
 QUAD_CLASSES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -50,6 +50,17 @@ def check_choice(value: str | None, name: str, choices: tuple[str, ...], upper: 
     v = value.upper() if upper else value.lower()
     if v not in choices:
         raise bad(f"{name} must be one of {', '.join(choices)}")
+    return v
+
+
+def check_type(value: str | None) -> str | None:
+    """A PLOVER 2021 type, given its name or an old alias (``DEMAND`` → ``REQUEST``)."""
+    if value is None or value.strip() == "":
+        return None
+    v = plover_type(value)
+    if v not in PLOVER_TYPES:
+        aliases = ", ".join(f"{old} for {new}" for old, new in TYPE_ALIASES.items())
+        raise bad(f"type must be one of {', '.join(PLOVER_TYPES)} (or {aliases})")
     return v
 
 
@@ -96,7 +107,7 @@ def event_filter_values(
     source: Annotated[str | None, Query(description="Source actor code or name")] = None,
     target: Annotated[str | None, Query(description="Target actor code or name")] = None,
     dyad: Annotated[str | None, Query(description="Two actors, e.g. JPN,RUS")] = None,
-    type: Annotated[str | None, Query(description="PLOVER type, e.g. CONSULT")] = None,
+    type: Annotated[str | None, Query(description="PLOVER 2021 type, e.g. CONSULT (DEMAND: REQUEST)")] = None,
     quad_class: Annotated[str | None, Query(description="verbal_cooperation, …")] = None,
     status: Annotated[str | None, Query(description="occurred|planned|denied|hypothetical")] = None,
     since: Annotated[str | None, Query(description="ISO date; events on or after")] = None,
@@ -113,7 +124,7 @@ def event_filter_values(
         "source": check_name(source, "source"),
         "target": check_name(target, "target"),
         "dyad": parse_dyad(dyad),
-        "type": check_choice(type, "type", PLOVER_TYPES, upper=True),
+        "type": check_type(type),
         "quad_class": check_choice(quad_class, "quad_class", QUAD_CLASSES, upper=False),
         "status": check_choice(status, "status", STATUSES, upper=False),
         "since": check_date(since, "since"),

@@ -162,7 +162,7 @@ def events(
     source: Annotated[str | None, typer.Option(help="Source country/actor code or name")] = None,
     target: Annotated[str | None, typer.Option(help="Target country/actor code or name")] = None,
     actor: Annotated[str | None, typer.Option(help="Either side")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. CONSULT")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. CONSULT (DEMAND: REQUEST)")] = None,
     status: Annotated[str | None, typer.Option(help="occurred|planned|denied|hypothetical")] = None,
     since: Annotated[str | None, typer.Option(help="ISO date (event date overlaps)")] = None,
     until: Annotated[str | None, typer.Option(help="ISO date")] = None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kronika.errors import QueryError
+from kronika.model import type_names
 from kronika.store.dates import date_interval
 from kronika.store.keys import MEMBER_FORM
 
@@ -29,7 +30,8 @@ class EventFilter:
     ``actor``/``source``/``target`` (and each half of ``dyad``) match a country code
     ("RUS"), an actor code ("RUSGOV"), or an entity or mention text ("Sergey Lavrov"),
     case-insensitively, against any member of a compound side. ``type``, ``quad_class``
-    and ``status`` take one value or several separated by commas.
+    and ``status`` take one value or several separated by commas; ``type`` takes PLOVER
+    2021 names and their old aliases (DEMAND for REQUEST), case-insensitively.
     """
 
     actor: str | None = None
@@ -97,10 +99,15 @@ def _either(value: str, params: list[Any], forms: KeyForms = None) -> str:
     return f"({_side('source', value, params, forms)} OR {_side('target', value, params, forms)})"
 
 
-def _listed(column: str, value: str, params: list[Any], upper: bool = False) -> str:
-    items = [v.strip() for v in str(value).split(",") if v.strip()]
-    params.append([v.upper() for v in items] if upper else items)
+def _listed(column: str, value: str, params: list[Any]) -> str:
+    params.append([v.strip() for v in str(value).split(",") if v.strip()])
     return f"list_contains(?::VARCHAR[], {column})"
+
+
+def _types(value: str, params: list[Any]) -> str:
+    """Types by their 2021 names or old aliases ("DEMAND" → REQUEST); see ``type_names``."""
+    params.append(type_names(str(value)))
+    return "list_contains(?::VARCHAR[], e.type)"
 
 
 def _dates(flt: EventFilter, clauses: list[str], params: list[Any]) -> None:
@@ -185,7 +192,7 @@ def where(flt: EventFilter, forms: KeyForms = None) -> tuple[str, list[Any]]:
         ba = f"({_side('source', b, params, forms)} AND {_side('target', a, params, forms)})"
         clauses.append(f"({ab} OR {ba})")
     if flt.type:
-        clauses.append(_listed("e.type", flt.type, params, upper=True))
+        clauses.append(_types(flt.type, params))
     if flt.quad_class:
         clauses.append(_listed("e.quad_class", flt.quad_class, params))
     if flt.status:
