@@ -19,9 +19,10 @@ from pathlib import Path
 import duckdb
 
 from kronika.errors import StoreError
+from kronika.model import TYPE_ALIASES
 from kronika.store import clustering, keys
 from kronika.store.db import BatchResult, Store
-from kronika.store.rows import EVENT_COLUMNS, insert_rows
+from kronika.store.rows import EVENT_COLUMNS, Row, insert_rows
 
 TABLES: tuple[str, ...] = (
     "articles", "sentences", "actor_mentions", "places", "timexes", "events", "event_actors",
@@ -31,6 +32,7 @@ FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl", "plover")
 _COPY_OPTIONS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)", "jsonl": "(FORMAT json)"}
 _SUFFIX = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl"}
 _PLOVER_CHUNK = 50_000
+_TYPE_IX, _KEY_IX = ([n for n, _ in EVENT_COLUMNS].index(c) for c in ("type", "cluster_key"))
 
 
 def export(store: Store, fmt: str, dest: Path) -> list[Path]:
@@ -119,6 +121,21 @@ def _read_jsonl(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> str:
 _READERS = {"parquet": _read_parquet, "jsonl": _read_jsonl}
 
 
+def _current_type(row: Row) -> Row:
+    """An exported event row with its PLOVER 2021 type (an export written before the
+    DEMAND → REQUEST rename holds DEMAND rows; migration 0007 renames stored ones alike)."""
+    old = row[_TYPE_IX]
+    new = TYPE_ALIASES.get(old)
+    if new is None:
+        return row
+    out = list(row)
+    out[_TYPE_IX] = new
+    key = out[_KEY_IX]
+    if isinstance(key, str) and key.startswith(f"{old}|"):
+        out[_KEY_IX] = new + key[len(old):]
+    return tuple(out)
+
+
 def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str]) -> BatchResult:
     """``src``: table name → a DuckDB table function reading that table's export file."""
     con.execute("CREATE OR REPLACE TEMP TABLE _import_ids AS "
@@ -136,7 +153,7 @@ def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str]) -> BatchResult:
                        "WHERE article_id IN (SELECT id FROM _import_ids) "
                        "ORDER BY article_id, sentence, event_id").fetchall()
     cid = len(EVENT_COLUMNS) - 1
-    events = clustering.assign(con, [r[:cid] + (None,) + r[cid + 1 :] for r in rows])
+    events = clustering.assign(con, [_current_type(r[:cid] + (None,) + r[cid + 1 :]) for r in rows])
     insert_rows(con, "events", EVENT_COLUMNS, events)
     con.execute(f"INSERT INTO event_actors BY NAME SELECT * FROM {src['event_actors']} "
                 f"WHERE event_id IN (SELECT event_id FROM {src['events']} "

@@ -136,6 +136,16 @@ _ACTOR_KEYS = (
     ) k WHERE raw IS NOT NULL""",
 )
 
+# PLOVER 2021 calls REQUEST what PLOVER 0.5b1 (and Kronika until issue 17) called DEMAND.
+# The cluster key's type part is renamed with it, so that new REQUEST events still join the
+# stored clusters; event and cluster ids are left as they are (an id never changes once stored).
+_PLOVER_2021_REQUEST = (
+    """UPDATE events SET type = 'REQUEST',
+        cluster_key = CASE WHEN cluster_key LIKE 'DEMAND|%'
+                           THEN 'REQUEST' || substr(cluster_key, 7) ELSE cluster_key END
+    WHERE type = 'DEMAND'""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_initial_tables", _INITIAL),
     ("0002_lookup_indexes", _INDEXES),
@@ -143,6 +153,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0004_dedupe_ingest_errors", _DEDUPE_PROBLEMS),
     ("0005_learned_actor_snapshot", _LEARNED_SNAPSHOT),
     ("0006_actor_keys", _ACTOR_KEYS),
+    ("0007_plover_2021_request", _PLOVER_2021_REQUEST),
 )
 
 
