@@ -38,6 +38,11 @@ class Settings:
     # HTTP API: writes are refused unless a token is configured.
     api_token: str | None = None
     api_max_page: int = 1000
+    # Event coding: "learned" (the trained classifier decides; the default) or "rules" (the
+    # earlier hand-written predicates decide). ``events_model``: a folder written by
+    # ``kronika train events``; None uses the model shipped in ``data/events/model``.
+    events_coder: str = "learned"
+    events_model: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -45,6 +50,9 @@ class Settings:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size}", code="K002")
         if self.workers < 1:
             raise ConfigError(f"workers must be >= 1, got {self.workers}", code="K002")
+        if self.events_coder not in ("learned", "rules"):
+            raise ConfigError(f"events_coder must be 'learned' or 'rules', got {self.events_coder!r}",
+                              code="K002")
         if self.time_strategy not in ("news", "narrative"):
             raise ConfigError(
                 f"time_strategy must be 'news' or 'narrative', got {self.time_strategy!r}",
@@ -88,7 +96,7 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         kind = str(types.get(key, ""))
         try:
-            if kind == "Path":
+            if kind in ("Path", "Path | None") and value is not None:
                 out[key] = Path(value)
             elif kind == "int":
                 out[key] = int(value)

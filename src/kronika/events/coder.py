@@ -34,11 +34,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kronika.config import Settings
+from kronika.errors import ConfigError
 from kronika.events.anchoring import date_text, event_date, governing_item, own_place, to_event_place
+from kronika.events.candidates import Candidate, propose
+from kronika.events.classifier import EventModel
+from kronika.events.features import candidate_features
 from kronika.events.lexicon import Lexicon, Sense, load_lexicon, pattern_sense
 from kronika.events.modality import event_status
-from kronika.events.ontology import cameo_root, load_cameo_table, quad_class
-from kronika.events.petrarch import is_verb_dictionary, match_pattern
+from kronika.events.ontology import DEFAULT_ROOT, cameo_root, load_cameo_table, quad_class
+from kronika.events.petrarch import VerbDictionary, is_verb_dictionary, match_pattern, parse_verb_dictionary
 from kronika.events.syntax import NOUN_TARGET_PREPS, OBJ, PRONOUNS, SUBJ, TARGET_PREPS, DocView, is_verb
 from kronika.model import (
     SYMMETRIC_TYPES,
@@ -51,9 +55,10 @@ from kronika.model import (
     Sentence,
     TimeExpr,
 )
-from kronika.resources import load_yaml
+from kronika.resources import data_path, load_yaml, read_text
 
 COMPONENT = "events.plover-dep/1"
+LEARNED = "events.learned"
 CONFLICT_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN"})
 # Event nouns whose "of" phrase is the patient ("the arrest of X"), not the agent.
 PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "SUPPORT", "REJECT", "REQUEST", "AID"})
@@ -97,7 +102,7 @@ class EventCoder:
     name = "events"
 
     def __init__(self, settings: Settings, *, calibration: tuple[tuple[float, float], ...] | None = None,
-                 verb_dictionaries: tuple[Path, ...] = ()) -> None:
+                 verb_dictionaries: tuple[Path, ...] = (), model: EventModel | None = None) -> None:
         """``calibration``: the score → probability points; default ``data/events/calibration.yaml``
         (``RAW_SCORES`` gives the uncalibrated rule scores, for refitting that file).
         ``verb_dictionaries``: PETRARCH verb dictionaries layered over the shipped predicates,
@@ -111,6 +116,12 @@ class EventCoder:
             raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
             calibration = tuple((float(a), float(b)) for a, b in raw)
         self._calibration = calibration
+        # The CAMEO 2.0 verb dictionary: its reading of a verb is a feature of the learned model.
+        self.cameo_verbs: VerbDictionary = parse_verb_dictionary(
+            read_text("events/CAMEO.2.0.txt"), load_cameo_table(), origin="CAMEO.2.0")
+        self.model: EventModel | None = model
+        if model is None and settings.events_coder == "learned":
+            self.model = EventModel.load(settings.events_model or data_path("events/model"))
 
     def __call__(
         self,
@@ -119,17 +130,72 @@ class EventCoder:
         actors: tuple[ActorMention, ...],
         places: tuple[PlaceMention, ...],
     ) -> tuple[Event, ...]:
-        view = DocView(doc, actors)
         parties = main_parties(actors)
+        view = DocView(doc, with_places(actors, places) if self.model is not None else actors)
         locate = self._locator(doc, places) if self._locator is not None and places else None
         drafts: list[Draft] = []
         for sent in doc.sentences:
-            found = self._code_sentence(view, sent.index, parties, drafts)
+            if self.model is not None:
+                found = self._decide(view, sent.index, parties)
+            else:
+                found = self._code_sentence(view, sent.index, parties, drafts)
             triggers = frozenset(x.trigger for x in found)
             own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
             drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
         drafts = _inherit_from_earlier(drafts)
         return tuple(self._record(view, d) for d in _dedupe(drafts))
+
+    # ------------------------------------------------------------------ the learned decision
+
+    def candidates(self, view: DocView, si: int, parties: tuple[str, ...],
+                   nouns: frozenset[str] | None = None) -> list[tuple[Candidate, list[str]]]:
+        """Sentence ``si``'s candidates with their features (training and coding share this);
+        ``nouns``: event nouns to propose beyond the lexicon's (default: the model's)."""
+        if nouns is None:
+            nouns = self.model.nouns if self.model is not None else frozenset()
+        ruled = {d.trigger: d.sense.type for d in self._code_sentence(view, si, parties, [])}
+        return [(c, self.features(view, c, ruled)) for c in propose(self, view, si, parties, nouns)]
+
+    def features(self, view: DocView, c: Candidate, ruled: dict[int, str] | None = None) -> list[str]:
+        """``ruled``: trigger → type the rule coder gives it (one feature among the others)."""
+        f = candidate_features(view, c, self.lex, self._cameo_reading(view, c))
+        if ruled is not None:
+            f.append(f"rule={ruled.get(c.trigger, 'none')}")
+        return f
+
+    def _cameo_reading(self, view: DocView, c: Candidate) -> tuple[str | None, str | None]:
+        """What the CAMEO verb dictionary says of the trigger: its base code's type and the
+        type of the longest pattern whose words surround it in the sentence."""
+        lem = view.lemmas[c.trigger]
+        base = self.cameo_verbs.base.get(lem)
+        pats = self.cameo_verbs.patterns.get(lem)
+        hit = None
+        if pats:
+            s = view.doc.sentences[c.sentence]
+            words = [t.text.lower() for t in view.tokens[s.token_start:s.token_end]]
+            k = c.trigger - s.token_start
+            hit = match_pattern(pats, words[:k], words[k + 1:])
+        return (base[1] if base else None), (hit.type if hit is not None else None)
+
+    def _decide(self, view: DocView, si: int, parties: tuple[str, ...]) -> list[Draft]:
+        """The model's events of one sentence: candidates whose best type reaches the threshold."""
+        model = self.model
+        if model is None:
+            raise ConfigError("no event model loaded", code="K013")
+        found = self.candidates(view, si, parties)
+        out = []
+        for (c, _), (ptype, p) in zip(found, model.decide([f for _, f in found]), strict=True):
+            if p < model.threshold:
+                continue
+            sense = c.lex if c.lex is not None and c.lex.type == ptype else \
+                Sense(ptype, None, DEFAULT_ROOT.get(ptype, ""), conf=p)
+            status = event_status(view, c.trigger if c.frame != "speech-evaluation" else c.anchors[0], self.lex)
+            if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
+                sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
+            source, target = _reciprocal(ptype, c.source, c.target)
+            out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, target, status, p,
+                             noun=c.frame == "noun", rule=f"{c.frame}"))
+        return out
 
     # ------------------------------------------------------------------ sentence coding
 
@@ -606,9 +672,18 @@ class EventCoder:
             type=d.sense.type, mode=mode, contexts=self._contexts(view, d),
             status=d.status, cameo=cameo_root(d.sense.cameo) and d.sense.cameo[:2],
             quad_class=quad_class(d.sense.cameo), source=_refs(d.source), target=_refs(d.target),
-            date=date, location=to_event_place(d.place), confidence=calibrate(d.conf, self._calibration),
-            trigger=trig.text, trigger_start=trig.start, component=f"{COMPONENT}:{d.rule}",
+            date=date, location=to_event_place(d.place), confidence=self._confidence(d),
+            trigger=trig.text, trigger_start=trig.start, component=self._component(d),
         )
+
+    def _confidence(self, d: Draft) -> float:
+        """The learned model's probability is calibrated already; a rule score is mapped."""
+        return round(d.conf, 4) if self.model is not None else calibrate(d.conf, self._calibration)
+
+    def _component(self, d: Draft) -> str:
+        if self.model is not None:
+            return f"{LEARNED}/{self.model.version}:{d.rule}"
+        return f"{COMPONENT}:{d.rule}"
 
     def _contexts(self, view: DocView, d: Draft) -> tuple[str, ...]:
         lemmas = {t.lemma.lower() for t in view.doc.sentence_tokens(d.sentence)}
@@ -725,6 +800,16 @@ def _reciprocal(ptype: str, source: Sides, target: Sides) -> tuple[Sides, Sides]
     if not target and len({m.code or m.text for m in source}) >= 2:  # two parties of one country
         return (source[0],), tuple(m for m in source[1:] if (m.code or m.text) != (source[0].code or source[0].text))
     return tuple(source), tuple(target)
+
+
+def with_places(actors: tuple[ActorMention, ...], places: tuple[PlaceMention, ...]) -> tuple[ActorMention, ...]:
+    """Actors plus the places no actor mention covers, as mentions of their country: the
+    place attacked, shelled or entered is, in event data, its country (ICEWS, PLOVER)."""
+    taken = [(m.start, m.end) for m in actors]
+    extra = [ActorMention(p.start, p.end, p.text, p.sentence, p.head_token, p.country, p.country,
+                          None, entity=p.name, kind="place", how=f"place: {p.name}")
+             for p in places if p.country and not any(a < p.end and p.start < b for a, b in taken)]
+    return tuple(sorted((*actors, *extra), key=lambda m: m.start)) if extra else actors
 
 
 def main_parties(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:

@@ -1,0 +1,1 @@
+"""Training Kronika's learned components from labelled data (``kronika train``)."""

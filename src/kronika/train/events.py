@@ -1,0 +1,394 @@
+"""Training the event classifier: labelled sentences → candidates → features → model.
+
+Why through the real pipeline: the model must learn from the candidates and features it will
+see at coding time, so every training sentence goes through the same parser, time tagger,
+actor resolver and candidate proposer as an article being coded. Labels attach to candidates:
+
+* sentence-complete data: a candidate whose trigger lies in the gold trigger and whose source
+  fits the gold source (same span or same country) takes the gold type; every other candidate
+  is NONE;
+* pair-labelled data: the candidate binding the marked source and target takes the label (the
+  marked spans are added as actor mentions where the actor stage found none); when no
+  predicate binds the pair, the lowest verb governing both does (``pair_candidate``).
+
+``cross_validate`` gives held-out predictions by document-grouped folds; the temperature and
+the decision threshold are fitted on those, never on the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from kronika.actors import ActorResolver
+from kronika.config import Settings
+from kronika.events import EventCoder
+from kronika.events.candidates import Candidate, pair_candidate
+from kronika.events.classifier import (
+    NONE,
+    EventModel,
+    Recipe,
+    expected_calibration_error,
+    fit_linear,
+    fit_temperature,
+    reliability_table,
+)
+from kronika.events.coder import main_parties, with_places
+from kronika.events.syntax import DocView
+from kronika.geo import Geoparser
+from kronika.model import ActorMention, Article, ParsedDoc
+from kronika.nlp import SpacyParser
+from kronika.time import TimeTagger
+from kronika.train.sources import GoldEvent, LabelledDoc
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+YIELD_TYPES = ("RETREAT", "CONCEDE")  # PLOVER 0.5b1 YIELD: RETREAT when the predicate reads so
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One candidate with its features and label (NONE: no event)."""
+
+    features: tuple[str, ...]
+    label: str
+    group: str  # the document: folds never split one
+    pair: bool = False  # the labelled candidate of a pair-labelled sentence
+    trigger: str = ""  # the predicate's lemma (for nouns seen as triggers)
+    noun: bool = False
+    weak: bool = False  # from a document-level label
+
+
+@dataclass
+class Corpus:
+    """Examples, plus per pair-labelled sentence its end-to-end candidates (system actors
+    only) for the end-to-end score."""
+
+    examples: list[Example] = field(default_factory=list)
+    e2e: dict[str, tuple[str, list[tuple[str, ...]]]] = field(default_factory=dict)  # group → (gold, rows)
+
+
+class ExampleBuilder:
+    """Runs labelled documents through the stages the coder sees and labels the candidates."""
+
+    def __init__(self, settings: Settings) -> None:
+        s = settings.replace(events_coder="rules")
+        self.parser = SpacyParser(s)
+        self.tagger = TimeTagger(s)
+        self.actors = ActorResolver(s)
+        self.geo = Geoparser(s)
+        self.coder = EventCoder(s)
+
+    def build(self, docs: Sequence[LabelledDoc], nouns: frozenset[str] = frozenset(),
+              progress: Callable[[int], None] | None = None) -> Corpus:
+        corpus = Corpus()
+        articles, spans = [], {}
+        for d in docs:
+            text, offs = _join(d)
+            art = Article.create(text, d.date, doc_id=d.id)
+            articles.append(art)
+            spans[d.id] = (d, offs)
+        for n, doc in enumerate(self.parser.parse_many(articles), 1):
+            d, offs = spans[doc.article.doc_id or ""]
+            self._label(doc, d, offs, nouns, corpus)
+            if progress is not None:
+                progress(n)
+        return corpus
+
+    def _label(self, doc: ParsedDoc, d: LabelledDoc, offs: list[int], nouns: frozenset[str], corpus: Corpus) -> None:
+        times = self.tagger(doc)
+        mentions = self.actors(doc, times)
+        mentions = with_places(mentions, self.geo(doc, mentions))
+        if d.weak:
+            self._weak(doc, d, mentions, nouns, corpus)
+            return
+        if not d.complete:
+            self._pair(doc, d, mentions, nouns, corpus)
+            return
+        view = DocView(doc, mentions)
+        parties = main_parties(mentions)
+        for sent in doc.sentences:
+            for c, feats in self.coder.candidates(view, sent.index, parties, nouns):
+                k = _sentence_at(offs, view.tokens[c.trigger].start)
+                gold = d.sentences[k].events if 0 <= k < len(d.sentences) else ()
+                label = NONE
+                for ev in gold:
+                    if _trigger_ok(view, c, ev, offs[k], d.sentences[k].text) and _sides_ok(view, c, ev):
+                        label = _label_type(ev.type, feats)
+                        break
+                corpus.examples.append(_example(view, c, feats, label, d.id))
+
+    def _weak(self, doc: ParsedDoc, d: LabelledDoc, mentions: tuple[ActorMention, ...], nouns: frozenset[str],
+              corpus: Corpus) -> None:
+        """A document label: the first sentence's candidates that the lexicon, the CAMEO verbs
+        or the rules read as that type are (weak) examples of it; the rest are unknown."""
+        label = d.sentences[0].events[0].type
+        view = DocView(doc, mentions)
+        agree = {f"{k}={label}" for k in ("lex", "cameo", "cameopat", "rule")}
+        for c, feats in self.coder.candidates(view, 0, main_parties(mentions), nouns) if doc.sentences else ():
+            if agree.intersection(feats) and c.source:
+                corpus.examples.append(replace(_example(view, c, feats, label, d.id), weak=True))
+
+    def _pair(self, doc: ParsedDoc, d: LabelledDoc, mentions: tuple[ActorMention, ...], nouns: frozenset[str],
+              corpus: Corpus) -> None:
+        ev = d.sentences[0].events[0] if d.sentences[0].events else None
+        sysview = DocView(doc, mentions)
+        rows = [f for s in doc.sentences for _, f in self.coder.candidates(sysview, s.index, main_parties(mentions), nouns)]
+        corpus.e2e[d.id] = (ev.type if ev else NONE, [tuple(r) for r in rows])
+        if ev is None:
+            return
+        src = _span_mention(doc, ev.source, mentions)
+        tgt = _span_mention(doc, ev.target, mentions)
+        extra = tuple(m for m in (src, tgt) if m is not None and m not in mentions)
+        view = DocView(doc, tuple(sorted(mentions + extra, key=lambda m: m.start)))
+        parties = main_parties(mentions)
+        best: tuple[Candidate, list[str]] | None = None
+        for s in doc.sentences:
+            for c, feats in self.coder.candidates(view, s.index, parties, nouns):
+                if _binds(c.source, src) and (tgt is None or _binds(c.target, tgt)) or \
+                        ev.type in SYMMETRIC and _binds(c.target, src) and _binds(c.source, tgt):
+                    if best is None or c.frame == "verb" and best[0].frame != "verb":
+                        best = (c, feats)
+        if best is None and src is not None:
+            pc = pair_candidate(view, (src,), (tgt,) if tgt is not None else ())
+            if pc is not None:
+                best = (pc, self.coder.features(view, pc))
+        if best is not None:
+            c, feats = best
+            ex = _example(view, c, feats, _label_type(ev.type, feats), d.id)
+            corpus.examples.append(replace(ex, pair=True))
+
+
+def _join(d: LabelledDoc) -> tuple[str, list[int]]:
+    offs, parts, at = [], [], 0
+    for s in d.sentences:
+        offs.append(at)
+        parts.append(s.text)
+        at += len(s.text) + 1
+    return " ".join(parts), offs
+
+
+def _sentence_at(offs: list[int], char: int) -> int:
+    k = -1
+    for i, o in enumerate(offs):
+        if o <= char:
+            k = i
+    return k
+
+
+def _trigger_ok(view: DocView, c: Candidate, ev: GoldEvent, base: int, text: str) -> bool:
+    if not ev.trigger:
+        return True
+    at = text.lower().find(ev.trigger.lower())
+    if at < 0:
+        return False
+    lo, hi = base + at, base + at + len(ev.trigger)
+    return any(lo <= view.tokens[i].start < hi for i in (c.trigger, *c.anchors))
+
+
+def _fits(side: tuple[ActorMention, ...], text: str | None, country: str | None, base_text: str) -> bool:
+    if not side:
+        return False
+    if country and any(m.country == country for m in side):
+        return True
+    if text:
+        t = text.lower()
+        return any(m.text.lower() in t or t in m.text.lower() for m in side)
+    return False
+
+
+def _sides_ok(view: DocView, c: Candidate, ev: GoldEvent) -> bool:
+    if ev.source is None and ev.source_country is None:
+        return True
+    text = view.doc.text
+    ok = _fits(c.source, ev.source, ev.source_country, text)
+    if not ok and ev.type in SYMMETRIC:
+        ok = _fits(c.target, ev.source, ev.source_country, text)
+    return ok
+
+
+def _label_type(label: str, feats: Sequence[str]) -> str:
+    if label != "YIELD":
+        return label
+    said = {f.split("=", 1)[1] for f in feats if f.startswith(("lex=", "cameo=", "cameopat="))}
+    return "RETREAT" if "RETREAT" in said else "CONCEDE"
+
+
+def _example(view: DocView, c: Candidate, feats: Sequence[str], label: str, group: str) -> Example:
+    return Example(tuple(feats), label, group, trigger=view.lemmas[c.trigger], noun=c.frame == "noun")
+
+
+def _span_mention(doc: ParsedDoc, text: str | None, mentions: tuple[ActorMention, ...]) -> ActorMention | None:
+    """The system mention inside a marked span, else the span itself as a mention."""
+    if not text:
+        return None
+    start = doc.text.find(text)
+    if start < 0:
+        return None
+    end = start + len(text)
+    inside = [m for m in mentions if m.start < end and m.end > start]
+    if inside:
+        return inside[0]
+    toks = [t for t in doc.tokens if t.start < end and t.end > start]
+    if not toks:
+        return None
+    ids = {t.i for t in toks}
+    head = next((t.i for t in toks if t.head not in ids or t.head == t.i), toks[-1].i)
+    return ActorMention(start, end, text, doc.sentence_of_char(start), head, None, None, kind="group", how="marked")
+
+
+def _binds(side: tuple[ActorMention, ...], m: ActorMention | None) -> bool:
+    return m is not None and any(x.start < m.end and x.end > m.start for x in side)
+
+
+# ---------------------------------------------------------------------- fitting and scoring
+
+
+def trigger_nouns(docs: Sequence[LabelledDoc], parser_lemma: Callable[[str], str] | None = None) -> frozenset[str]:
+    """Nouns named as triggers in sentence-complete data (last word, lower case)."""
+    out = set()
+    for d in docs:
+        for s in d.sentences:
+            for ev in s.events:
+                if ev.trigger:
+                    w = ev.trigger.lower().split()[-1]
+                    out.add(parser_lemma(w) if parser_lemma else w.rstrip("s") if w.endswith("s") else w)
+    return frozenset(out)
+
+
+def folds(groups: Sequence[str], k: int, seed: int) -> list[int]:
+    """A fold number per example; one document's examples share a fold."""
+    names = sorted(set(groups))
+    random.Random(seed).shuffle(names)
+    which = {g: i % k for i, g in enumerate(names)}
+    return [which[g] for g in groups]
+
+
+def heldout_scores(corpus: Corpus, recipe: Recipe, k: int = 5) -> tuple[np.ndarray, list[str], list[int]]:
+    """Raw held-out scores of every example (columns: the full label set) and fold ids."""
+    ex = corpus.examples
+    labels = sorted({e.label for e in ex})
+    fold = folds([e.group for e in ex], k, recipe.seed)
+    scores = np.zeros((len(ex), len(labels)))
+    for f in range(k):
+        train = [e for e, g in zip(ex, fold, strict=True) if g != f]
+        m = _fit(train, recipe)
+        idx = [i for i, g in enumerate(fold) if g == f]
+        s = m.scores([ex[i].features for i in idx])
+        for j, lab in enumerate(m.labels):
+            scores[idx, labels.index(lab)] = s[:, j]
+        missing = [j for j, lab in enumerate(labels) if lab not in m.labels]
+        scores[np.ix_(idx, missing)] = -1e9
+    return scores, labels, fold
+
+
+def _fit(examples: Sequence[Example], recipe: Recipe) -> EventModel:
+    weights = [recipe.weak_weight if e.weak else 1.0 for e in examples]
+    return fit_linear([e.features for e in examples], [e.label for e in examples], recipe, weights)
+
+
+def best_threshold(probs: np.ndarray, labels: list[str], gold: Sequence[str]) -> tuple[float, float]:
+    """The probability threshold maximising candidate-level event F1 (sentence-complete data)."""
+    none = labels.index(NONE) if NONE in labels else -1
+    masked = probs.copy()
+    if none >= 0:
+        masked[:, none] = -1
+    pred = masked.argmax(axis=1)
+    conf = masked.max(axis=1)
+    best = (0.5, 0.0)
+    n_gold = sum(g != NONE for g in gold)
+    for t in np.linspace(0.1, 0.9, 81):
+        keep = conf >= t
+        tp = sum(1 for i in np.flatnonzero(keep) if labels[pred[i]] == gold[i])
+        p = tp / keep.sum() if keep.sum() else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best[1]:
+            best = (float(t), f1)
+    return best
+
+
+def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]], k: int = 5) -> EventModel:
+    """Fit on everything; temperature and threshold from k-fold held-out predictions; the card
+    records the recipe, the data and the held-out scores."""
+    from kronika.events.classifier import softmax
+
+    ex = corpus.examples
+    scores, labels, fold = heldout_scores(corpus, recipe, k)
+    gold = [labels.index(e.label) for e in ex]
+    temp = fit_temperature(scores, gold)
+    probs = softmax(scores / temp)
+    complete = [i for i, e in enumerate(ex) if not e.pair and not e.weak]
+    threshold, f1 = best_threshold(probs[complete], labels, [ex[i].label for i in complete]) if complete else (0.5, 0.0)
+    report = cv_report(corpus, probs, labels, fold, threshold)
+    model = _fit(ex, recipe)
+    nouns = frozenset(e.trigger for e in ex if e.noun and e.label != NONE)
+    meta = {
+        "name": "kronika-events-linear", "version": dt.date.today().strftime("%Y.%m.%d"),
+        "recipe": recipe.to_dict(), "sources": sources, "examples": len(ex),
+        "label_counts": dict(Counter(e.label for e in ex).most_common()),
+        "cross_validation": dict(report, folds=k, candidate_f1_at_threshold=round(f1, 4)),
+    }
+    return replace(model, temperature=temp, threshold=threshold, nouns=nouns, meta=meta)
+
+
+def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[int], threshold: float) -> dict[str, Any]:
+    """Held-out figures: pair-given type accuracy and macro-F1, candidate P/R on complete data,
+    ECE of the emitted events' confidence."""
+    ex = corpus.examples
+    none = labels.index(NONE) if NONE in labels else -1
+    masked = probs.copy()
+    if none >= 0:
+        masked[:, none] = -1
+    pred = [labels[j] for j in masked.argmax(axis=1)]
+    conf = masked.max(axis=1)
+    pairs = [i for i, e in enumerate(ex) if e.pair]
+    out: dict[str, Any] = {}
+    if pairs:
+        right = [pred[i] == ex[i].label for i in pairs]
+        out["pair_given_accuracy"] = round(sum(right) / len(pairs), 4)
+        out["pair_given_macro_f1"] = round(macro_f1([ex[i].label for i in pairs], [pred[i] for i in pairs]), 4)
+        out["pairs"] = len(pairs)
+    emitted = [i for i in range(len(ex)) if conf[i] >= threshold and not ex[i].pair and not ex[i].weak]
+    right = [pred[i] == ex[i].label for i in emitted]
+    n_gold = sum(1 for e in ex if not e.pair and not e.weak and e.label != NONE)
+    if emitted or n_gold:
+        out["candidate_precision"] = round(sum(right) / len(emitted), 4) if emitted else 0.0
+        out["candidate_recall"] = round(sum(right) / n_gold, 4) if n_gold else 0.0
+    out["ece"] = round(expected_calibration_error([conf[i] for i in emitted], right), 4)
+    out["reliability"] = reliability_table([conf[i] for i in emitted], right)
+    return out
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    f1s = []
+    for lab in sorted(set(gold)):
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == lab)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if p == lab and g != lab)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == lab and p != lab)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+def end_to_end_hit(corpus: Corpus, recipe: Recipe, temperature: float, threshold: float, k: int = 5) -> float:
+    """Pair-labelled sentences, k-fold: does some event the held-out model emits (system
+    actors only, the full model's temperature and threshold) have the gold type?"""
+    ex = corpus.examples
+    groups = sorted(corpus.e2e)
+    fold_of = dict(zip(groups, folds(groups, k, recipe.seed), strict=True))
+    hits = total = 0
+    for f in range(k):
+        train = [e for e in ex if fold_of.get(e.group, -1) != f]
+        m = replace(_fit(train, recipe), temperature=temperature, threshold=threshold)
+        for g in groups:
+            if fold_of[g] != f:
+                continue
+            gold, rows = corpus.e2e[g]
+            total += 1
+            hits += any(t == gold and p >= threshold for t, p in m.decide(rows))
+    return hits / total if total else 0.0
