@@ -58,7 +58,8 @@ def _mentions(doc: ParsedDoc, actors: dict[str, str], times: dict[str, str] | No
 
 @pytest.fixture(scope="module")
 def coder(settings) -> EventCoder:
-    return EventCoder(settings)
+    """These tables document the rule coder's constructions (``events_coder = "rules"``)."""
+    return EventCoder(settings.replace(events_coder="rules"))
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,15 @@ PETRARCH_UNIT = SHARED / "data" / "petrarch" / "unit-tests" / "PETR.UnitTest.rec
 
 # Accuracy gate (coder alone, gold actors), measured 2026-11-27: type accuracy 0.774,
 # macro-F1 0.771, source country 0.823, target country 0.676.
-FLOORS = {"type_accuracy": 0.74, "macro_f1": 0.73, "source_country_accuracy": 0.78,
-          "target_country_accuracy": 0.62}
+# Accuracy gates on the GSR dev half (gold actors), per coder. The learned coder's floors are its
+# measured figures at model 2026.12.06, never tuned on GSR; the rule coder's were set when its
+# rules were written (partly against these sentences). Raise a floor when a change earns it.
+FLOORS = {
+    "rules": {"type_accuracy": 0.74, "macro_f1": 0.73, "source_country_accuracy": 0.78,
+              "target_country_accuracy": 0.62},
+    "learned": {"type_accuracy": 0.67, "macro_f1": 0.65, "source_country_accuracy": 0.79,
+                "target_country_accuracy": 0.59},
+}
 
 
 def _event(type_: str, src: str | None, tgt: str | None, conf: float = 0.8, cameo: str = "04") -> Event:
@@ -122,11 +129,12 @@ def test_events_petrarch_reader() -> None:
 
 
 @pytest.mark.skipif(not GSR_DEV.exists(), reason="shared PLOVER gold not present")
-def test_events_gsr_dev_accuracy_gate(parser, settings) -> None:
+@pytest.mark.parametrize("coder", ["learned", "rules"])
+def test_events_gsr_dev_accuracy_gate(parser, settings, coder: str) -> None:
     records = ev.load_plover_gsr(GSR_DEV)
-    coded = ev.code_records(records, settings, parser, actors="gold")
+    coded = ev.code_records(records, settings.replace(events_coder=coder), parser, actors="gold")
     scores = ev.score_records(records, lambda r: coded[r.id]).to_dict()
-    for key, floor in FLOORS.items():
+    for key, floor in FLOORS[coder].items():
         assert scores[key] >= floor, (key, scores[key])
 
 

@@ -95,7 +95,8 @@ def _mentions(doc: ParsedDoc, names: dict[str, str]) -> tuple[ActorMention, ...]
 def test_events_petrarch_dictionary_drives_the_coder(settings, parse, tmp_path: Path) -> None:
     path = tmp_path / "verbs.txt"
     path.write_text(VERBS)
-    mine, plain = EventCoder(settings, verb_dictionaries=(path,)), EventCoder(settings)
+    rules = settings.replace(events_coder="rules")  # a user's verb dictionary drives the rule coder
+    mine, plain = EventCoder(rules, verb_dictionaries=(path,)), EventCoder(rules)
     doc = parse("France restored diplomatic ties with Iran on Monday.")
     actors = _mentions(doc, {"France": "FRA", "Iran": "IRN"})
     [coded] = mine(doc, (), actors, ())

@@ -38,7 +38,7 @@ def _mentions(doc: ParsedDoc, actors: dict[str, str]) -> tuple[ActorMention, ...
 
 @pytest.fixture(scope="module")
 def code(parse, settings):
-    coder = EventCoder(settings)
+    coder = EventCoder(settings.replace(events_coder="rules"))  # the rule coder's guards
 
     def _code(text: str, actors: dict[str, str]) -> tuple[Event, ...]:
         doc = parse(text, "2021-03-10")

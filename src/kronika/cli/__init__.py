@@ -15,6 +15,7 @@ _COMMAND_MODULES = (
     "kronika.cli.evaluate_events",
     "kronika.cli.actors_cmd",
     "kronika.cli.serve_cmd",
+    "kronika.cli.train_cmd",
 )
 
 

@@ -38,7 +38,9 @@ class Half(StrEnum):
 
 @evaluate_app.command("events")
 def evaluate_events(
-    gold: Annotated[Path, typer.Argument(help="PLOVER GSR JSON, PETRARCH XML or Kronika events.json", exists=True)],
+    gold: Annotated[Path | None, typer.Argument(
+        help="PLOVER GSR JSON, PETRARCH XML or Kronika events.json; omitted: the cross-corpus table",
+        exists=True)] = None,
     system: Annotated[Path | None, typer.Option("--system", help="System events (JSON lines) to score")] = None,
     actors: Annotated[ActorSource, typer.Option("--actors", help="Actors from the gold markup or the actor stage")] = ActorSource.gold,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
@@ -50,10 +52,18 @@ def evaluate_events(
         "--calibrate", help="Fit the confidence calibration on the even records, report it on the odd",
         hidden=True)] = False,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
+    shared: Annotated[Path, typer.Option("--shared", help="The shared folder holding the evaluation sets "
+                                         "(for the cross-corpus table)")] = Path("../shared"),
 ) -> None:
-    """Type accuracy, macro-F1, confusion matrix, source/target country accuracy, statuses."""
+    """Type accuracy, macro-F1, confusion matrix, source/target country accuracy, statuses.
+
+    Without GOLD: one cross-corpus table (Guardian dev, WikiNews dev, PLOVER GSR dev, the seed,
+    and the training cross-validation from the model card)."""
     try:
         settings = Settings.load(config)
+        if gold is None:
+            _cross(shared, settings, as_json)
+            return
         kind = ev.gold_kind(gold)
         if kind == "kronika":
             result = _kronika(gold, system, settings)
@@ -68,6 +78,28 @@ def evaluate_events(
         out.print_json(json.dumps(result))
     else:
         _print(result)
+
+
+def _cross(shared: Path, settings: Settings, as_json: bool) -> None:
+    from kronika.evaluate.crosscorpus import cross_corpus
+
+    if not shared.is_dir():
+        raise KronikaError(f"no evaluation sets: {shared} is not a folder (pass --shared)")
+    rows = cross_corpus(shared, settings)
+    if as_json:
+        out.print_json(json.dumps({r.name: r.figures for r in rows}))
+        return
+    table = Table(title=f"events, cross-corpus ({settings.events_coder} coder)")
+    table.add_column("set")
+    table.add_column("figures")
+    for r in rows:
+        shown = {k: v for k, v in r.figures.items() if k != "reliability"}
+        table.add_row(r.name, ", ".join(f"{k} {v}" for k, v in shown.items()))
+    out.print(table)
+    for r in rows:
+        if r.figures.get("reliability"):
+            typer.echo(f"{r.name} reliability: " + "; ".join(
+                f"{b['bin']}: n={b['n']} conf {b['confidence']:.2f} acc {b['accuracy']:.2f}" for b in r.figures["reliability"]))
 
 
 def _kronika(gold: Path, system: Path | None, settings: Settings) -> dict[str, Any]:

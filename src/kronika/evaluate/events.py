@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kronika.errors import ConfigError
-from kronika.model import PLOVER_TYPES, SYMMETRIC_TYPES, ActorMention, Article, Event, ParsedDoc
+from kronika.model import PLOVER_TYPES, SYMMETRIC_TYPES, ActorMention, Article, Event, ParsedDoc, plover_type
 from kronika.resources import iter_tsv, load_yaml
 
 NONE = "NONE"
@@ -394,7 +394,7 @@ def _countries(side: Any) -> set[str]:
 
 def kronika_match(ev: dict[str, Any], gold: dict[str, Any]) -> bool:
     """``shared/eval/score_events.py``'s matching rule, for the same figures in-process."""
-    if ev.get("type") != gold["type"]:
+    if plover_type(str(ev.get("type"))) != plover_type(str(gold["type"])):
         return False
     src, tgt = _countries(ev.get("source")), _countries(ev.get("target"))
     gs, gt = gold.get("source"), gold.get("target")
@@ -462,6 +462,8 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
     from kronika.events.petrarch import is_verb_dictionary
 
     verbs = tuple(p for p in dictionaries if is_verb_dictionary(p))
+    if verbs or raw_scores:  # PETRARCH verb dictionaries and raw rule scores belong to the rule coder
+        settings = settings.replace(events_coder="rules")
     coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None, verb_dictionaries=verbs)
     tagger = _optional_stage("kronika.time", "TimeTagger", settings)
     geo = _optional_stage("kronika.geo", "Geoparser", settings) if places else None

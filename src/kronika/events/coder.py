@@ -59,6 +59,7 @@ from kronika.resources import data_path, load_yaml, read_text
 
 COMPONENT = "events.plover-dep/1"
 LEARNED = "events.learned"
+PATTERN_WINDOW = 15  # tokens either side of a verb searched for its CAMEO patterns' words
 CONFLICT_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN"})
 # Event nouns whose "of" phrase is the patient ("the arrest of X"), not the agent.
 PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "SUPPORT", "REJECT", "REQUEST", "AID"})
@@ -171,10 +172,13 @@ class EventCoder:
         pats = self.cameo_verbs.patterns.get(lem)
         hit = None
         if pats:
+            # PETRARCH patterns are local: a window around the verb bounds the cost on
+            # pathological sentences (thousands of tokens) without changing ordinary matches.
             s = view.doc.sentences[c.sentence]
-            words = [t.text.lower() for t in view.tokens[s.token_start:s.token_end]]
-            k = c.trigger - s.token_start
-            hit = match_pattern(pats, words[:k], words[k + 1:])
+            lo, hi = max(s.token_start, c.trigger - PATTERN_WINDOW), min(s.token_end, c.trigger + PATTERN_WINDOW + 1)
+            before = [t.text.lower() for t in view.tokens[lo:c.trigger]]
+            after = [t.text.lower() for t in view.tokens[c.trigger + 1:hi]]
+            hit = match_pattern(pats, before, after)
         return (base[1] if base else None), (hit.type if hit is not None else None)
 
     def _decide(self, view: DocView, si: int, parties: tuple[str, ...]) -> list[Draft]:

@@ -22,12 +22,14 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kronika.actors import ActorResolver
 from kronika.config import Settings
+from kronika.errors import ConfigError
 from kronika.events import EventCoder
 from kronika.events.candidates import Candidate, pair_candidate
 from kronika.events.classifier import (
@@ -321,9 +323,11 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     ex = corpus.examples
     scores, labels, fold = heldout_scores(corpus, recipe, k)
     gold = [labels.index(e.label) for e in ex]
-    temp = fit_temperature(scores, gold)
-    probs = softmax(scores / temp)
     complete = [i for i, e in enumerate(ex) if not e.pair and not e.weak]
+    # Calibrate on the candidates coding will see (sentence-complete data, NONE included).
+    fit_on = complete or list(range(len(ex)))
+    temp = fit_temperature(scores[fit_on], [gold[i] for i in fit_on])
+    probs = softmax(scores / temp)
     threshold, f1 = best_threshold(probs[complete], labels, [ex[i].label for i in complete]) if complete else (0.5, 0.0)
     report = cv_report(corpus, probs, labels, fold, threshold)
     model = _fit(ex, recipe)
@@ -392,3 +396,52 @@ def end_to_end_hit(corpus: Corpus, recipe: Recipe, temperature: float, threshold
             total += 1
             hits += any(t == gold and p >= threshold for t, p in m.decide(rows))
     return hits / total if total else 0.0
+
+
+# ---------------------------------------------------------------------- the command's library call
+
+
+def load_recipe(path: Path | None = None) -> tuple[Recipe, int]:
+    """The recipe (and fold count) from a YAML file; default: the shipped ``events/recipe.yaml``."""
+    from kronika.resources import load_yaml
+
+    raw = load_yaml(path.resolve()) if path is not None else load_yaml("events/recipe.yaml")
+    raw = dict(raw or {})
+    k = int(raw.pop("folds", 5))
+    known = set(Recipe().to_dict())
+    unknown = set(raw) - known
+    if unknown:
+        raise ConfigError(f"recipe {path}: unknown keys {', '.join(sorted(unknown))}", code="K014")
+    return Recipe(**{key: type(getattr(Recipe(), key))(v) for key, v in raw.items()}), k
+
+
+def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, folds_k: int = 5,
+                 progress: Callable[[str], None] | None = None) -> EventModel:
+    """Read every labelled file, build candidates through the pipeline, fit and calibrate.
+
+    Sentence-complete files are built first: their trigger nouns are proposed as candidates in
+    every file (an event noun learned from one source codes in the others)."""
+    from kronika.train.sources import read_labelled
+
+    say = progress or (lambda _msg: None)
+    docs = {p: read_labelled(p) for p in paths}
+    if not any(docs.values()):
+        raise ConfigError("no labelled sentences in the training data", code="K014")
+    nouns = trigger_nouns([d for ds in docs.values() for d in ds if d.complete])
+    builder = ExampleBuilder(settings)
+    corpus = Corpus()
+    sources = []
+    for p, ds in docs.items():
+        part = builder.build(ds, nouns)
+        corpus.examples.extend(part.examples)
+        corpus.e2e.update(part.e2e)
+        sources.append({"file": p.name, "documents": len(ds), "candidates": len(part.examples)})
+        say(f"{p.name}: {len(ds)} documents, {len(part.examples)} labelled candidates")
+    labels = {e.label for e in corpus.examples}
+    if len(labels) < 2:
+        raise ConfigError(f"training needs at least two labels, found {sorted(labels)}", code="K014")
+    model = train_model(corpus, recipe, sources=sources, k=folds_k)
+    if corpus.e2e:
+        hit = end_to_end_hit(corpus, recipe, model.temperature, model.threshold, folds_k)
+        model.meta["cross_validation"]["pair_end_to_end_type_hit"] = round(hit, 4)
+    return model

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kronika.errors import ConfigError
+from kronika.model import plover_type
 
 DEFAULT_DATE = dt.date(2018, 1, 1)  # PLV sentences carry no date (2017-2018 wire news)
-RENAMED = {"DEMAND": "REQUEST"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,7 @@ class LabelledDoc:
 
 
 def _type(name: str) -> str:
-    name = str(name).strip().upper()
-    return RENAMED.get(name, name)
+    return plover_type(str(name).strip().upper())
 
 
 def _side(raw: object) -> tuple[str | None, str | None]:

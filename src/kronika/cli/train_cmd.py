@@ -1,0 +1,51 @@
+"""``kronika train events DATA... --out DIR``: train an event coder from labelled sentences.
+
+Thin: read options, call ``kronika.train.events.train_events``, save, print the model card's
+scores. Any label set trains (a user's own ontology); PLOVER is what the shipped model knows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from kronika.cli.app import app
+from kronika.config import Settings
+from kronika.errors import KronikaError
+
+train_app = typer.Typer(help="Train Kronika's learned components from labelled data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+err = Console(stderr=True)
+
+
+@train_app.command("events")
+def train_events_cmd(
+    data: Annotated[list[Path], typer.Argument(
+        help="Labelled files: JSON lines (sentence-complete `events` lists, or `text`/`source`/"
+             "`target`/`type` pairs), PLV-style TSV, document-labelled CSV", exists=True)],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model (weights.npz, meta.json)")],
+    recipe: Annotated[Path | None, typer.Option("--recipe", help="Hyper-parameters (YAML); default: the shipped recipe")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
+) -> None:
+    """Train on CPU, calibrate by cross-validation, write the model and its card.
+
+    Use the result with `events_model = "DIR"` in kronika.toml (or KRONIKA_EVENTS_MODEL=DIR)."""
+    from kronika.train.events import load_recipe, train_events
+
+    try:
+        settings = Settings.load(config)
+        rec, folds = load_recipe(recipe)
+        model = train_events(data, settings, rec, folds_k=folds, progress=lambda m: err.print(m))
+        model.save(out)
+    except KronikaError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    cv = dict(model.meta.get("cross_validation", {}))
+    cv.pop("reliability", None)
+    err.print(f"wrote {out} ({len(model.vocab)} features, labels {', '.join(model.labels)})")
+    typer.echo(json.dumps({"model": str(out), "version": model.version, "threshold": model.threshold,
+                           "temperature": round(model.temperature, 4), "cross_validation": cv}))

@@ -1,0 +1,96 @@
+"""Training is a feature users get: a tiny coder for a user's own ontology, trained end to end
+through ``kronika train events`` and then used to code new text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kronika.events.classifier import EventModel, Recipe, expected_calibration_error, fit_linear, fit_temperature
+from kronika.train.sources import read_labelled
+
+COUNTRIES = ["France", "Germany", "Japan", "Russia", "Brazil", "India", "Egypt", "Kenya", "Chile", "Peru"]
+
+
+def _lines() -> list[dict]:
+    out = []
+    for n, (a, b) in enumerate(zip(COUNTRIES, COUNTRIES[1:] + COUNTRIES[:1], strict=True)):
+        out.append({"doc": f"d{n}", "i": 0, "date": "2020-01-0%d" % (n % 9 + 1),
+                    "text": f"{a} met {b} in Geneva on Monday.",
+                    "events": [{"type": "MEET", "source": a, "target": b, "trigger": "met"}]})
+        out.append({"doc": f"d{n}", "i": 1, "text": f"{b} shelled {a} on Tuesday.",
+                    "events": [{"type": "FIGHT", "source": b, "target": a, "trigger": "shelled"}]})
+        out.append({"doc": f"d{n}", "i": 2, "text": f"{a} said the weather in {b} was mild.", "events": []})
+    return out
+
+
+def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, parse) -> None:
+    from typer.testing import CliRunner
+
+    from kronika.cli import _register, app
+    from kronika.events import EventCoder
+
+    data = tmp_path / "mine.jsonl"
+    data.write_text("\n".join(json.dumps(x) for x in _lines()) + "\n", encoding="utf-8")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text("c: 5.0\nmin_count: 1\nfolds: 2\n", encoding="utf-8")
+    out = tmp_path / "model"
+    _register()
+    res = CliRunner().invoke(app, ["train", "events", str(data), "--out", str(out), "--recipe", str(recipe)])
+    assert res.exit_code == 0, res.output
+    card = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert set(card["labels"]) == {"MEET", "FIGHT", "NONE"}
+    assert card["recipe"]["c"] == 5.0 and "cross_validation" in card
+
+    model = EventModel.load(out)
+    coder = EventCoder(settings.replace(events_model=out))
+    assert coder.model is not None and coder.model.labels == model.labels
+    from kronika.actors import ActorResolver
+
+    doc = parse("Kenya met Chile in Nairobi on Friday.", "2021-03-10")
+    events = coder(doc, (), ActorResolver(settings)(doc, ()), ())
+    assert [(e.type, e.source[0].country) for e in events] == [("MEET", "KEN")]
+    assert events[0].component.startswith("events.learned/")
+    assert 0.0 < events[0].confidence <= 1.0
+
+
+def test_events_training_readers_reject_bad_lines(tmp_path: Path) -> None:
+    from kronika.errors import ConfigError
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "no label"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="K014"):
+        read_labelled(bad)
+    pair = tmp_path / "pair.jsonl"
+    pair.write_text('{"text": "Iran condemned the US.", "source": "Iran", "target": "the US", "type": "demand"}\n',
+                    encoding="utf-8")
+    (doc,) = read_labelled(pair)
+    assert doc.sentences[0].events[0].type == "REQUEST"  # PLOVER 0.5b1 names read as 2021 names
+
+
+def test_events_classifier_roundtrip_and_calibration(tmp_path: Path) -> None:
+    rows = [["a", "x"], ["a", "y"], ["b", "x"], ["b", "y"]] * 5
+    labels = ["ONE", "ONE", "TWO", "TWO"] * 5
+    m = fit_linear(rows, labels, Recipe(c=10.0, min_count=1))
+    m.save(tmp_path)
+    back = EventModel.load(tmp_path)
+    assert np.allclose(back.predict_proba([["a"], ["b"]]), m.predict_proba([["a"], ["b"]]))
+    assert [t for t, _ in back.decide([["a"], ["b"]])] == ["ONE", "TWO"]
+    t = fit_temperature(m.scores(rows), [m.labels.index(x) for x in labels])
+    assert 0.3 <= t <= 5.0
+    assert expected_calibration_error([1.0, 0.0], [True, False]) == 0.0
+    assert expected_calibration_error([0.9, 0.9], [False, False]) == pytest.approx(0.9)
+
+
+def test_events_shipped_model_card() -> None:
+    """The shipped weights load without executing code and their card names the training data."""
+    from kronika.resources import data_path
+
+    model = EventModel.load(data_path("events/model"))
+    assert "NONE" in model.labels and "REQUEST" in model.labels and "DEMAND" not in model.labels
+    files = {s["file"] for s in model.meta["sources"]}
+    assert {"wikinews_silver.jsonl", "PLV_train.tsv"} <= files
+    assert not files & {"PLOVER_GSR_dev.json", "guardian_dev", "wikinews_dev"}
