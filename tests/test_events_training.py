@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kronika.events.classifier import EventModel, Recipe, expected_calibration_error, fit_linear, fit_temperature
+from kronika.events.classifier import (
+    EventModel,
+    Recipe,
+    expected_calibration_error,
+    fit_linear,
+    fit_temperature,
+)
 from kronika.train.sources import read_labelled
 
 COUNTRIES = ["France", "Germany", "Japan", "Russia", "Brazil", "India", "Egypt", "Kenya", "Chile", "Peru"]
@@ -18,7 +24,7 @@ COUNTRIES = ["France", "Germany", "Japan", "Russia", "Brazil", "India", "Egypt",
 def _lines() -> list[dict]:
     out = []
     for n, (a, b) in enumerate(zip(COUNTRIES, COUNTRIES[1:] + COUNTRIES[:1], strict=True)):
-        out.append({"doc": f"d{n}", "i": 0, "date": "2020-01-0%d" % (n % 9 + 1),
+        out.append({"doc": f"d{n}", "i": 0, "date": f"2020-01-0{n % 9 + 1}",
                     "text": f"{a} met {b} in Geneva on Monday.",
                     "events": [{"type": "MEET", "source": a, "target": b, "trigger": "met"}]})
         out.append({"doc": f"d{n}", "i": 1, "text": f"{b} shelled {a} on Tuesday.",
