@@ -106,7 +106,7 @@ TRANSITIONS = [
 def test_actors_kb_roles_by_date(kb, surname: str, iso3: str, day: str, role: str | None) -> None:
     people = [p for p in kb.people_named(surname, D(day)) if p.country == iso3]
     assert people, surname
-    held = {t.role for p in people if (t := p.role_at(D(day)))}
+    held = {t.role for p in people if (t := p.role_at(D(day))) and t.role}  # titled offices (Phoenix codes have none)
     assert (role in held) if role else not held
 
 
@@ -118,6 +118,8 @@ def test_actors_kb_leaders_are_consistent(kb) -> None:
         for x in lexes:
             if x.actor and x.actor.source == "kb:leaders.tsv":
                 for t in x.actor.roles:
+                    if t.source == "kb:phoenix.tsv":
+                        continue  # earlier Phoenix codes merged in: no office title, not checked here
                     offices.setdefault((t.code, t.role or ""), []).append(t)
     assert len(offices) > 50
     for key, ts in offices.items():

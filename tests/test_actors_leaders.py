@@ -174,7 +174,8 @@ def test_actors_leaders_role_on_date(kb, name: str, day: str, role: str, code: s
 ])
 def test_actors_leaders_out_of_office(kb, name: str, day: str) -> None:
     people = [x.actor for x in kb.lookup(name) if x.actor and x.actor.kind == "person"]
-    assert people and people[0].role_at(D(day)) is None
+    held = people[0].role_at(D(day)) if people else None
+    assert people and (held is None or held.role is None)  # no leaders.tsv office (a Phoenix code may hold)
 
 
 # --------------------------------------------------------------------------- through the resolver

@@ -45,6 +45,7 @@ class Tenure:
     role: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    source: str | None = None  # set where it differs from its entry's (a Phoenix tenure merged into a leaders.tsv person)
 
     def covers(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -114,12 +115,15 @@ class ActorDictionary:
 
 
 def sector_of(code: Any) -> str | None:
-    """CAMEO: "RUSGOV" → GOV; organisation codes ("IGOUNO", "NGOAMN") are their own sector."""
+    """CAMEO: "RUSGOV" → GOV; organisation codes ("IGOUNO", "NGOAMN") are their own sector;
+    an international militarised group ("IMGMUSISI") is an armed group, REB."""
     if not code:
         return None
     c = str(code)
     if c[:3] in ("IGO", "NGO"):
         return c[:3]
+    if c[:3] == "IMG":
+        return "REB"
     return c[3:6] or None
 
 

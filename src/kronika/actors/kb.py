@@ -8,6 +8,12 @@ Sources (each file's header names its own):
 * ``data/actors/agents.yaml`` — CAMEO sector codes and the role words that signal them;
 * ``data/actors/leaders.tsv`` — heads of state and government, foreign and defence
   ministers of the G20 and the UN Security Council permanent members, 2000 to date;
+* ``data/actors/phoenix.tsv`` — the Phoenix (PETRARCH 2) dictionaries converted by
+  ``scripts/convert_phoenix_actors.py``: ~18,000 office-holders of every country with dated
+  CAMEO codes (mostly to 2014), IGOs and their officials, NGOs, ~1,000 non-state armed
+  groups. Everything above wins over it: a phrase another source already has is not
+  added, and a person leaders.tsv also lists is one entry, with leaders.tsv's tenures and
+  Phoenix's only on dates leaders.tsv does not cover (``_merge_phoenix``);
 * user dictionaries (``settings.user_dictionaries``) in the format of ``dictionary.py``,
   which take precedence over the packaged data.
 
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pycountry
@@ -29,15 +35,19 @@ from kronika.actors.dictionary import (
     ActorEntry,
     AgentEntry,
     Tenure,
+    country_of,
     is_actor_dictionary,
     load_dictionary,
     parse_dictionary,
+    sector_of,
 )
 from kronika.resources import iter_tsv, load_yaml
 
 # Lexicon tags: what a matched phrase is.
 COUNTRY, DEMONYM, METONYM, NAMED, AGENT = "country", "demonym", "metonym", "named", "agent"
 MAX_TOKENS = 8
+# The source of the Phoenix rows: a weaker source (no role titles, mostly ending in 2014).
+PHOENIX = "kb:phoenix.tsv"
 
 
 def norm(text: str) -> str:
@@ -73,6 +83,9 @@ class KnowledgeBase:
     def __init__(self, dictionaries: Iterable[ActorDictionary] = (), user: Iterable[ActorDictionary] = ()):
         self.phrases: dict[str, tuple[Lex, ...]] = {}
         self.surnames: dict[str, tuple[ActorEntry, ...]] = {}
+        # Surnames from curated sources (not Phoenix): enough to take a capitalised common
+        # noun for a name ("Guterres said"); a Phoenix surname needs NER to call it a name.
+        self.curated_surnames: set[str] = set()
         self.countries: dict[str, ActorEntry] = {}
         self.igo_names: dict[str, str] = {}
         self.sources: list[str] = []
@@ -80,19 +93,24 @@ class KnowledgeBase:
             self._add_dictionary(d, override=False)
         for d in user:
             self._add_dictionary(d, override=True)
-        # Every prefix of every phrase: lets the matcher stop extending a span early.
-        self.prefixes: frozenset[str] = frozenset(k[:i] for k in self.phrases for i in range(1, len(k) + 1))
+        # Every prefix of every phrase that ends where a token can end: lets the matcher stop
+        # extending a span early.
+        self.prefixes: frozenset[str] = frozenset(p for k in self.phrases for p in _token_prefixes(k))
         # The same for role words only: the one kind of phrase a lower-case token may start.
         self.agent_prefixes: frozenset[str] = frozenset(
-            k[:i] for k, lex in self.phrases.items() if any(x.tag == AGENT for x in lex) for i in range(1, len(k) + 1))
+            p for k, lex in self.phrases.items() if any(x.tag == AGENT for x in lex) for p in _token_prefixes(k))
 
     # ------------------------------------------------------------------ build
 
-    def add(self, phrase: str, lex: Lex, *, override: bool = False) -> None:
+    def add(self, phrase: str, lex: Lex, *, override: bool = False, weak: bool = False) -> None:
+        """Add one reading of ``phrase``; a ``weak`` one (Phoenix) only where no other
+        source has the phrase."""
         key = norm(phrase)
         if not key:
             return
         old = self.phrases.get(key, ())
+        if weak and any(o.actor is None or o.actor.source != PHOENIX for o in old):
+            return
         if override:
             old = tuple(o for o in old if o.tag != lex.tag)
         if lex not in old:
@@ -102,10 +120,11 @@ class KnowledgeBase:
         self.sources.extend(d.sources)
         for a in d.actors:
             tag = {"country": COUNTRY, "metonym": METONYM, "demonym": DEMONYM}.get(a.kind, NAMED)
+            weak = a.source == PHOENIX
             for form in (a.name, *a.aliases):
                 if a.kind == "person" and " " not in form.strip() and a.source.startswith("kb:"):
                     continue  # a bare surname is ambiguous: it goes to the surname index only
-                self.add(form, Lex(tag, actor=a, caps=_acronym(form)), override=override)
+                self.add(form, Lex(tag, actor=a, caps=_acronym(form)), override=override, weak=weak)
             if a.kind == "person":
                 self._index_surname(a, override=override)
             if a.kind == "country" and a.country and a.country not in self.countries:
@@ -118,6 +137,8 @@ class KnowledgeBase:
         forms = {a.name.split()[-1]} | {x for x in a.aliases if " " not in x}
         for f in forms:
             key = norm(f)
+            if a.source != PHOENIX:
+                self.curated_surnames.add(key)
             old = self.surnames.get(key, ())
             if a not in old:
                 self.surnames[key] = (a, *old) if override else (*old, a)
@@ -166,6 +187,16 @@ def _country_dictionary() -> ActorDictionary:
     return ActorDictionary(tuple(actors), (), ("kb:countries",))
 
 
+def _token_prefixes(key: str) -> list[str]:
+    """Prefixes of ``key`` that end at a possible token boundary: the whole key, or a
+    point with a non-alphanumeric character on either side ("al", "al-", "al-nusra" of
+    "al-nusra front"; not "al-nu"). The matcher only ever asks for joined whole tokens, and
+    the tokenizer does not split a run of letters and digits inside a name, so the others
+    were never asked for (they were nine in ten of the set)."""
+    n = len(key)
+    return [key[:i] for i in range(1, n + 1) if i == n or not (key[i - 1].isalnum() and key[i].isalnum())]
+
+
 def _acronym(form: str) -> bool:
     letters = [c for c in form if c.isalpha()]
     return 1 < len(letters) <= 6 and all(c.isupper() for c in letters)
@@ -206,13 +237,92 @@ def _person(name: str, owner: str, aliases: set[str], tenures: list[Tenure]) -> 
     return ActorEntry(name, "person", owner, f"{owner}GOV", "GOV", tuple(sorted(aliases)), roles, "kb:leaders.tsv")
 
 
+def _phoenix_entry(row: dict[str, str]) -> ActorEntry:
+    roles = tuple(_tenure(r) for r in row["roles"].split("|") if r)
+    code = row["code"] or (roles[0].code if roles else None)
+    countries = [country_of(t.code) for t in roles] or [country_of(code)]
+    known = [c for c in countries if c]
+    country = max(known, key=known.count) if known and not (code or "").startswith(("IGO", "NGO", "IMG")) else None
+    if row["kind"] == "person" and roles and all((t.code or "").startswith("IGO") for t in roles):
+        country = None
+    aliases = tuple(a for a in row["aliases"].split("|") if a)
+    return ActorEntry(row["name"], row["kind"], country, code, sector_of(code), aliases, roles, PHOENIX)
+
+
+def _tenure(text: str) -> Tenure:
+    """"JPNGOV 2006-09-26..2007-09-26" (open ends empty) → Tenure."""
+    code, _, span = text.partition(" ")
+    a, _, b = span.partition("..")
+    return Tenure(code, None, dt.date.fromisoformat(a) if a else None, dt.date.fromisoformat(b) if b else None,
+                  PHOENIX)
+
+
+def _phoenix_dictionary() -> ActorDictionary:
+    return ActorDictionary(tuple(_phoenix_entry(r) for r in iter_tsv("actors/phoenix.tsv")), (), (PHOENIX,))
+
+
+def _merge_phoenix(leaders: ActorDictionary, phoenix: ActorDictionary) -> tuple[ActorDictionary, ActorDictionary]:
+    """leaders.tsv wins where both speak: a Phoenix person with a leaders.tsv person's name
+    (or alias) and country is folded into that entry, which keeps its own tenures and
+    aliases and gains the Phoenix tenures on the dates none of its own covers, before its
+    latest office (earlier offices: Lavrov at the UN in 2003)."""
+    index: dict[tuple[str, str | None], int] = {}
+    for n, a in enumerate(leaders.actors):
+        for form in (a.name, *a.aliases):
+            if " " in form.strip():
+                index.setdefault((norm(form), a.country), n)
+    extra: dict[int, list[Tenure]] = {}
+    kept: list[ActorEntry] = []
+    for p in phoenix.actors:
+        hit = next((index[k] for f in (p.name, *p.aliases) if (k := (norm(f), p.country)) in index), None) \
+            if p.kind == "person" else None
+        if hit is None:
+            kept.append(p)
+            continue
+        own = leaders.actors[hit].roles
+        latest = max((o.start for o in own if o.start), default=dt.date.max)
+        extra.setdefault(hit, []).extend(
+            piece for t in p.roles for piece in _uncovered(t, own)
+            # not after leaders.tsv's latest office began (Phoenix's open ends are stale there),
+            # nor a few days' remainder of a hand-over date the two sources disagree on
+            if (piece.start or dt.date.min) < latest and _days(piece) > 31)
+    actors = tuple(replace(a, roles=tuple(sorted((*a.roles, *extra[n]), key=lambda t: t.start or dt.date.min)))
+                   if n in extra else a for n, a in enumerate(leaders.actors))
+    return replace(leaders, actors=actors), replace(phoenix, actors=tuple(kept))
+
+
+def _days(t: Tenure) -> int:
+    return ((t.end or dt.date.max) - (t.start or dt.date.min)).days
+
+
+def _uncovered(t: Tenure, own: tuple[Tenure, ...]) -> list[Tenure]:
+    """The parts of ``t`` on which none of ``own`` holds (dates inclusive)."""
+    pieces = [t]
+    for o in own:
+        nxt: list[Tenure] = []
+        for p in pieces:
+            lo, hi = p.start or dt.date.min, p.end or dt.date.max
+            olo, ohi = o.start or dt.date.min, o.end or dt.date.max
+            if ohi < lo or hi < olo:
+                nxt.append(p)
+                continue
+            if lo < olo:
+                nxt.append(replace(p, end=olo - dt.timedelta(days=1)))
+            if ohi < hi:
+                nxt.append(replace(p, start=ohi + dt.timedelta(days=1)))
+        pieces = nxt
+    return pieces
+
+
 def load_knowledge_base(user_paths: Iterable[Path] = (), extra: Iterable[ActorDictionary] = ()) -> KnowledgeBase:
     """The packaged knowledge plus user dictionaries (files meant for this stage only)."""
+    leaders, phoenix = _merge_phoenix(_leaders_dictionary(), _phoenix_dictionary())
     packaged = [
         _country_dictionary(),
         parse_dictionary(load_yaml("actors/organisations.yaml"), "kb:organisations.yaml"),
         parse_dictionary(load_yaml("actors/agents.yaml"), "kb:agents.yaml"),
-        _leaders_dictionary(),
+        leaders,
+        phoenix,
     ]
     user = [load_dictionary(p) for p in user_paths if is_actor_dictionary(Path(p))]
     return KnowledgeBase(packaged, [*user, *extra])

@@ -89,7 +89,9 @@ def _phrase(raw: str) -> tuple[str, bool]:
     return words, not exact and " " not in words
 
 
-def _make_actor(name: str, synonyms: list[str], codes: list[Tenure], source: str) -> ActorEntry | None:
+def _make_actor(
+    name: str, synonyms: list[str], codes: list[Tenure], source: str, stems: bool = True
+) -> ActorEntry | None:
     if not codes:
         return None
     words, stem = _phrase(name)
@@ -98,7 +100,7 @@ def _make_actor(name: str, synonyms: list[str], codes: list[Tenure], source: str
         w, st = _phrase(raw)
         if w != words:
             aliases.append(w)
-        if st and len(w) >= 4:
+        if stems and st and len(w) >= 4:
             aliases.extend(w + e for e in _STEM_ENDINGS)
     default = next((t.code for t in codes if t.start is None and t.end is None), None)
     dated = tuple(t for t in codes if t.start is not None or t.end is not None)
@@ -110,8 +112,13 @@ def _make_actor(name: str, synonyms: list[str], codes: list[Tenure], source: str
     )
 
 
-def parse_petrarch_actors(text: str, source: str = "petrarch") -> tuple[ActorEntry, ...]:
-    """Parse the text of a PETRARCH actors dictionary."""
+def parse_petrarch_actors(
+    text: str, source: str = "petrarch", stems: bool = True, problems: list[str] | None = None
+) -> tuple[ActorEntry, ...]:
+    """Parse the text of a PETRARCH actors dictionary; ``stems=False`` leaves out the
+    stemmed variants ("ARGENTIN" → "Argentina") of single words. A malformed code block
+    raises ``ConfigError``, or, when a ``problems`` list is given, is skipped and reported
+    there (the Phoenix files have a few, e.g. a 7-digit date)."""
     out: list[ActorEntry] = []
     name: str | None = None
     synonyms: list[str] = []
@@ -119,28 +126,39 @@ def parse_petrarch_actors(text: str, source: str = "petrarch") -> tuple[ActorEnt
 
     def flush() -> None:
         if name is not None:
-            entry = _make_actor(name, synonyms, codes, source)
+            entry = _make_actor(name, synonyms, codes, source, stems)
             if entry is not None:
                 out.append(entry)
+
+    def read_codes(body: str, n: int) -> list[Tenure]:
+        found: list[Tenure] = []
+        for block in _CODE.findall(body):
+            try:
+                t = parse_code_block(block)
+            except ValueError as exc:
+                if problems is None:
+                    raise ConfigError(f"{source}:{n}: {exc}", code="K013") from exc
+                problems.append(f"{source}:{n}: {exc}; code skipped")
+                continue
+            if t is not None:
+                found.append(t)
+        return found
 
     for n, raw in enumerate(_COMMENT_BLOCK.sub("", text).splitlines(), 1):
         line = _strip_comment(raw)
         if not line.strip():
             continue
         body = line.strip()
-        try:
-            if body.startswith("+"):
-                synonyms.append(body[1:].strip())
-                continue
-            if body.startswith("["):
-                codes.extend(t for t in (parse_code_block(m) for m in _CODE.findall(body)) if t)
-                continue
-            flush()
-            head = _CODE.split(body)[0]
-            name, synonyms = head.strip(), []
-            codes = [t for t in (parse_code_block(m) for m in _CODE.findall(body)) if t]
-        except ValueError as exc:
-            raise ConfigError(f"{source}:{n}: {exc}", code="K013") from exc
+        if body.startswith("+"):
+            synonyms.append(body[1:].strip())
+            continue
+        if body.startswith("["):
+            codes.extend(read_codes(body, n))
+            continue
+        flush()
+        head = _CODE.split(body)[0]
+        name, synonyms = head.strip(), []
+        codes = read_codes(body, n)
     flush()
     return tuple(out)
 

@@ -21,7 +21,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from kronika.actors.dictionary import ActorDictionary, ActorEntry, country_of, sector_of
-from kronika.actors.kb import AGENT, COUNTRY, DEMONYM, METONYM, NAMED, KnowledgeBase, Lex, load_knowledge_base
+from kronika.actors.kb import (
+    AGENT,
+    COUNTRY,
+    DEMONYM,
+    METONYM,
+    NAMED,
+    PHOENIX,
+    KnowledgeBase,
+    Lex,
+    load_knowledge_base,
+)
 from kronika.actors.learned import LearnedIndex
 from kronika.actors.matching import (
     LOCATIVE_PREPS,
@@ -334,7 +344,7 @@ class ActorResolver:
             if t.i in taken or t.pos not in ("NOUN", "X", "ADJ") or not t.text[:1].isupper():
                 continue
             key = t.text.lower()
-            if key in self.kb.surnames or key in self.learned.by_surname:
+            if key in self.kb.curated_surnames or key in self.learned.by_surname:
                 out.append((t.i, t.i + 1))
         return out
 
@@ -429,7 +439,8 @@ class ActorResolver:
         if len(in_office) == 1 or (len(cands) == 1 and cands):
             return (in_office or list(cands))[0]
         if not in_office:  # nobody of that name in office: a sole former office-holder
-            former = [c for c in cands if c.last_role_before(day)]
+            # (not from Phoenix, whose rows mostly stop in 2014: too weak for a bare surname)
+            former = [c for c in cands if c.last_role_before(day) and c.source != PHOENIX]
             if len(former) == 1:
                 return former[0]
         return None
@@ -459,6 +470,9 @@ class ActorResolver:
             return Reading(entry.name, country, sector_of(t.code) or entry.sector, t.role, how, 0.9,
                            None if country else t.code)
         past = entry.last_role_before(day)
+        if past is not None and past.role is None:  # an untitled (Phoenix) code: name the last titled office
+            titled = [t for t in entry.roles if t.role and t.end is not None and t.end < day]
+            past = max(titled, key=lambda t: t.end or dt.date.min) if titled else past
         if past is not None:
             how = f"kb: former {past.role or past.code} {entry.country} {past.span()} ({entry.source})"
             return Reading(entry.name, entry.country, "ELI", f"former {past.role}" if past.role else None, how, 0.8)
