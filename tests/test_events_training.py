@@ -84,7 +84,7 @@ def test_events_classifier_roundtrip_and_calibration(tmp_path: Path) -> None:
     m.save(tmp_path)
     back = EventModel.load(tmp_path)
     assert np.allclose(back.predict_proba([["a"], ["b"]]), m.predict_proba([["a"], ["b"]]))
-    assert [t for t, _ in back.decide([["a"], ["b"]])] == ["ONE", "TWO"]
+    assert [t for t, _, _ in back.decide([["a"], ["b"]])] == ["ONE", "TWO"]
     t = fit_temperature(m.scores(rows), [m.labels.index(x) for x in labels])
     assert 0.3 <= t <= 5.0
     assert expected_calibration_error([1.0, 0.0], [True, False]) == 0.0

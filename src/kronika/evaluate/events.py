@@ -129,6 +129,27 @@ _CODING = re.compile(r"<EventCoding\b([^>]*)/?>")
 _TEXT = re.compile(r"<Text>(.*?)</Text>", re.S)
 
 
+def iter_petrarch(path: Path) -> Iterable[tuple[str, str, dt.date, list[dict[str, str]]]]:
+    """Every valid PETRARCH record as (id, text, date, codings): each coding's attributes
+    (``sourcecode``, ``targetcode``, ``eventcode``). Training reads all codings of a sentence."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ConfigError(f"cannot read PETRARCH records {path}: {exc}", code="K020") from exc
+    for m in _SENTENCE.finditer(raw):
+        attrs = dict(_ATTR.findall(m.group(1)))
+        text_m = _TEXT.search(m.group(2))
+        codings = [dict(_ATTR.findall(c)) for c in _CODING.findall(m.group(2))]
+        codings = [c for c in codings if c.get("eventcode")]
+        if attrs.get("valid") == "false" or attrs.get("evaluate") == "false" or not text_m or not codings:
+            continue
+        try:
+            date = dt.datetime.strptime((attrs.get("date") or "20000101")[:8], "%Y%m%d").date()
+        except ValueError:
+            date = dt.date(2000, 1, 1)
+        yield str(attrs.get("id")), " ".join(html.unescape(text_m.group(1)).split()), date, codings
+
+
 def load_petrarch(path: Path) -> list[GoldRecord]:
     """PETRARCH validation records: ``<Sentence>`` with ``<EventCoding>`` and ``<Text>``.
 

@@ -39,6 +39,7 @@ class EventModel:
     temperature: float = 1.0
     threshold: float = 0.5
     nouns: frozenset[str] = frozenset()  # event nouns seen as triggers in training
+    decision: str = "argmax"  # or "threshold" (see decide)
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -57,17 +58,25 @@ class EventModel:
     def predict_proba(self, rows: Sequence[Sequence[str]]) -> np.ndarray:
         return softmax(self.scores(rows) / self.temperature)
 
-    def decide(self, rows: Sequence[Sequence[str]]) -> list[tuple[str, float]]:
-        """Per row: the most probable event type (never NONE) and its probability; the caller
-        keeps rows whose probability reaches ``threshold``."""
+    def decide(self, rows: Sequence[Sequence[str]]) -> list[tuple[str, float, bool]]:
+        """Per row: the most probable event type (never NONE), its probability, and whether
+        to emit it. ``decision == "argmax"`` (the default): when it is at least as probable as
+        NONE (the Bayes decision, tuned on nothing) and reaches ``threshold`` (a floor, 0 by
+        default); ``"threshold"``: when it reaches ``threshold`` alone."""
         if not rows:
             return []
         probs = self.predict_proba(rows)
         masked = probs.copy()
-        if NONE in self.labels:
-            masked[:, self.labels.index(NONE)] = -1.0
+        none = self.labels.index(NONE) if NONE in self.labels else -1
+        if none >= 0:
+            masked[:, none] = -1.0
         best = masked.argmax(axis=1)
-        return [(self.labels[b], float(probs[r, b])) for r, b in enumerate(best)]
+        out = []
+        for r, b in enumerate(best):
+            p = float(probs[r, b])
+            emit = p >= self.threshold and (self.decision != "argmax" or none < 0 or p >= probs[r, none])
+            out.append((self.labels[b], p, emit))
+        return out
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -75,7 +84,8 @@ class EventModel:
         np.savez_compressed(folder / WEIGHTS, weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32))
         meta = dict(self.meta, labels=list(self.labels), temperature=self.temperature,
-                    threshold=self.threshold, nouns=sorted(self.nouns), features=names)
+                    threshold=self.threshold, decision=self.decision, nouns=sorted(self.nouns),
+                    features=names)
         (folder / META).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
@@ -94,7 +104,8 @@ class EventModel:
         return cls(labels=tuple(meta.pop("labels")), vocab={n: i for i, n in enumerate(names)},
                    weights=weights.astype(np.float64), bias=bias.astype(np.float64),
                    temperature=float(meta.pop("temperature")), threshold=float(meta.pop("threshold")),
-                   nouns=frozenset(meta.pop("nouns", ())), meta=meta)
+                   nouns=frozenset(meta.pop("nouns", ())), decision=str(meta.pop("decision", "threshold")),
+                   meta=meta)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -113,9 +124,10 @@ class Recipe:
     weak_weight: float = 0.3  # weight of examples from document-level labels
     max_iter: int = 2000
     seed: int = 13
+    decision: str = "argmax"  # "argmax": emit a type that beats NONE; "threshold": tune a cut-off
 
     def to_dict(self) -> dict[str, Any]:
-        return {"c": self.c, "min_count": self.min_count, "none_weight": self.none_weight, "weak_weight": self.weak_weight,
+        return {"decision": self.decision, "c": self.c, "min_count": self.min_count, "none_weight": self.none_weight, "weak_weight": self.weak_weight,
                 "max_iter": self.max_iter, "seed": self.seed}
 
 

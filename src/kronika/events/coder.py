@@ -208,8 +208,8 @@ class EventCoder:
             raise ConfigError("no event model loaded", code="K013")
         found = self.candidates(view, si, parties)
         out = []
-        for (c, _), (ptype, p) in zip(found, model.decide([f for _, f in found]), strict=True):
-            if p < model.threshold:
+        for (c, _), (ptype, p, emit) in zip(found, model.decide([f for _, f in found]), strict=True):
+            if not emit:
                 continue
             sense = c.lex if c.lex is not None and c.lex.type == ptype else \
                 Sense(ptype, None, DEFAULT_ROOT.get(ptype, ""), conf=p)
@@ -674,6 +674,8 @@ class EventCoder:
         # The place the predicate itself governs ("meet ... in X", "the meeting, which will take
         # place ... in Y") first; else geo's event_location (clause and dateline rules).
         place = own_place(view, places, preds, self.lex, blockers)
+        if place is None:  # the place attacked, entered or shelled is where it happened
+            place = next((p for m in d.target if m.kind == "place" for p in places if p.start == m.start), None)
         if place is None and locate is not None:
             place = locate(d.trigger)
         status = d.status

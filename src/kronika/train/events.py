@@ -83,6 +83,8 @@ class ExampleBuilder:
         self.parser = SpacyParser(s)
         self.tagger = TimeTagger(s)
         self.actors = ActorResolver(s)
+        self._settings = s
+        self._resolvers: dict[tuple[Path, ...], ActorResolver] = {}  # per set of actor dictionaries
         self.geo = Geoparser(s)
         self.coder = EventCoder(s)
 
@@ -104,7 +106,7 @@ class ExampleBuilder:
 
     def _label(self, doc: ParsedDoc, d: LabelledDoc, offs: list[int], nouns: frozenset[str], corpus: Corpus) -> None:
         times = self.tagger(doc)
-        mentions = self.actors(doc, times)
+        mentions = self._resolver(d.dictionaries)(doc, times)
         mentions = with_places(mentions, self.geo(doc, mentions))
         if d.weak:
             self._weak(doc, d, mentions, nouns, corpus)
@@ -118,12 +120,27 @@ class ExampleBuilder:
             for c, feats in self.coder.candidates(view, sent.index, parties, nouns):
                 k = _sentence_at(offs, view.tokens[c.trigger].start)
                 gold = d.sentences[k].events if 0 <= k < len(d.sentences) else ()
-                label = NONE
+                label: str | None = NONE
                 for ev in gold:
-                    if _trigger_ok(view, c, ev, offs[k], d.sentences[k].text) and _sides_ok(view, c, ev):
+                    if not _trigger_ok(view, c, ev, offs[k], d.sentences[k].text):
+                        continue
+                    if _sides_ok(view, c, ev):
                         label = _label_type(ev.type, feats)
                         break
-                corpus.examples.append(_example(view, c, feats, label, d.id))
+                    if ev.trigger and not c.source:
+                        label = None  # the event's own predicate, its actor missed: no lesson either way
+                if label is not None:
+                    corpus.examples.append(_example(view, c, feats, label, d.id))
+
+    def _resolver(self, dictionaries: tuple[Path, ...]) -> ActorResolver:
+        if not dictionaries:
+            return self.actors
+        if dictionaries not in self._resolvers:
+            from kronika.actors import load_petrarch_dictionaries
+
+            self._resolvers[dictionaries] = ActorResolver(
+                self._settings, dictionaries=(load_petrarch_dictionaries(dictionaries),))
+        return self._resolvers[dictionaries]
 
     def _weak(self, doc: ParsedDoc, d: LabelledDoc, mentions: tuple[ActorMention, ...], nouns: frozenset[str],
               corpus: Corpus) -> None:
@@ -211,6 +228,10 @@ def _sides_ok(view: DocView, c: Candidate, ev: GoldEvent) -> bool:
     ok = _fits(c.source, ev.source, ev.source_country, text)
     if not ok and ev.type in SYMMETRIC:
         ok = _fits(c.target, ev.source, ev.source_country, text)
+    if ok and not ev.trigger and (ev.target or ev.target_country):
+        # no trigger to tell the predicate: the target must fit too ("said" shares the source)
+        ok = _fits(c.target, ev.target, ev.target_country, text) or \
+            ev.type in SYMMETRIC and _fits(c.source, ev.target, ev.target_country, text)
     return ok
 
 
@@ -328,20 +349,26 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     fit_on = complete or list(range(len(ex)))
     temp = fit_temperature(scores[fit_on], [gold[i] for i in fit_on])
     probs = softmax(scores / temp)
-    threshold, f1 = best_threshold(probs[complete], labels, [ex[i].label for i in complete]) if complete else (0.5, 0.0)
-    report = cv_report(corpus, probs, labels, fold, threshold)
+    if recipe.decision == "threshold":
+        threshold, f1 = best_threshold(probs[complete], labels, [ex[i].label for i in complete]) if complete else (0.5, 0.0)
+    else:
+        threshold, f1 = 0.0, float("nan")
+    report = cv_report(corpus, probs, labels, fold, threshold, recipe.decision)
     model = _fit(ex, recipe)
     nouns = frozenset(e.trigger for e in ex if e.noun and e.label != NONE)
     meta = {
         "name": "kronika-events-linear", "version": dt.date.today().strftime("%Y.%m.%d"),
         "recipe": recipe.to_dict(), "sources": sources, "examples": len(ex),
         "label_counts": dict(Counter(e.label for e in ex).most_common()),
-        "cross_validation": dict(report, folds=k, candidate_f1_at_threshold=round(f1, 4)),
+        "cross_validation": dict(report, folds=k),
     }
-    return replace(model, temperature=temp, threshold=threshold, nouns=nouns, meta=meta)
+    if recipe.decision == "threshold":
+        meta["cross_validation"]["candidate_f1_at_threshold"] = round(f1, 4)
+    return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision, meta=meta)
 
 
-def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[int], threshold: float) -> dict[str, Any]:
+def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[int], threshold: float,
+              decision: str = "argmax") -> dict[str, Any]:
     """Held-out figures: pair-given type accuracy and macro-F1, candidate P/R on complete data,
     ECE of the emitted events' confidence."""
     ex = corpus.examples
@@ -358,12 +385,15 @@ def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[i
         out["pair_given_accuracy"] = round(sum(right) / len(pairs), 4)
         out["pair_given_macro_f1"] = round(macro_f1([ex[i].label for i in pairs], [pred[i] for i in pairs]), 4)
         out["pairs"] = len(pairs)
-    emitted = [i for i in range(len(ex)) if conf[i] >= threshold and not ex[i].pair and not ex[i].weak]
+    beats_none = probs[:, none] <= conf if none >= 0 and decision == "argmax" else np.ones(len(ex), dtype=bool)
+    emitted = [i for i in range(len(ex)) if conf[i] >= threshold and beats_none[i] and not ex[i].pair and not ex[i].weak]
     right = [pred[i] == ex[i].label for i in emitted]
     n_gold = sum(1 for e in ex if not e.pair and not e.weak and e.label != NONE)
     if emitted or n_gold:
         out["candidate_precision"] = round(sum(right) / len(emitted), 4) if emitted else 0.0
         out["candidate_recall"] = round(sum(right) / n_gold, 4) if n_gold else 0.0
+        p, r = out["candidate_precision"], out["candidate_recall"]
+        out["candidate_f1"] = round(2 * p * r / (p + r), 4) if p + r else 0.0
     out["ece"] = round(expected_calibration_error([conf[i] for i in emitted], right), 4)
     out["reliability"] = reliability_table([conf[i] for i in emitted], right)
     return out
@@ -388,13 +418,13 @@ def end_to_end_hit(corpus: Corpus, recipe: Recipe, temperature: float, threshold
     hits = total = 0
     for f in range(k):
         train = [e for e in ex if fold_of.get(e.group, -1) != f]
-        m = replace(_fit(train, recipe), temperature=temperature, threshold=threshold)
+        m = replace(_fit(train, recipe), temperature=temperature, threshold=threshold, decision=recipe.decision)
         for g in groups:
             if fold_of[g] != f:
                 continue
             gold, rows = corpus.e2e[g]
             total += 1
-            hits += any(t == gold and p >= threshold for t, p in m.decide(rows))
+            hits += any(t == gold and emit for t, _, emit in m.decide(rows))
     return hits / total if total else 0.0
 
 

@@ -57,6 +57,7 @@ class LabelledDoc:
     complete: bool
     origin: str
     weak: bool = False  # a document-level label only (synthetic stories)
+    dictionaries: tuple[Path, ...] = ()  # actor dictionaries the sentence's actors need (PETRARCH)
 
 
 def _type(name: str) -> str:
@@ -150,13 +151,41 @@ def read_weak(path: Path, sentences: int = 1) -> list[LabelledDoc]:
     return out
 
 
+def read_petrarch(path: Path) -> list[LabelledDoc]:
+    """PETRARCH validation records (XML): every coding of a sentence, its CAMEO code read as a
+    PLOVER type through the shipped table, sides as country codes. The records are complete
+    (their codings are all a coder should find), and their invented actors (Arnor, Gondor)
+    come from the dictionaries beside the file."""
+    from kronika.evaluate.events import iter_petrarch, petrarch_dictionaries
+    from kronika.events.ontology import load_cameo_table
+
+    table = load_cameo_table()
+    dicts = tuple(p for p in petrarch_dictionaries(path) if "verbs" not in p.name.lower())
+    out = []
+    for rid, text, date, codings in iter_petrarch(path):
+        events = []
+        for c in codings:
+            code = c["eventcode"]
+            coding = table.get(code) or table.get(code[:3]) or table.get(code[:2])
+            if coding is None:
+                continue
+            events.append(GoldEvent(coding.type, None, None, mode=coding.mode,
+                                    source_country=(c.get("sourcecode") or "")[:3] or None,
+                                    target_country=(c.get("targetcode") or "")[:3] or None))
+        out.append(LabelledDoc(f"petrarch:{path.name}:{rid}", date, (LabelledSentence(text, tuple(events)),),
+                               complete=True, origin=f"{path}#{rid}", dictionaries=dicts))
+    return out
+
+
 def read_labelled(path: Path) -> list[LabelledDoc]:
-    """Any supported file: ``.tsv`` (PLV), ``.csv`` (document-labelled stories) or ``.jsonl``
-    (sentence-complete or pair lines)."""
+    """Any supported file: ``.tsv`` (PLV), ``.csv`` (document-labelled stories), ``.xml``
+    (PETRARCH validation records) or ``.jsonl`` (sentence-complete or pair lines)."""
     if not path.exists():
         raise ConfigError(f"training data {path} does not exist", code="K014")
     if path.suffix.lower() == ".csv":
         return read_weak(path)
+    if path.suffix.lower() == ".xml":
+        return read_petrarch(path)
     if path.suffix.lower() == ".tsv":
         return read_plv(path)
     if path.suffix.lower() in (".jsonl", ".json"):
