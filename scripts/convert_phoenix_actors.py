@@ -47,6 +47,14 @@ FILES = (
 LICENSE = "LICENSE.MIT.from-petrarch2.txt"
 COLUMNS = ("name", "kind", "code", "aliases", "roles", "file")
 _VOWELS = set("AEIOUY")
+# Two-letter words of names that are not acronyms.
+_PARTICLES = frozenset({
+    "al", "el", "de", "da", "di", "du", "la", "le", "of", "ul", "ur", "ad", "as", "an", "at", "in",
+    "on", "to", "by", "bo", "li", "lu", "ma", "mo", "na", "ng", "ho", "hu", "wu", "yu", "xi", "ye",
+    "oh", "om", "ba", "bi", "ka", "ki", "ko", "ku", "ha", "he", "ja", "jo", "lo", "mi", "mu", "ne",
+    "ni", "no", "nu", "pa", "po", "ra", "re", "ri", "ro", "sa", "se", "si", "so", "su", "ta", "te",
+    "ti", "tu", "va", "vo", "wa", "wo", "ya", "yo", "za", "zu", "ai", "ao", "au", "ei", "ou",
+})
 # CAMEO sector codes (codebook 1.1b3 ch. 3 and the Phoenix additions) that may follow a
 # country code; anything else there is a territory ("GBRFLK", "USRARM") or a typo.
 SECTORS = frozenset({
@@ -93,12 +101,14 @@ def valid_code(code: str) -> bool:
 
 def recase(form: str) -> str:
     """"SHINZO ABE" → "Shinzo Abe"; "AL-NUSRA FRONT" → "Al-Nusra Front"; a single short
-    word, or a word without vowels, is kept as an acronym ("ANSF", "UN", "NLD")."""
+    word, a word without vowels, or a two-letter word that is no name particle is kept as
+    an acronym ("ANSF", "NLD", "UN ENVOY" → "UN Envoy")."""
     words = form.split()
     out = []
     for w in words:
         letters = [c for c in w if c.isalpha()]
-        if (len(words) == 1 and len(letters) <= 5) or (letters and not _VOWELS & set(letters)) or "." in w:
+        short = len(letters) == 2 and w.lower() not in _PARTICLES  # "UN", "EU"; not "Al", "De"
+        if (len(words) == 1 and len(letters) <= 5) or (letters and not _VOWELS & set(letters)) or "." in w or short:
             out.append(w.upper())
             continue
         parts = re.split(r"([-/])", w.lower())

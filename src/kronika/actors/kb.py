@@ -64,7 +64,12 @@ def token_key(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Lex:
-    """One reading of a matched phrase."""
+    """One reading of a matched phrase.
+
+    ``caps``: an acronym that matches only in capitals ("WHO", not "Who"). A curated
+    acronym of four letters or more matches in title case too: the Guardian, BBC and
+    others write acronyms spoken as words so ("Nato", "Isis", "Unicef", "Farc"); a Phoenix
+    one (uncurated) stays capitals-only."""
 
     tag: str
     actor: ActorEntry | None = None
@@ -124,7 +129,8 @@ class KnowledgeBase:
             for form in (a.name, *a.aliases):
                 if a.kind == "person" and " " not in form.strip() and a.source.startswith("kb:"):
                     continue  # a bare surname is ambiguous: it goes to the surname index only
-                self.add(form, Lex(tag, actor=a, caps=_acronym(form)), override=override, weak=weak)
+                caps = _acronym(form) and (weak or _letters(form) < 4)
+                self.add(form, Lex(tag, actor=a, caps=caps), override=override, weak=weak)
             if a.kind == "person":
                 self._index_surname(a, override=override)
             if a.kind == "country" and a.country and a.country not in self.countries:
@@ -195,6 +201,10 @@ def _token_prefixes(key: str) -> list[str]:
     were never asked for (they were nine in ten of the set)."""
     n = len(key)
     return [key[:i] for i in range(1, n + 1) if i == n or not (key[i - 1].isalnum() and key[i].isalnum())]
+
+
+def _letters(form: str) -> int:
+    return sum(c.isalpha() for c in form)
 
 
 def _acronym(form: str) -> bool:

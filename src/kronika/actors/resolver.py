@@ -52,6 +52,8 @@ PRONOUNS = frozenset({"he", "she"})
 HEAD_ROLES = frozenset({"president", "acting president", "prime minister", "premier", "chancellor",
                         "king", "queen", "emperor"})
 ROLE_QUALIFIERS = frozenset({"deputy", "vice", "former", "ex", "acting", "interim", "junior", "assistant"})
+# Role words for weapons (agents.yaml): "Israeli missiles" is Israel's military, "missiles" alone nobody.
+WEAPONS = frozenset({"missiles", "warship"})
 # "the two countries", "both sides": plural nouns that refer back to a pair of countries.
 PLURAL_HEADS = frozenset({"country", "side", "nation", "government", "neighbor", "neighbour", "leader"})
 # Role words that, with "the" and no country, point back to a person already named.
@@ -240,7 +242,7 @@ class ActorResolver:
         out += self._places_as_actors(w)
         out += self._pronouns(w, out)
         out.sort(key=lambda m: (m.start, -m.end))
-        return tuple(out)
+        return tuple(_igo_country(m) for m in out)
 
     # ------------------------------------------------------------------ evidence
 
@@ -259,7 +261,7 @@ class ActorResolver:
         doc = w.doc
         countries: list[str] = []
         starts: list[int] = []
-        sector = role = igo = None
+        sector = role = igo = mod_sector = None
         first: int | None = None
         is_name = doc.tokens[head].pos == "PROPN"
         for m in w.by_head.get(head, ()):
@@ -270,8 +272,12 @@ class ActorResolver:
                 starts.append(m.start)
             elif (lex := m.get(AGENT)) and (m.last == head or is_name) and lex.agent:
                 sector, role = _qualified(doc, m.start, lex.agent.sector, lex.agent.role or role)
+            elif (lex := m.get(AGENT)) and lex.agent and lex.agent.sector not in ("GOV", "MIL"):
+                mod_sector = mod_sector or lex.agent.sector  # "opposition party leaders"
             elif (lex := m.get(NAMED)) and lex.actor and (lex.actor.code or "").startswith("IGO"):
                 igo = lex.actor.code
+                if (office := self._office_word(w, m)) is not None:  # "UN envoy", one KB phrase
+                    sector, role = office
             else:
                 continue
             w.consumed.add(m.start)
@@ -281,14 +287,39 @@ class ActorResolver:
                 countries.append(hit[1].country or "")
                 starts.append(-1)
                 first = hit[0].start if first is None else min(first, hit[0].start)
+            elif child.dep == "poss" and (org := self._igo_at(w, child.i)) is not None:
+                igo = igo or org[1]  # "Nato's secretary general"
+                first = org[0].start if first is None else min(first, org[0].start)
+                w.consumed.add(org[0].start)
             elif child.dep == "prep" and child.text.lower() in ("of", "in", "from"):
                 found = self._prep_countries(w, child.i)
                 countries += found
                 starts += [-1] * len(found)
+        if mod_sector and sector in (None, "GOV"):
+            sector = mod_sector  # a generic head ("leaders", "spokesman") takes its modifier's sector
         seen: dict[str, int] = {}
         for c, st in zip(countries, starts, strict=True):
             seen.setdefault(c, st)
         return Evidence(tuple(seen), sector, tuple(seen.values()), role, igo, "", first)
+
+    @staticmethod
+    def _igo_at(w: _Work, i: int) -> tuple[Match, str] | None:
+        """The intergovernmental organisation named at token ``i`` (its match and code)."""
+        m = w.at_token.get(i)
+        lex = m.get(NAMED) if m else None
+        code = lex.actor.code if lex and lex.actor else None
+        return (m, code) if m and code and code.startswith("IGO") else None
+
+    def _office_word(self, w: _Work, m: Match) -> tuple[str, str | None] | None:
+        """The role word a multi-word organisation phrase ends in ("UN envoy", "UN
+        secretary general"): its sector and role."""
+        doc = w.doc
+        for k in range(m.start + 1, m.end):
+            key = " ".join(doc.tokens[j].text.lower() for j in range(k, m.end))
+            agent = next((x.agent for x in self.kb.lookup(key) if x.tag == AGENT and x.agent), None)
+            if agent is not None:
+                return "IGO" if agent.sector == "GOV" else agent.sector, agent.role
+        return None
 
     def _prep_countries(self, w: _Work, prep: int) -> list[str]:
         out: list[str] = []
@@ -332,6 +363,7 @@ class ActorResolver:
                 sector=reading.sector, entity=reading.entity, role=reading.role, kind="person",
                 how=reading.how, confidence=reading.confidence,
             ))
+        out = [_igo_country(m) for m in out]
         w.persons = out
         return out
 
@@ -371,10 +403,10 @@ class ActorResolver:
             how = f"{ev.how}; {known.how}" if ev.how and ev.how not in known.how else known.how
             return replace(known, sector=sector, role=role, how=how)
         if ev.igo:
-            return Reading(name, None, ev.sector or "IGO", ev.role, ev.how, 0.8)
+            return Reading(name, None, ev.sector or "IGO", ev.role, ev.how, 0.8, ev.igo)
         if ev.country:
             return Reading(name, ev.country, None, None, ev.how, 0.7)
-        if ev.role:
+        if ev.role or ev.sector:  # "opposition leader Nika Melia": a sector without a title
             ctx = self._context_country(w, a, b, sole=True)
             how = ev.how + (f"; context: {ctx} is the only country in the sentence" if ctx else "")
             if ctx is None and w.main_country:
@@ -395,9 +427,12 @@ class ActorResolver:
         partners = [c.i for c in w.kids(head) if c.dep == "appos"]
         if tok.dep == "appos" and tok.head != tok.i:
             partners.append(tok.head)
+            up = doc.tokens[tok.head]  # "the UN envoy for Syria, Geir Pedersen": parsed as Syria's appositive
+            if up.dep == "pobj" and doc.tokens[up.head].dep == "prep" and doc.tokens[up.head].head != up.head:
+                partners.append(doc.tokens[up.head].head)
         for p in partners:
             app = self._evidence(w, p)
-            if app.role or app.sector:
+            if app.role or app.sector or app.igo:  # "the UN envoy for Syria, Geir Pedersen"
                 lo = app.first if app.first is not None else p
                 text = span_text(doc, min(lo, p), p + 1)[2]
                 return replace(app, how=f"appositive: {text}")
@@ -504,11 +539,15 @@ class ActorResolver:
                 ev = self._evidence(w, head)
                 if ev.sector:
                     sector, role = ev.sector, ev.role
+                    if sector == "GOV" and (a.code or "").startswith("IGO"):
+                        sector = "IGO"  # "EU foreign ministers": the organisation's officials
                     lo, m_end = m.start, head + 1
                 else:
                     m_end = m.end
             else:
                 m_end = m.end
+                if (a.code or "").startswith("IGO") and (office := self._office_word(w, m)) is not None:
+                    sector, role = office  # "UN envoy": the organisation's official
             s, e, text = span_text(doc, lo, m_end)
             code = a.code or _code(a.country, sector)
             if a.kind != "country" and code and code.startswith("IGO") and sector is None:
@@ -536,6 +575,8 @@ class ActorResolver:
             if doc.tokens[m.last].pos not in ("NOUN", "PROPN"):
                 continue
             ev = self._evidence(w, m.last)
+            if lex.agent.phrase in WEAPONS and not ev.countries and not ev.igo:
+                continue  # "fired missiles": a weapon is an actor only with its owner named
             out += self._group_mentions(w, m, ev)
         return out
 
@@ -547,9 +588,12 @@ class ActorResolver:
         lo = det[0] if det else lo
         s, e, text = span_text(doc, lo, m.end)
         sector, role = _qualified(doc, m.start, agent.sector, agent.role)
+        if sector == "GOV" and ev.sector not in (None, "GOV"):
+            sector = ev.sector  # "opposition party leaders" are the opposition's
         base = dict(start=s, end=e, text=text, sentence=doc.tokens[m.start].sent,
                     head_token=m.last, sector=sector, role=role, kind="group")
-        if ev.igo:
+        if ev.igo:  # an organisation's officials: sector IGO, the role word's role
+            base["sector"] = "IGO" if sector == "GOV" else sector
             return [ActorMention(**base, code=ev.igo, country=None, how=f"role word '{m_text(doc, m)}' of {ev.igo}",
                                  confidence=0.8)]
         if ev.countries:
@@ -565,9 +609,9 @@ class ActorResolver:
         if ctx is None and w.main_country:
             ctx, where = w.main_country, "the article's main country"
         if ctx is not None:
-            return [ActorMention(**base, code=_code(ctx, agent.sector), country=ctx,
+            return [ActorMention(**base, code=_code(ctx, sector), country=ctx,
                                  how=f"role word '{m_text(doc, m)}'; context: {ctx} is {where}", confidence=0.3)]
-        return [ActorMention(**base, code=agent.sector, country=None,
+        return [ActorMention(**base, code=sector, country=None,
                              how=f"role word '{m_text(doc, m)}', no country evidence", confidence=0.5)]
 
     def _with_cue(
@@ -622,6 +666,8 @@ class ActorResolver:
             kids = w.kids(t.i)
             if not any(k.text.lower() in ("two", "both") for k in kids):
                 continue
+            if any(k.dep in ("compound", "amod", "nmod") and k.text.lower() not in ("two", "both") for k in kids):
+                continue  # "two opposition party leaders" are not the two countries
             pair = self._pair_of_countries(w, t)
             if pair is None:
                 continue
@@ -717,6 +763,16 @@ class ActorResolver:
                 how=f"pronoun: {t.text} → {p.entity} (sentence {p.sentence})", confidence=0.5,
             ))
         return out
+
+
+def _igo_country(m: ActorMention) -> ActorMention:
+    """An intergovernmental organisation, or one of its officials, has the country "IGO"
+    (the actor code says which: IGOUNO, IGOEUR, IGONAT …), so that country-level dyads and
+    series count the UN or the EU as one side; NGOs and international armed groups
+    (NGO…, IMG…) keep no country."""
+    if m.country is None and (m.code or "").startswith("IGO"):
+        return replace(m, country="IGO")
+    return m
 
 
 def _qualified(doc: ParsedDoc, start: int, sector: str, role: str | None) -> tuple[str, str | None]:
