@@ -193,3 +193,35 @@ def test_actors_phoenix_leaders_win(kb) -> None:
 def test_actors_phoenix_does_not_shadow_curated_phrases(kb) -> None:
     for phrase in ("Hezbollah", "United Nations", "Russia", "Kremlin", "foreign minister"):
         assert all(x.actor is None or x.actor.source != PHOENIX for x in kb.lookup(phrase)), phrase
+
+
+# ---------------------------------------------------------------------- explain
+
+
+def test_actors_phoenix_explain_names_the_deciding_row(kb) -> None:
+    from kronika.actors.explain import explain
+
+    out = explain("Abe", D("2006-01-15"), kb)
+    assert out["decision"]["entity"] == "Shinzo Abe" and out["decision"]["code"] == "JPNGOV"
+    (abe,) = [c for c in out["candidates"] if c["decides"]]
+    (row,) = [t for t in abe["tenures"] if t["decides"]]
+    assert row["source"] == PHOENIX and row["on_date"] and row["start"] <= "2006-01-15"
+    later = explain("Abe", D("2019-05-30"), kb)
+    (row,) = [t for c in later["candidates"] if c["decides"] for t in c["tenures"] if t["decides"]]
+    assert row["source"] == "kb:leaders.tsv" and row["role"] == "Prime Minister"
+
+
+def test_actors_phoenix_explain_surname_needs_a_named_country(kb) -> None:
+    from kronika.actors.explain import explain
+
+    out = explain("Massoud", D("2006-05-01"), kb, countries=frozenset({"FRA"}))
+    assert out["decision"] is None and "nobody whose country is named" in out["why_not"]
+    out = explain("Massoud", D("2006-05-01"), kb, countries=frozenset({"AFG"}))
+    assert out["decision"] is None or out["decision"]["country"] == "AFG"
+
+
+def test_actors_phoenix_explain_organisation(kb) -> None:
+    from kronika.actors.explain import explain
+
+    out = explain("African Development Bank", D("2020-01-01"), kb)
+    assert out["decision"]["country"] == "IGO" and out["decision"]["code"].startswith("IGO")

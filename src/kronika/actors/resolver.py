@@ -459,26 +459,7 @@ class ActorResolver:
         return None
 
     def _kb_person(self, name: str, day: dt.date, countries: frozenset[str]) -> ActorEntry | None:
-        """A full name as the KB has it; or a bare surname, taken only when the date picks
-        one holder and the person's country is named in the article ("Smith said" is not
-        Australia's minister unless the story is about Australia) or the person leads a
-        state on that date ("Putin said")."""
-        full = [x.actor for x in self.kb.lookup(name) if x.tag == NAMED and x.actor and x.actor.kind == "person"]
-        if full:  # two entries with one name ("Ban Ki-moon", minister then UN chief): the one in office
-            return min(full, key=lambda x: x.role_at(day) is None)
-        if " " in name.strip():
-            return None
-        cands = tuple(c for c in self.kb.people_named(name, day)
-                      if c.country is None or c.country in countries or _leads(c, day))
-        in_office = [c for c in cands if c.role_at(day)]
-        if len(in_office) == 1 or (len(cands) == 1 and cands):
-            return (in_office or list(cands))[0]
-        if not in_office:  # nobody of that name in office: a sole former office-holder
-            # (not from Phoenix, whose rows mostly stop in 2014: too weak for a bare surname)
-            former = [c for c in cands if c.last_role_before(day) and c.source != PHOENIX]
-            if len(former) == 1:
-                return former[0]
-        return None
+        return kb_person(self.kb, name, day, countries)[0]
 
     def _titled_person(self, name: str, day: dt.date, title: str | None) -> ActorEntry | None:
         """"President Obama" in a text dated before his term: the title matches a role the
@@ -500,7 +481,7 @@ class ActorResolver:
     def _kb_reading(entry: ActorEntry, day: dt.date) -> Reading:
         t = entry.role_at(day)
         if t is not None:
-            how = f"kb: {t.role or t.code} {entry.country} {t.span()} ({entry.source})"
+            how = f"kb: {t.role or t.code} {entry.country} {t.span()} ({t.source or entry.source})"
             country = country_of(t.code) if t.code else entry.country
             return Reading(entry.name, country, sector_of(t.code) or entry.sector, t.role, how, 0.9,
                            None if country else t.code)
@@ -509,7 +490,7 @@ class ActorResolver:
             titled = [t for t in entry.roles if t.role and t.end is not None and t.end < day]
             past = max(titled, key=lambda t: t.end or dt.date.min) if titled else past
         if past is not None:
-            how = f"kb: former {past.role or past.code} {entry.country} {past.span()} ({entry.source})"
+            how = f"kb: former {past.role or past.code} {entry.country} {past.span()} ({past.source or entry.source})"
             return Reading(entry.name, entry.country, "ELI", f"former {past.role}" if past.role else None, how, 0.8)
         sector = entry.sector if not entry.roles else None
         how = f"kb: {entry.name} ({entry.country}), no role on {day.isoformat()} ({entry.source})"
@@ -796,3 +777,35 @@ def _code(country: str | None, sector: str | None) -> str | None:
     if country and sector:
         return f"{country}{sector}"
     return country or sector
+
+
+def kb_person(kb: KnowledgeBase, name: str, day: dt.date, countries: frozenset[str]) -> tuple[ActorEntry | None, str]:
+    """The KB person a name means on ``day``, and why (``kronika actors explain`` shows it).
+
+    A full name as the KB has it (two entries with one name: the one in office); or a bare
+    surname, taken only when the date picks one holder and the person's country is named
+    in the article (``countries``: "Smith said" is not Australia's minister unless the
+    story is about Australia) or the person leads a state on that date ("Putin said"); with
+    nobody of that name in office, a sole former office-holder from a curated table (not
+    Phoenix, whose rows mostly stop in 2014: too weak for a bare surname)."""
+    full = [x.actor for x in kb.lookup(name) if x.tag == NAMED and x.actor and x.actor.kind == "person"]
+    if full:
+        pick = min(full, key=lambda x: x.role_at(day) is None)
+        why = "full name" + (f"; {len(full)} entries, the one in office on {day}" if len(full) > 1 else "")
+        return pick, why
+    if " " in name.strip():
+        return None, "no person with this full name"
+    cands = tuple(c for c in kb.people_named(name, day)
+                  if c.country is None or c.country in countries or _leads(c, day))
+    in_office = [c for c in cands if c.role_at(day)]
+    if len(in_office) == 1:
+        return in_office[0], f"surname: the only one in office on {day} whose country is named or who leads a state"
+    if len(cands) == 1:
+        return cands[0], "surname: the only one whose country is named or who leads a state"
+    if not in_office:
+        former = [c for c in cands if c.last_role_before(day) and c.source != PHOENIX]
+        if len(former) == 1:
+            return former[0], f"surname: nobody in office on {day}; the sole former office-holder (curated)"
+    if not cands:
+        return None, "surname: nobody whose country is named in the article or who leads a state"
+    return None, f"surname: ambiguous ({len(in_office)} in office of {len(cands)} candidates)"

@@ -80,6 +80,39 @@ def show(
     _write(readings)
 
 
+@actors_app.command("explain")
+def explain_cmd(
+    name: Annotated[str, typer.Argument(help="A full name, surname, organisation, country or capital")],
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD [default: today]")] = None,
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", help="A country the article names (ISO3; repeatable) [default: each candidate's own]")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Which knowledge-base rows decide what NAME means on --date (JSON).
+
+    The entry taken, the dated row valid then with its source file (leaders.tsv,
+    phoenix.tsv ...), and every candidate with all its rows."""
+    from kronika.actors import LearnedIndex, load_knowledge_base
+    from kronika.actors.explain import explain
+
+    settings = _settings(config)
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError as exc:
+        raise _fail(ValueError(f"--date {date!r} is not YYYY-MM-DD")) from exc
+    try:
+        kb = load_knowledge_base(settings.user_dictionaries)
+        rows = _learned_rows(settings, db)
+    except KronikaError as exc:
+        raise _fail(exc) from exc
+    named = frozenset(c.upper() for c in country) if country else None
+    result = explain(name, day, kb, named, LearnedIndex.from_rows(rows) if rows else None)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n")
+    if result["decision"] is None and not result["candidates"]:
+        raise typer.Exit(code=1)
+
+
 @actors_app.command("learned")
 def learned(db: DbOption = None, config: ConfigOption = None) -> None:
     """People the corpus taught (titles and appositives seen in stored articles), as JSON lines."""
