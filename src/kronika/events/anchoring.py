@@ -32,7 +32,10 @@ def date_value(value: str) -> str | None:
 
 def calendar_date(t: TimeExpr) -> str | None:
     """The date an expression gives an event: its own value, or for a duration with a
-    signal ("three days later") the day it points to."""
+    signal ("three days later") the day it points to; a UTC time ("0730 GMT") keeps its clock
+    and ``Z``."""
+    if t.date is None and t.type == "TIME" and t.value.endswith("Z") and date_value(t.value):
+        return t.value  # a time given in UTC/GMT fixes the instant: the record keeps it, with its Z
     return t.date or (date_value(t.value) if t.type in ("DATE", "TIME") else None)
 
 

@@ -679,7 +679,7 @@ class EventCoder:
         if place is None and locate is not None:
             place = locate(d.trigger)
         status = d.status
-        if status == "occurred" and date.origin == "text" and date.value > view.doc.article.date.isoformat()[: len(date.value)]:
+        if status == "occurred" and date.origin == "text" and date.value[:10] > view.doc.article.date.isoformat()[: len(date.value[:10])]:
             status = "planned"
         return replace(d, date=date, place=place, status=status, date_governed=governed)
 

@@ -16,7 +16,7 @@ VALUE_RE = re.compile(
     r"\d{2}|\d{3}|\d{4}"  # century, decade, year
     r"|\d{4}-(?:0[1-9]|1[0-2])"
     r"|\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-    r"(?:T(?:MO|AF|EV|NI|DT|[0-2]\d(?::[0-5]\d)?))?"
+    r"(?:T(?:MO|AF|EV|NI|DT|[0-2]\d(?::[0-5]\d)?Z?))?"  # Z: a clock time said in UTC/GMT
     r"|\d{4}-W(?:0[1-9]|[1-4]\d|5[0-3])(?:-WE)?"
     r"|\d{4}-(?:Q[1-4]|H[12]|SP|SU|FA|WI)"
     r"|PRESENT_REF|PAST_REF|FUTURE_REF"

@@ -477,7 +477,8 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
         # "injured just after midnight", read on the day: the midnight that began the DCT's
         # day (TIMEX3 writes it as 24:00 of the day before), not the one still to come
         base -= dt.timedelta(days=1)
-    return Norm("TIME", f"{cal.day(base)}T{h:02d}:{m:02d}")
+    zone = "Z" if (g.get("tz") or "").lower() in ("gmt", "utc") else ""  # UTC is said, so it is kept
+    return Norm("TIME", f"{cal.day(base)}T{h:02d}:{m:02d}{zone}")
 
 
 # ------------------------------------------------------------------------- quarters, seasons
