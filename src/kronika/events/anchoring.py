@@ -10,6 +10,7 @@ without crossing another clause (a verb) or another event word, except verbs of 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from kronika.events.lexicon import Lexicon
 from kronika.events.syntax import DocView, is_verb
@@ -148,4 +149,13 @@ def own_place(view: DocView, places: tuple[PlaceMention, ...], preds: list[int],
 def to_event_place(pl: PlaceMention | None) -> EventPlace | None:
     if pl is None:
         return None
-    return EventPlace(name=pl.name, geonameid=pl.geonameid, lat=pl.lat, lon=pl.lon, country=pl.country)
+    return EventPlace(name=english_name(pl.name), geonameid=pl.geonameid, lat=pl.lat, lon=pl.lon, country=pl.country)
+
+
+def english_name(name: str) -> str:
+    """A gazetteer name as English news spells it: diacritics and transliteration marks
+    dropped ("‘Afrīn" → "Afrin", "Ālbū Kamāl" → "Albu Kamal"), as GDELT's place names are;
+    the geonameid keeps the exact place."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    folded = "".join(c for c in folded if c.isascii() or c.isalnum())
+    return " ".join(folded.split()) or name

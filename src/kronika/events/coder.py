@@ -678,6 +678,8 @@ class EventCoder:
             place = next((p for m in d.target if m.kind == "place" for p in places if p.start == m.start), None)
         if place is None and locate is not None:
             place = locate(d.trigger)
+        if place is not None:
+            place = _most_specific(view, place, places)
         status = d.status
         if status == "occurred" and date.origin == "text" and date.value[:10] > view.doc.article.date.isoformat()[: len(date.value[:10])]:
             status = "planned"
@@ -864,6 +866,21 @@ def _other_party(view: DocView, side: Sides, parties: tuple[str, ...]) -> Sides:
     if len(other) != 1:
         return ()
     return tuple(_party_mentions(view, [other[0]]))
+
+
+def _most_specific(view: DocView, place: PlaceMention, places: tuple[PlaceMention, ...]) -> PlaceMention:
+    """A country named inside a phrase that also names a place within it ("the enclave in
+    Syria known as Afrin", "a village in Syria's Idlib province") gives way to that place: the
+    event happened there, and the place carries its country anyway."""
+    if place.feature != "country":
+        return place
+    t = view.tokens[place.head_token]
+    noun = view.tokens[t.head].head if t.dep == "pobj" else t.head  # the phrase the country sits in
+    if noun == t.i or view.tokens[noun].pos not in ("NOUN", "PROPN"):
+        return place
+    inner = [p for p in places if p is not place and p.sentence == place.sentence and p.feature != "country"
+             and p.country == place.country and view.within(p.head_token, noun)]
+    return min(inner, key=lambda p: abs(p.head_token - place.head_token)) if inner else place
 
 
 def _is_governed(view: DocView, anchor: int, preds: list[int], lex: Lexicon, blockers: frozenset[int]) -> bool:

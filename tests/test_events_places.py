@@ -1,0 +1,25 @@
+"""Where an event happened: the most specific place of the phrase, spelled as English news does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kronika.events.anchoring import english_name
+from kronika.model import Article
+
+
+@pytest.mark.parametrize(("name", "want"), [
+    ("‘Afrīn", "Afrin"), ("Ālbū Kamāl", "Albu Kamal"), ("São Paulo", "Sao Paulo"), ("Tokyo", "Tokyo"),
+    ("Москва", "Москва"),  # nothing to fold: the name stays as it is
+])
+def test_events_place_english_name(name: str, want: str) -> None:
+    assert english_name(name) == want
+
+
+def test_events_place_most_specific_in_phrase(pipeline) -> None:
+    text = "Turkey said it had begun a ground incursion into the Kurdish enclave in Syria known as Afrin."
+    events = pipeline.analyze(Article.create(text, dt.date(2018, 1, 20))).events
+    located = [e.location.name for e in events if e.location is not None]
+    assert "Afrin" in located and "Syria" not in located
