@@ -94,3 +94,12 @@ def test_actors_groups_opposition_party_leaders_are_not_two_countries(resolve) -
 def test_actors_groups_phoenix_people_by_date(resolve, text: str, date: str, mention: str, code: str) -> None:
     m = find(resolve(text, date), mention)
     assert m.code == code and "phoenix" in m.how
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Isis fighters surrendered to Kurdish forces in Syria.", "SYR"),  # the only country in the sentence
+    ("Isis claimed the attack on Sunday.", None),                        # nowhere named: no country
+])
+def test_actors_groups_international_group_acts_where_named(resolve, text: str, country: str | None) -> None:
+    m = next(m for m in resolve(text) if m.text.startswith("Isis"))
+    assert (m.code, m.country, m.sector) == ("IMGMOSISI", country, "REB")

@@ -533,14 +533,29 @@ class ActorResolver:
             code = a.code or _code(a.country, sector)
             if a.kind != "country" and code and code.startswith("IGO") and sector is None:
                 sector = "IGO"
+            country, how, conf = a.country if not (code or "").startswith("IGO") else None, "", 0.9
+            if country is None and (code or "").startswith("IMG"):
+                country, how = self._where_it_acts(w, m)
+                conf = 0.7 if country else conf
             out.append(ActorMention(
                 start=s, end=e, text=text, sentence=doc.tokens[m.start].sent, head_token=m_end - 1,
-                code=code, country=a.country if not (code or "").startswith("IGO") else None,
+                code=code, country=country,
                 sector=sector, entity=a.name, role=role, kind="organisation",
-                how=f"kb: {a.name} = {code} ({a.source})", confidence=0.9,
+                how=f"kb: {a.name} = {code} ({a.source}){how}", confidence=conf,
             ))
             w.consumed.add(m.start)
         return out
+
+    def _where_it_acts(self, w: _Work, m: Match) -> tuple[str | None, str]:
+        """An international armed group (IMG…: Islamic State, al-Qaeda) is coded, as CAMEO
+        codes armed groups, by the country where it acts: the only country its sentence
+        names, else the article's main country; else none."""
+        ctx = self._context_country(w, m.start, m.end, sole=True)
+        if ctx is not None:
+            return ctx, f"; acting in {ctx}, the only country in the sentence"
+        if w.main_country:
+            return w.main_country, f"; acting in {w.main_country}, the article's main country"
+        return None, ""
 
     # ------------------------------------------------------------------ groups
 
