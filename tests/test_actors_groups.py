@@ -103,3 +103,17 @@ def test_actors_groups_phoenix_people_by_date(resolve, text: str, date: str, men
 def test_actors_groups_international_group_acts_where_named(resolve, text: str, country: str | None) -> None:
     m = next(m for m in resolve(text) if m.text.startswith("Isis"))
     assert (m.code, m.country, m.sector) == ("IMGMOSISI", country, "REB")
+
+
+def test_actors_groups_led_forces_are_the_leaders(resolve) -> None:
+    ms = resolve("Ruritanian-led forces shelled the camps near the Thai border.")
+    assert not [m for m in ms if m.text == "Ruritanian"]  # not a country; the demonym list decides
+    ms = resolve("Saudi-led coalition jets struck the port.")
+    m = find(ms, "Saudi-led coalition jets")
+    assert (m.country, m.sector) == ("SAU", "MIL") and not [x for x in ms if x.text == "Saudi"]
+
+
+def test_actors_groups_phoenix_first_and_last_name(resolve) -> None:
+    """A three-word Phoenix name is also matched as first + last name ("Carlos Saul Menem")."""
+    m = find(resolve("Former president Carlos Menem was questioned.", "2001-06-01"), "president Carlos Menem")
+    assert (m.country, m.sector) == ("ARG", "ELI")

@@ -225,3 +225,15 @@ def test_actors_phoenix_explain_organisation(kb) -> None:
 
     out = explain("African Development Bank", D("2020-01-01"), kb)
     assert out["decision"]["country"] == "IGO" and out["decision"]["code"].startswith("IGO")
+
+
+def test_actors_phoenix_open_end_is_unchecked_after_the_files(kb) -> None:
+    """A Phoenix tenure open at the end ("[XXXGOV >100201]") was current when the files were
+    last revised (2015): later dates keep the code with a lower confidence and the reason."""
+    entry = next(e for lexes in kb.phrases.values() for x in lexes if (e := x.actor) is not None
+                 and e.source == PHOENIX and e.kind == "person" and e.roles
+                 and e.roles[-1].end is None and e.roles[-1].start and e.roles[-1].start.year == 2010)
+    then = ActorResolver._kb_reading(entry, D("2012-01-01"))
+    later = ActorResolver._kb_reading(entry, D("2021-01-01"))
+    assert then.confidence == 0.9 and later.confidence == 0.6 and "not checked" in later.how
+    assert later.country == then.country

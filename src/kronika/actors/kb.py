@@ -256,6 +256,9 @@ def _phoenix_entry(row: dict[str, str]) -> ActorEntry:
     if row["kind"] == "person" and roles and all((t.code or "").startswith("IGO") for t in roles):
         country = None
     aliases = tuple(a for a in row["aliases"].split("|") if a)
+    words = row["name"].split()
+    if row["kind"] == "person" and len(words) == 3 and all(len(x) >= 4 and x.isalpha() for x in words):
+        aliases += (f"{words[0]} {words[2]}",)  # "Carlos Saul Menem" is "Carlos Menem" in the news
     return ActorEntry(row["name"], row["kind"], country, code, sector_of(code), aliases, roles, PHOENIX)
 
 

@@ -52,6 +52,8 @@ PRONOUNS = frozenset({"he", "she"})
 HEAD_ROLES = frozenset({"president", "acting president", "prime minister", "premier", "chancellor",
                         "king", "queen", "emperor"})
 ROLE_QUALIFIERS = frozenset({"deputy", "vice", "former", "ex", "acting", "interim", "junior", "assistant"})
+# The Phoenix files' last revision: an open-ended Phoenix tenure is unchecked after it.
+PHOENIX_UNTIL = dt.date(2015, 2, 28)
 # Role words for weapons (agents.yaml): "Israeli missiles" is Israel's military, "missiles" alone nobody.
 WEAPONS = frozenset({"missiles", "warship"})
 # "the two countries", "both sides": plural nouns that refer back to a pair of countries.
@@ -287,6 +289,12 @@ class ActorResolver:
                 countries.append(hit[1].country or "")
                 starts.append(-1)
                 first = hit[0].start if first is None else min(first, hit[0].start)
+            elif child.text.lower() == "led" and child.i >= 2 and doc.tokens[child.i - 1].text == "-" \
+                    and (hit := self._country_at(w, child.i - 2)):  # "Vietnamese-led forces" are Vietnam's
+                countries.append(hit[1].country or "")
+                starts.append(hit[0].start)
+                first = hit[0].start if first is None else min(first, hit[0].start)
+                w.consumed.add(hit[0].start)
             elif child.dep == "poss" and (org := self._igo_at(w, child.i)) is not None:
                 igo = igo or org[1]  # "Nato's secretary general"
                 first = org[0].start if first is None else min(first, org[0].start)
@@ -483,7 +491,11 @@ class ActorResolver:
         if t is not None:
             how = f"kb: {t.role or t.code} {entry.country} {t.span()} ({t.source or entry.source})"
             country = country_of(t.code) if t.code else entry.country
-            return Reading(entry.name, country, sector_of(t.code) or entry.sector, t.role, how, 0.9,
+            confidence = 0.9
+            if (t.source or entry.source) == PHOENIX and t.end is None and day > PHOENIX_UNTIL:
+                confidence = 0.6  # "in office" when the Phoenix files were last revised, not since
+                how += f"; open-ended in Phoenix, whose rows stop in {PHOENIX_UNTIL.year}: not checked on {day}"
+            return Reading(entry.name, country, sector_of(t.code) or entry.sector, t.role, how, confidence,
                            None if country else t.code)
         past = entry.last_role_before(day)
         if past is not None and past.role is None:  # an untitled (Phoenix) code: name the last titled office
@@ -494,7 +506,7 @@ class ActorResolver:
             return Reading(entry.name, entry.country, "ELI", f"former {past.role}" if past.role else None, how, 0.8)
         sector = entry.sector if not entry.roles else None
         how = f"kb: {entry.name} ({entry.country}), no role on {day.isoformat()} ({entry.source})"
-        return Reading(entry.name, entry.country, sector, None, how, 0.8)
+        return Reading(entry.name, entry.country, sector, None, how, 0.6 if entry.roles else 0.8)
 
     def _context_country(
         self, w: _Work, a: int, b: int, exclude: str | None = None, sole: bool = False
