@@ -23,3 +23,14 @@ def test_events_place_most_specific_in_phrase(pipeline) -> None:
     events = pipeline.analyze(Article.create(text, dt.date(2018, 1, 20))).events
     located = [e.location.name for e in events if e.location is not None]
     assert "Afrin" in located and "Syria" not in located
+
+
+def test_events_complement_is_no_second_event_and_target_is_the_other_side(pipeline) -> None:
+    text = "The foreign ministers of France and Germany met on Monday. France and Germany agreed to push for a ceasefire."
+    events = pipeline.analyze(Article.create(text, dt.date(2020, 3, 2))).events
+    for e in events:
+        if e.type in ("CONSULT", "AGREE") and e.source and e.target:
+            src = {r.country for r in e.source}
+            assert not src & {r.country for r in e.target}, e
+    agree = [e for e in events if e.type == "AGREE" and e.sentence == 1]
+    assert len({e.trigger for e in agree}) <= 1  # "push" is the content of "agreed", not an event

@@ -217,9 +217,9 @@ class EventCoder:
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
             source, target = _reciprocal(ptype, c.source, c.target)
-            out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, target, status, p,
-                             noun=c.frame == "noun", rule=f"{c.frame}"))
-        return out
+            out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, _foreign_first(source, target),
+                             status, p, noun=c.frame == "noun", rule=f"{c.frame}"))
+        return _drop_complements(view, out)
 
     # ------------------------------------------------------------------ sentence coding
 
@@ -866,6 +866,28 @@ def _other_party(view: DocView, side: Sides, parties: tuple[str, ...]) -> Sides:
     if len(other) != 1:
         return ()
     return tuple(_party_mentions(view, [other[0]]))
+
+
+def _foreign_first(source: Sides, target: Sides) -> Sides:
+    """A target that names other countries than the source's drops the source's own country
+    ("ministers of Japan and Russia met": Russia is the other side, not Japan too)."""
+    mine = {m.country for m in source if m.country}
+    other = tuple(m for m in target if not (m.country and m.country in mine))
+    return other if other and len(other) < len(target) and any(m.country for m in other) else target
+
+
+def _drop_complements(view: DocView, drafts: list[Draft]) -> list[Draft]:
+    """A predicate that is the complement of another coded predicate of the same type is that
+    event's content, not a second event ("agreed to push for", "vowed to continue fighting")."""
+    by_trigger = {d.trigger: d for d in drafts}
+    out = []
+    for d in drafts:
+        t = view.tokens[d.trigger]
+        head = by_trigger.get(t.head) if t.head != t.i else None
+        if head is not None and head.sense.type == d.sense.type and t.dep in ("xcomp", "ccomp", "conj", "advcl"):
+            continue
+        out.append(d)
+    return out
 
 
 def _most_specific(view: DocView, place: PlaceMention, places: tuple[PlaceMention, ...]) -> PlaceMention:
