@@ -117,3 +117,16 @@ def test_actors_groups_phoenix_first_and_last_name(resolve) -> None:
     """A three-word Phoenix name is also matched as first + last name ("Carlos Saul Menem")."""
     m = find(resolve("Former president Carlos Menem was questioned.", "2001-06-01"), "president Carlos Menem")
     assert (m.country, m.sector) == ("ARG", "ELI")
+
+
+def test_actors_groups_backer_is_not_where_a_group_acts(resolve) -> None:
+    m = next(m for m in resolve("Islamic State fighters surrendered to US-backed forces in Syria.")
+             if m.text.startswith("Islamic State"))
+    assert m.country == "SYR"
+
+
+def test_actors_groups_modifier_sector_needs_a_role_head(resolve) -> None:
+    """"Idlib, the last opposition stronghold": a place, not an opposition office."""
+    ms = resolve("Putin rejected Erdogan's calls for a ceasefire in Idlib, the last opposition stronghold in Syria.",
+                 "2018-09-08")
+    assert find(ms, "Erdogan").country == "TUR"

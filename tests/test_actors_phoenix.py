@@ -237,3 +237,12 @@ def test_actors_phoenix_open_end_is_unchecked_after_the_files(kb) -> None:
     later = ActorResolver._kb_reading(entry, D("2021-01-01"))
     assert then.confidence == 0.9 and later.confidence == 0.6 and "not checked" in later.how
     assert later.country == then.country
+
+
+def test_actors_phoenix_accents_fold(kb) -> None:
+    """The Phoenix files are plain ASCII; news keeps the accents."""
+    from kronika.actors.kb import norm
+
+    assert norm("Pérez de Cuéllar") == norm("Perez De Cuellar") and norm("Erdoğan") == "erdogan"
+    (entry, *_rest) = _named(kb, "Javier Pérez De Cuéllar")
+    assert entry.source == PHOENIX and entry.country == "PER"

@@ -24,6 +24,7 @@ document costs a handful of dict look-ups per token (no per-token regex loops).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -58,8 +59,13 @@ def norm(text: str) -> str:
 
 
 def token_key(text: str) -> str:
-    """Lower case with straight quotes: the per-token part of ``norm``."""
-    return text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    """Lower case with straight quotes and without accents ("Déby" = "Deby", "Erdoğan" =
+    "Erdogan": the Phoenix files are plain ASCII): the per-token part of ``norm``."""
+    t = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    if t.isascii():
+        return t
+    folded = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return folded.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d")
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,8 +303,8 @@ class ActorResolver:
                 found = self._prep_countries(w, child.i)
                 countries += found
                 starts += [-1] * len(found)
-        if mod_sector and sector in (None, "GOV"):
-            sector = mod_sector  # a generic head ("leaders", "spokesman") takes its modifier's sector
+        if mod_sector and sector == "GOV":
+            sector = mod_sector  # a generic role head ("leaders", "spokesman") takes its modifier's sector
         seen: dict[str, int] = {}
         for c, st in zip(countries, starts, strict=True):
             seen.setdefault(c, st)
@@ -562,8 +562,17 @@ class ActorResolver:
         """An international armed group (IMG…: Islamic State, al-Qaeda) is coded, as CAMEO
         codes armed groups, by the country where it acts: the only country its sentence
         names, else the article's main country; else none."""
-        ctx = self._context_country(w, m.start, m.end, sole=True)
-        if ctx is not None:
+        doc, sent = w.doc, w.doc.tokens[m.start].sent
+        named = set()
+        for x in w.matches:
+            lex = x.get(*PLACE_TAGS)
+            if lex is None or not lex.country or doc.tokens[x.start].sent != sent:
+                continue
+            if x.end < len(doc.tokens) and doc.tokens[x.end].text == "-":
+                continue  # "US-backed", "Russian-led": who backs or leads, not where
+            named.add(lex.country)
+        if len(named) == 1:
+            ctx = named.pop()
             return ctx, f"; acting in {ctx}, the only country in the sentence"
         if w.main_country:
             return w.main_country, f"; acting in {w.main_country}, the article's main country"
