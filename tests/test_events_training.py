@@ -26,7 +26,7 @@ def _lines() -> list[dict]:
     for n, (a, b) in enumerate(zip(COUNTRIES, COUNTRIES[1:] + COUNTRIES[:1], strict=True)):
         out.append({"doc": f"d{n}", "i": 0, "date": f"2020-01-0{n % 9 + 1}",
                     "text": f"{a} met {b} in Geneva on Monday.",
-                    "events": [{"type": "MEET", "source": a, "target": b, "trigger": "met"}]})
+                    "events": [{"type": "MEET", "mode": "visit", "source": a, "target": b, "trigger": "met"}]})
         out.append({"doc": f"d{n}", "i": 1, "text": f"{b} shelled {a} on Tuesday.",
                     "events": [{"type": "FIGHT", "source": b, "target": a, "trigger": "shelled"}]})
         out.append({"doc": f"d{n}", "i": 2, "text": f"{a} said the weather in {b} was mild.", "events": []})
@@ -59,6 +59,8 @@ def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, pa
     doc = parse("Kenya met Chile in Nairobi on Friday.", "2021-03-10")
     events = coder(doc, (), ActorResolver(settings)(doc, ()), ())
     assert [(e.type, e.source[0].country) for e in events] == [("MEET", "KEN")]
+    assert events[0].mode == "visit"  # the mode model learned the user's modes too
+    assert (out / "mode" / "meta.json").is_file()
     assert events[0].component.startswith("events.learned/")
     assert 0.0 < events[0].confidence <= 1.0
 

@@ -40,6 +40,7 @@ class EventModel:
     threshold: float = 0.5
     nouns: frozenset[str] = frozenset()  # event nouns seen as triggers in training
     decision: str = "argmax"  # or "threshold" (see decide)
+    modes: EventModel | None = None  # the mode model (labels TYPE:mode), saved in ``mode/``
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -78,8 +79,23 @@ class EventModel:
             out.append((self.labels[b], p, emit))
         return out
 
+    def mode_of(self, features: Sequence[str], ptype: str) -> tuple[str | None, float] | None:
+        """The most probable mode of an event of ``ptype`` (None: no mode) and its probability;
+        None when the model knows no mode of that type."""
+        if self.modes is None:
+            return None
+        cols = [i for i, lab in enumerate(self.modes.labels) if lab.split(":", 1)[0] == ptype]
+        if not cols:
+            return None
+        probs = self.modes.predict_proba([[*features, f"type={ptype}"]])[0][cols]
+        best = int(probs.argmax())
+        mode = self.modes.labels[cols[best]].split(":", 1)[1]
+        return (None if mode == "-" else mode), float(probs[best] / probs.sum())
+
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        if self.modes is not None:
+            self.modes.save(folder / "mode")
         names = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(folder / WEIGHTS, weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32))
@@ -101,7 +117,8 @@ class EventModel:
         if weights.shape != (len(names), len(meta["labels"])):
             raise ConfigError(f"event model in {folder}: weights {weights.shape} do not fit "
                               f"{len(names)} features x {len(meta['labels'])} labels", code="K013")
-        return cls(labels=tuple(meta.pop("labels")), vocab={n: i for i, n in enumerate(names)},
+        modes = cls.load(folder / "mode") if (folder / "mode" / META).is_file() else None
+        return cls(labels=tuple(meta.pop("labels")), vocab={n: i for i, n in enumerate(names)}, modes=modes,
                    weights=weights.astype(np.float64), bias=bias.astype(np.float64),
                    temperature=float(meta.pop("temperature")), threshold=float(meta.pop("threshold")),
                    nouns=frozenset(meta.pop("nouns", ())), decision=str(meta.pop("decision", "threshold")),

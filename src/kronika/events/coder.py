@@ -65,6 +65,7 @@ from kronika.resources import data_path, load_yaml, read_text
 
 COMPONENT = "events.plover-dep/1"
 LEARNED = "events.learned"
+MODE_FLOOR = 0.5  # a learned mode is used when it is at least this probable among its type's modes
 PATTERN_WINDOW = 15  # tokens either side of a verb searched for its CAMEO patterns' words
 CONFLICT_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN"})
 # Event nouns whose "of" phrase is the patient ("the arrest of X"), not the agent.
@@ -208,11 +209,15 @@ class EventCoder:
             raise ConfigError("no event model loaded", code="K013")
         found = self.candidates(view, si, parties)
         out = []
-        for (c, _), (ptype, p, emit) in zip(found, model.decide([f for _, f in found]), strict=True):
+        for (c, feats), (ptype, p, emit) in zip(found, model.decide([f for _, f in found]), strict=True):
             if not emit:
                 continue
             sense = c.lex if c.lex is not None and c.lex.type == ptype else \
                 Sense(ptype, None, DEFAULT_ROOT.get(ptype, ""), conf=p)
+            learned = model.mode_of(feats, ptype)
+            if learned is not None and learned[0] is not None and learned[1] >= MODE_FLOOR:
+                # a learned mode the model is sure of; else the lexicon's mode, then its cues
+                sense = replace(sense, mode=learned[0])
             status = event_status(view, c.trigger if c.frame != "speech-evaluation" else c.anchors[0], self.lex)
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"

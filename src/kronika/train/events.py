@@ -64,6 +64,8 @@ class Example:
     trigger: str = ""  # the predicate's lemma (for nouns seen as triggers)
     noun: bool = False
     weak: bool = False  # from a document-level label
+    mode: str | None = None  # the PLOVER mode, where the source labels modes
+    has_mode: bool = False  # the source labels modes (None then means "no mode")
 
 
 @dataclass
@@ -121,16 +123,19 @@ class ExampleBuilder:
                 k = _sentence_at(offs, view.tokens[c.trigger].start)
                 gold = d.sentences[k].events if 0 <= k < len(d.sentences) else ()
                 label: str | None = NONE
+                mode = None
                 for ev in gold:
                     if not _trigger_ok(view, c, ev, offs[k], d.sentences[k].text):
                         continue
                     if _sides_ok(view, c, ev):
                         label = _label_type(ev.type, feats)
+                        mode = ev.mode
                         break
                     if ev.trigger and not c.source:
                         label = None  # the event's own predicate, its actor missed: no lesson either way
                 if label is not None:
-                    corpus.examples.append(_example(view, c, feats, label, d.id))
+                    corpus.examples.append(replace(_example(view, c, feats, label, d.id), mode=mode,
+                                                   has_mode=label != NONE))
 
     def _resolver(self, dictionaries: tuple[Path, ...]) -> ActorResolver:
         if not dictionaries:
@@ -151,7 +156,9 @@ class ExampleBuilder:
         agree = {f"{k}={label}" for k in ("lex", "cameo", "cameopat", "rule")}
         for c, feats in self.coder.candidates(view, 0, main_parties(mentions), nouns) if doc.sentences else ():
             if agree.intersection(feats) and c.source:
-                corpus.examples.append(replace(_example(view, c, feats, label, d.id), weak=True))
+                mode = (d.sentences[0].events[0].mode or "").lower() or None
+                corpus.examples.append(replace(_example(view, c, feats, label, d.id), weak=True, mode=mode,
+                                               has_mode=mode is not None))
 
     def _pair(self, doc: ParsedDoc, d: LabelledDoc, mentions: tuple[ActorMention, ...], nouns: frozenset[str],
               corpus: Corpus) -> None:
@@ -364,7 +371,22 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     }
     if recipe.decision == "threshold":
         meta["cross_validation"]["candidate_f1_at_threshold"] = round(f1, 4)
-    return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision, meta=meta)
+    modes = fit_modes(ex, recipe)
+    if modes is not None:
+        meta["modes"] = sorted(modes.labels)
+    return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
+                   meta=meta, modes=modes)
+
+
+def fit_modes(ex: Sequence[Example], recipe: Recipe) -> EventModel | None:
+    """The mode model: over positives whose source labels modes, ``TYPE:mode`` (``TYPE:-`` for
+    none) from the candidate's features and its type; coding reads it among its type's modes."""
+    rows = [(*e.features, f"type={e.label}") for e in ex if e.has_mode and e.label != NONE]
+    labels = [f"{e.label}:{e.mode or '-'}" for e in ex if e.has_mode and e.label != NONE]
+    if len(set(labels)) < 2:
+        return None
+    weights = [recipe.weak_weight if e.weak else 1.0 for e in ex if e.has_mode and e.label != NONE]
+    return fit_linear(rows, labels, replace(recipe, min_count=1), weights)
 
 
 def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[int], threshold: float,
