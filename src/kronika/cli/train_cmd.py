@@ -45,7 +45,7 @@ def train_events_cmd(
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(code=2) from exc
     cv = dict(model.meta.get("cross_validation", {}))
-    cv.pop("reliability", None)
+    cv = {k: v for k, v in cv.items() if "reliability" not in k}
     err.print(f"wrote {out} ({len(model.vocab)} features, labels {', '.join(model.labels)})")
     typer.echo(json.dumps({"model": str(out), "version": model.version, "threshold": model.threshold,
                            "temperature": round(model.temperature, 4), "cross_validation": cv}))

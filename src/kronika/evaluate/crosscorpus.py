@@ -111,7 +111,7 @@ def model_card_row(settings: Settings) -> Row | None:
     if settings.events_coder != "learned":
         return None
     model = EventModel.load(settings.events_model or data_path("events/model"))
-    cv = {k: v for k, v in model.meta.get("cross_validation", {}).items() if k != "reliability"}
+    cv = {k: v for k, v in model.meta.get("cross_validation", {}).items() if "reliability" not in k}
     return Row(f"training CV ({model.version})", cv)
 
 

@@ -710,8 +710,15 @@ class EventCoder:
         )
 
     def _confidence(self, d: Draft) -> float:
-        """The learned model's probability is calibrated already; a rule score is mapped."""
-        return round(d.conf, 4) if self.model is not None else calibrate(d.conf, self._calibration)
+        """The learned model's probability through its card's confidence map (the chance that
+        an emitted event is right, fitted on held-out training candidates); a rule score
+        through ``calibration.yaml``."""
+        if self.model is None:
+            return calibrate(d.conf, self._calibration)
+        points = self.model.meta.get("confidence_map")
+        if not points:
+            return round(d.conf, 4)
+        return round(calibrate(d.conf, tuple((float(x), float(y)) for x, y in points)), 4)
 
     def _component(self, d: Draft) -> str:
         if self.model is not None:

@@ -361,6 +361,11 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     else:
         threshold, f1 = 0.0, float("nan")
     report = cv_report(corpus, probs, labels, fold, threshold, recipe.decision)
+    conf_map = confidence_map(corpus, probs, labels, threshold, recipe.decision)
+    if conf_map:
+        mapped = [_interpolate(b["confidence"], conf_map) for b in report["reliability"]]
+        report["confidence_map_reliability"] = [dict(b, confidence=round(m, 3))
+                                                for b, m in zip(report["reliability"], mapped, strict=True)]
     model = _fit(ex, recipe)
     nouns = frozenset(e.trigger for e in ex if e.noun and e.label != NONE)
     meta = {
@@ -371,11 +376,51 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     }
     if recipe.decision == "threshold":
         meta["cross_validation"]["candidate_f1_at_threshold"] = round(f1, 4)
+    if conf_map:
+        meta["confidence_map"] = conf_map
     modes = fit_modes(ex, recipe)
     if modes is not None:
         meta["modes"] = sorted(modes.labels)
     return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
                    meta=meta, modes=modes)
+
+
+def _emitted(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
+             decision: str) -> tuple[list[float], list[bool]]:
+    """Held-out confidence and correctness of what coding would emit on sentence-complete data."""
+    ex = corpus.examples
+    none = labels.index(NONE) if NONE in labels else -1
+    masked = probs.copy()
+    if none >= 0:
+        masked[:, none] = -1
+    best = masked.argmax(axis=1)
+    conf, right = [], []
+    for i, e in enumerate(ex):
+        p = float(probs[i, best[i]])
+        beats = none < 0 or decision != "argmax" or p >= probs[i, none]
+        if not e.pair and not e.weak and p >= threshold and beats:
+            conf.append(p)
+            right.append(labels[best[i]] == e.label)
+    return conf, right
+
+
+def confidence_map(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
+                   decision: str, points: int = 8) -> list[list[float]]:
+    """Probability → chance that an emitted event is right, fitted by isotonic regression on
+    the held-out emitted candidates (a second calibration step: the temperature calibrates all
+    candidates, most of them easy NONEs; this one the events a user sees)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    conf, right = _emitted(corpus, probs, labels, threshold, decision)
+    if len(conf) < 20:
+        return []
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(conf, [float(r) for r in right])
+    xs = np.quantile(conf, np.linspace(0, 1, points))
+    return [[round(float(x), 4), round(float(y), 4)] for x, y in zip(xs, iso.predict(xs), strict=True)]
+
+
+def _interpolate(x: float, pts: list[list[float]]) -> float:
+    return float(np.interp(x, [p[0] for p in pts], [p[1] for p in pts]))
 
 
 def fit_modes(ex: Sequence[Example], recipe: Recipe) -> EventModel | None:
