@@ -34,3 +34,12 @@ def test_events_complement_is_no_second_event_and_target_is_the_other_side(pipel
             assert not src & {r.country for r in e.target}, e
     agree = [e for e in events if e.type == "AGREE" and e.sentence == 1]
     assert len({e.trigger for e in agree}) <= 1  # "push" is the content of "agreed", not an event
+
+
+def test_events_verbal_conflict_without_target_aims_at_the_other_main_party(pipeline) -> None:
+    text = ("Turkey and Russia held talks in Ankara on Monday. Russia said Turkey must act. "
+            "Turkey rejected the plan on Tuesday.")
+    events = pipeline.analyze(Article.create(text, dt.date(2018, 9, 5))).events
+    inferred = [e for e in events if e.component.endswith("+inferred-target")]
+    for e in inferred:
+        assert {r.country for r in e.target} == {"TUR", "RUS"} - {r.country for r in e.source}

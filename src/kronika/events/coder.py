@@ -222,8 +222,14 @@ class EventCoder:
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
             source, target = _reciprocal(ptype, c.source, c.target)
+            rule = c.frame
+            if not target and ptype in VERBAL_CONFLICT and source:
+                # a verbal conflict with no target in its clause is aimed at the article's other
+                # main party ("Turkey warned it will not stand by"), the coder's convention
+                target = _other_party(view, source, parties)
+                rule += "+inferred-target" if target else ""
             out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, _foreign_first(source, target),
-                             status, p, noun=c.frame == "noun", rule=f"{c.frame}"))
+                             status, p, noun=c.frame == "noun", rule=rule))
         return _drop_complements(view, out)
 
     # ------------------------------------------------------------------ sentence coding
