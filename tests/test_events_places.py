@@ -41,5 +41,7 @@ def test_events_verbal_conflict_without_target_aims_at_the_other_main_party(pipe
             "Turkey rejected the plan on Tuesday.")
     events = pipeline.analyze(Article.create(text, dt.date(2018, 9, 5))).events
     inferred = [e for e in events if e.component.endswith("+inferred-target")]
+    assert inferred
+    assert all(e.status == "occurred" for e in events if e.type == "REQUEST")  # the saying happened
     for e in inferred:
         assert {r.country for r in e.target} == {"TUR", "RUS"} - {r.country for r in e.source}

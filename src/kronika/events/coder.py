@@ -65,6 +65,7 @@ from kronika.resources import data_path, load_yaml, read_text
 
 COMPONENT = "events.plover-dep/1"
 LEARNED = "events.learned"
+SPEECH_FRAMES = frozenset({"speech-evaluation", "modal-demand", "response"})
 MODE_FLOOR = 0.5  # a learned mode is used when it is at least this probable among its type's modes
 PATTERN_WINDOW = 15  # tokens either side of a verb searched for its CAMEO patterns' words
 CONFLICT_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN"})
@@ -218,7 +219,8 @@ class EventCoder:
             if learned is not None and learned[0] is not None and learned[1] >= MODE_FLOOR:
                 # a learned mode the model is sure of; else the lexicon's mode, then its cues
                 sense = replace(sense, mode=learned[0])
-            status = event_status(view, c.trigger if c.frame != "speech-evaluation" else c.anchors[0], self.lex)
+            # a speech frame happened when its saying did ("Russia said Turkey must act")
+            status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
             source, target = _reciprocal(ptype, c.source, c.target)
