@@ -130,3 +130,22 @@ def test_actors_groups_modifier_sector_needs_a_role_head(resolve) -> None:
     ms = resolve("Putin rejected Erdogan's calls for a ceasefire in Idlib, the last opposition stronghold in Syria.",
                  "2018-09-08")
     assert find(ms, "Erdogan").country == "TUR"
+
+
+@pytest.mark.parametrize(("text", "pronoun", "countries"), [
+    ("Ruritania said it opposed the invitation.", "it", None),  # no such country: nothing to point to
+    ("Turkey has warned it will not stand by.", "it", ["TUR"]),
+    ("Moscow insisted it had no troops there.", "it", ["RUS"]),
+    ("Russia and Iran said they would continue the talks.", "they", ["RUS", "IRN"]),
+])
+def test_actors_groups_it_they_in_reported_speech(resolve, text: str, pronoun: str, countries: list[str] | None) -> None:
+    got = [m.country for m in resolve(text) if m.text == pronoun]
+    assert got == (countries or [])
+
+
+def test_actors_groups_the_group_is_the_last_organisation(resolve) -> None:
+    ms = resolve("Boko Haram kidnapped 30 students on Monday. The group has carried out many such attacks. "
+                 "A group of experts met in Geneva.")
+    m = find(ms, "The group")
+    assert (m.code, m.entity) == ("NGAREB", "Boko Haram") and "nominal coreference" in m.how
+    assert not [x for x in ms if x.text.lower().startswith("a group")]

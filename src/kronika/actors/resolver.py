@@ -56,6 +56,8 @@ ROLE_QUALIFIERS = frozenset({"deputy", "vice", "former", "ex", "acting", "interi
 PHOENIX_UNTIL = dt.date(2015, 2, 28)
 # Role words for weapons (agents.yaml): "Israeli missiles" is Israel's military, "missiles" alone nobody.
 WEAPONS = frozenset({"missiles", "warship"})
+# "the group": singular nouns that refer back to the last organisation named.
+GROUP_NOUNS = frozenset({"group", "organisation", "organization", "movement", "alliance", "militia", "faction"})
 # "the two countries", "both sides": plural nouns that refer back to a pair of countries.
 PLURAL_HEADS = frozenset({"country", "side", "nation", "government", "neighbor", "neighbour", "leader"})
 # Role words that, with "the" and no country, point back to a person already named.
@@ -242,6 +244,7 @@ class ActorResolver:
         out += plural
         out += self._groups(w, out)
         out += self._places_as_actors(w)
+        out += self._the_group(w, out)
         out += self._pronouns(w, out)
         out.sort(key=lambda m: (m.start, -m.end))
         return tuple(_igo_country(m) for m in out)
@@ -779,6 +782,68 @@ class ActorResolver:
                 country=p.country, sector=p.sector, entity=p.entity, role=p.role, kind="person",
                 how=f"pronoun: {t.text} → {p.entity} (sentence {p.sentence})", confidence=0.5,
             ))
+        return out + self._it_they(w, so_far)
+
+    def _the_group(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
+        """"the group", "the organisation", "the movement" (definite, singular, nothing
+        else modifying it) → the last organisation named within three sentences."""
+        doc = w.doc
+        taken = {m.head_token for m in so_far}
+        orgs = sorted((m for m in so_far if m.kind == "organisation"), key=lambda m: m.start)
+        out: list[ActorMention] = []
+        for t in doc.tokens:
+            if t.lemma.lower() not in GROUP_NOUNS or t.tag != "NN" or t.i in taken:
+                continue
+            kids = w.kids(t.i)
+            if not any(k.dep == "det" and k.text.lower() == "the" for k in kids):
+                continue
+            if any(k.dep in ("amod", "compound", "nmod", "poss", "nummod") for k in kids):
+                continue
+            if any(k.dep == "prep" and k.text.lower() == "of" for k in kids):
+                continue  # "the group of experts"
+            prior = [m for m in orgs if m.end <= t.start and t.sent - m.sentence <= 3]
+            if not prior:
+                continue
+            a = prior[-1]
+            det = min(k.i for k in kids if k.dep == "det")
+            st, en, text = span_text(doc, det, t.i + 1)
+            out.append(ActorMention(
+                start=st, end=en, text=text, sentence=t.sent, head_token=t.i, code=a.code,
+                country=a.country, sector=a.sector, entity=a.entity, role=None, kind="organisation",
+                how=f"nominal coreference: {text} → {a.text} (sentence {a.sentence})", confidence=0.6,
+            ))
+        return out
+
+    def _it_they(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
+        """"Turkey said it would …", "the rebels said they …": "it"/"they" as the subject
+        of a clause governed by a verb whose subject is an actor (a country, capital,
+        organisation or group; "they" also a pair) is that actor."""
+        doc = w.doc
+        by_head: dict[int, list[ActorMention]] = {}
+        for m in so_far:
+            if m.kind != "person" and (m.country or m.code):
+                by_head.setdefault(m.head_token, []).append(m)
+        out: list[ActorMention] = []
+        for t in doc.tokens:
+            word = t.text.lower()
+            if word not in ("it", "they") or t.dep not in ("nsubj", "nsubjpass") or t.head == t.i:
+                continue
+            clause = doc.tokens[t.head]
+            if clause.dep not in ("ccomp", "xcomp", "advcl", "conj") or clause.head == clause.i:
+                continue
+            subj = next((k for k in w.kids(clause.head) if k.dep in ("nsubj", "nsubjpass")), None)
+            if subj is None or subj.i > t.i:
+                continue
+            heads = [subj.i] + ([k.i for k in w.kids(subj.i) if k.dep == "conj"] if word == "they" else [])
+            ants = [m for h in heads for m in by_head.get(np_head(doc, h), by_head.get(h, []))[:1]]
+            if not ants or (word == "it" and (len(ants) != 1 or ants[0].kind == "group" and doc.tokens[subj.i].tag == "NNS")):
+                continue
+            for a in ants:
+                out.append(ActorMention(
+                    start=t.start, end=t.end, text=t.text, sentence=t.sent, head_token=t.i, code=a.code,
+                    country=a.country, sector=a.sector, entity=a.entity, role=a.role, kind=a.kind,
+                    how=f"pronoun: {t.text} → {a.text} (subject of '{doc.tokens[clause.head].text}')", confidence=0.6,
+                ))
         return out
 
 
