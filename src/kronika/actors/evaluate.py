@@ -116,3 +116,86 @@ def score_plover(
 def confusion(outcomes: Iterable[Outcome]) -> Counter[tuple[str, str]]:
     """(gold, got) pairs of the misses."""
     return Counter((o.gold.country, o.got or "-") for o in outcomes if o.got != o.gold.country)
+
+
+# ---------------------------------------------------------------------- news folders
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+
+@dataclass(frozen=True, slots=True)
+class NewsScore:
+    """The end-to-end actor figure on a folder of annotated news (``articles/NAME.txt`` and
+    ``gold/NAME.events.json``): of the required gold events, how many had their type coded
+    on their sentence (``typed``), and of those how many with the right source and target
+    countries (``actors_ok``); events with no target, out of all system events."""
+
+    folder: str
+    required: int
+    typed: int
+    actors_ok: int
+    events: int
+    no_target: int
+
+    def line(self) -> str:
+        return (f"required events whose type was coded on their sentence: {self.typed}/{self.required}; "
+                f"of those, with the right source and target: {self.actors_ok}/{self.typed}; "
+                f"events with no target: {self.no_target}/{self.events}")
+
+
+def _words(text: str | None) -> set[str]:
+    import re
+
+    return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
+def _countries(side: Any) -> set[str]:
+    if not side:
+        return set()
+    if isinstance(side, list):
+        return {c for s in side for c in _countries(s)}
+    if isinstance(side, dict):
+        return {side["country"]} if side.get("country") else set()
+    return set()
+
+
+def event_matches(ev: dict[str, Any], gold: dict[str, Any], *, actors: bool) -> bool:
+    """The matching rule of the shared scorer (score_events.py): type, source/target
+    countries (either order for symmetric types; a null gold side matches any), and the
+    evidence sharing at least half of the cue's words. Dates and status are not asked."""
+    from kronika.model import plover_type
+
+    if plover_type(str(ev.get("type"))) != plover_type(str(gold["type"])):
+        return False
+    if actors:
+        src, tgt = _countries(ev.get("source")), _countries(ev.get("target"))
+        gs, gt = gold.get("source"), gold.get("target")
+
+        def ok(have: set[str], want: str | None) -> bool:
+            return want is None or want in have
+
+        direct = ok(src, gs) and ok(tgt, gt)
+        swapped = plover_type(str(gold["type"])) in SYMMETRIC and ok(tgt, gs) and ok(src, gt)
+        if not (direct or swapped):
+            return False
+    cue = _words(gold.get("cue"))
+    return not cue or len(cue & _words(ev.get("evidence"))) / len(cue) >= 0.5
+
+
+def score_news(folder: Path | str, events_by_doc: dict[str, list[dict[str, Any]]]) -> NewsScore:
+    """Score the events of each article (event records as JSON objects, keyed by the
+    article's file name) against the folder's gold."""
+    folder = Path(folder)
+    required = typed = actors_ok = 0
+    for gold_file in sorted((folder / "gold").glob("*.events.json")):
+        gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        system = events_by_doc.get(Path(gold["article"]).name, [])
+        for g in gold["events"]:
+            if not g.get("required"):
+                continue
+            required += 1
+            seen = [e for e in system if event_matches(e, g, actors=False)]
+            typed += bool(seen)
+            actors_ok += any(event_matches(e, g, actors=True) for e in seen)
+    events = [e for evs in events_by_doc.values() for e in evs]
+    return NewsScore(str(folder), required, typed, actors_ok, len(events), sum(not e.get("target") for e in events))

@@ -13,6 +13,7 @@ _COMMAND_MODULES = (
     "kronika.cli.evaluate_timex",
     "kronika.cli.evaluate_geo",
     "kronika.cli.evaluate_events",
+    "kronika.cli.evaluate_actors",
     "kronika.cli.actors_cmd",
     "kronika.cli.serve_cmd",
     "kronika.cli.train_cmd",

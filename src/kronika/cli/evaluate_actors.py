@@ -1,0 +1,74 @@
+"""``kronika evaluate actors``: actor resolution figures — PLOVER GSR gold actors' countries
+(by side), and the end-to-end figure on folders of annotated news (``articles/`` and
+``gold/`` as ``../shared/data/news/guardian_dev``). The library part is
+``kronika.actors.evaluate``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from kronika.cli.app import evaluate_app
+from kronika.config import Settings
+from kronika.errors import KronikaError
+
+err = Console(stderr=True)
+
+
+@evaluate_app.command("actors")
+def evaluate_actors(
+    plover: Annotated[Path | None, typer.Option("--plover", help="PLOVER gold JSON (PLOVER_GSR_dev.json)",
+                                                exists=True, dir_okay=False)] = None,
+    news: Annotated[list[Path] | None, typer.Option("--news", help="Annotated news folder (repeatable)",
+                                                    exists=True, file_okay=False)] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
+) -> None:
+    """Source/target country accuracy on PLOVER gold actors; on news folders, of the required
+    events whose type is coded on their sentence, how many have the right source and target."""
+    from kronika.actors import ActorResolver
+    from kronika.actors import evaluate as ev
+
+    if plover is None and not news:
+        err.print("[red]error[/red] give --plover FILE and/or --news FOLDER")
+        raise typer.Exit(code=2)
+    try:
+        settings = Settings.load(config)
+        result: dict[str, Any] = {}
+        if plover is not None:
+            from kronika.model import Article
+            from kronika.nlp import SpacyParser
+
+            parser = SpacyParser(settings)
+            resolver = ActorResolver(settings)
+
+            def parse_many(texts: list[tuple[str, dt.date]]) -> list[Any]:
+                return list(parser.parse_many([Article.create(t, d) for t, d in texts]))
+
+            acc, outcomes = ev.score_plover(plover, parse_many, lambda doc: resolver(doc, ()))
+            result["plover"] = {"accuracy": round(acc, 4), "n": len(outcomes)}
+            for side in ("source", "target"):
+                mine = [o for o in outcomes if o.gold.side == side]
+                right = sum(o.got == o.gold.country for o in mine)
+                result["plover"][side] = {"accuracy": round(right / len(mine), 4) if mine else None, "n": len(mine)}
+        for folder in news or ():
+            from kronika.library import analyses_of
+
+            by_doc: dict[str, list[dict[str, Any]]] = {}
+            for a in analyses_of([folder / "articles"], settings):
+                for e in a.events:
+                    by_doc.setdefault(e.doc_id or "", []).append(e.to_json())
+            score = ev.score_news(folder, by_doc)
+            result.setdefault("news", []).append({"folder": str(folder), "line": score.line(),
+                                                  "typed": score.typed, "required": score.required,
+                                                  "actors_ok": score.actors_ok, "events": score.events,
+                                                  "no_target": score.no_target})
+    except (KronikaError, OSError, ValueError) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(code=2) from exc
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
