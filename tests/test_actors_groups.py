@@ -149,3 +149,21 @@ def test_actors_groups_the_group_is_the_last_organisation(resolve) -> None:
     m = find(ms, "The group")
     assert (m.code, m.entity) == ("NGAREB", "Boko Haram") and "nominal coreference" in m.how
     assert not [x for x in ms if x.text.lower().startswith("a group")]
+
+
+@pytest.mark.parametrize(("text", "mention", "country", "entity", "role"), [
+    ("Russian Foreign Minister Sergey Lavrov met his Japanese counterpart on Thursday.",
+     "his Japanese counterpart", "JPN", "Taro Kono", "Foreign Minister"),
+    ("Russian Foreign Minister Sergey Lavrov met his British counterpart on Thursday.",  # another title, one office
+     "his British counterpart", "GBR", "Jeremy Hunt", "Foreign Secretary"),
+    ("Chinese Premier Li Keqiang spoke with his German counterpart.", "his German counterpart", "DEU", "Angela Merkel",
+     "Chancellor"),
+])
+def test_actors_groups_counterpart(resolve, text: str, mention: str, country: str, entity: str, role: str) -> None:
+    m = find(resolve(text, "2019-05-30"), mention)
+    assert (m.country, m.sector, m.entity, m.role) == (country, "GOV", entity, role)
+
+
+def test_actors_groups_counterpart_without_a_person_keeps_the_demonym(resolve) -> None:
+    ms = resolve("The ministry said its Turkish counterpart had been informed.")
+    assert find(ms, "Turkish").country == "TUR"

@@ -47,6 +47,14 @@ from kronika.resources import iter_tsv, load_yaml
 # Lexicon tags: what a matched phrase is.
 COUNTRY, DEMONYM, METONYM, NAMED, AGENT = "country", "demonym", "metonym", "named", "agent"
 MAX_TOKENS = 8
+# One office under the titles countries give it (leaders.tsv's role column).
+SAME_OFFICE = (
+    frozenset({"foreign minister", "foreign secretary", "secretary of state", "minister of foreign affairs",
+               "external affairs minister"}),
+    frozenset({"defence minister", "defense minister", "defence secretary", "secretary of defense",
+               "minister of defence", "defense agency director general"}),
+    frozenset({"prime minister", "premier", "chancellor"}),  # heads of government
+)
 # The source of the Phoenix rows: a weaker source (no role titles, mostly ending in 2014).
 PHOENIX = "kb:phoenix.tsv"
 
@@ -104,6 +112,16 @@ class KnowledgeBase:
             self._add_dictionary(d, override=False)
         for d in user:
             self._add_dictionary(d, override=True)
+        # Titled office-holders by (country, role): who is "his Turkish counterpart".
+        self.holders: dict[tuple[str, str], list[ActorEntry]] = {}
+        for lexes in self.phrases.values():
+            for x in lexes:
+                if x.actor is not None and x.actor.kind == "person" and x.actor.country:
+                    for t in x.actor.roles:
+                        if t.role:
+                            held = self.holders.setdefault((x.actor.country, t.role.lower()), [])
+                            if x.actor not in held:
+                                held.append(x.actor)
         # Every prefix of every phrase that ends where a token can end: lets the matcher stop
         # extending a span early.
         self.prefixes: frozenset[str] = frozenset(p for k in self.phrases for p in _token_prefixes(k))
@@ -165,6 +183,17 @@ class KnowledgeBase:
         first."""
         cands = self.surnames.get(norm(surname), ())
         return tuple(sorted(cands, key=lambda a: a.role_at(day) is None))
+
+    def holder(self, country: str, role: str, day: dt.date) -> ActorEntry | None:
+        """Who held ``role`` (a title, "Foreign Minister") in ``country`` on ``day``; the
+        same office under another country's title counts ("Foreign Secretary")."""
+        titles = next((g for g in SAME_OFFICE if role.lower() in g), frozenset({role.lower()}))
+        for title in titles:
+            for e in self.holders.get((country, title), ()):
+                t = e.role_at(day)
+                if t is not None and (t.role or "").lower() == title:
+                    return e
+        return None
 
     def country_name(self, iso3: str | None) -> str | None:
         e = self.countries.get(iso3 or "")

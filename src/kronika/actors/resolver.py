@@ -243,6 +243,7 @@ class ActorResolver:
         plural = self._plural_refs(w)
         out += plural
         out += self._groups(w, out)
+        out += self._counterparts(w)
         out += self._places_as_actors(w)
         out += self._the_group(w, out)
         out += self._pronouns(w, out)
@@ -783,6 +784,37 @@ class ActorResolver:
                 how=f"pronoun: {t.text} → {p.entity} (sentence {p.sentence})", confidence=0.5,
             ))
         return out + self._it_they(w, so_far)
+
+    def _counterparts(self, w: _Work) -> list[ActorMention]:
+        """"his Turkish counterpart": the person of that country holding the role of the
+        last person named before it in the sentence (the knowledge base says who, when it
+        knows the office-holders of that country)."""
+        doc = w.doc
+        out: list[ActorMention] = []
+        for t in doc.tokens:
+            if t.lemma.lower() != "counterpart":
+                continue
+            before = set(w.consumed)
+            ev = self._evidence(w, t.i)
+            prior = [p for p in w.persons if p.sentence == t.sent and p.start < t.start and p.role]
+            if len(ev.countries) != 1 or not prior or ev.countries[0] == prior[-1].country:
+                w.consumed = before  # not a counterpart we can name: its cues stay free
+                continue
+            p = prior[-1]
+            country, role = ev.countries[0], p.role or ""
+            who = self.kb.holder(country, role, w.day)
+            held = who.role_at(w.day) if who else None
+            role = (held.role if held else None) or role  # the holder's own title ("Chancellor")
+            lo = min([k.i for k in w.kids(t.i) if k.dep in ("poss", "det")] + [ev.first if ev.first is not None else t.i])
+            s, e, text = span_text(doc, lo, t.i + 1)
+            how = f"counterpart of {p.entity} ({role})" + (
+                f": {who.name}, {role} of {country} on {w.day} (kb)" if who else f" in {country}, holder not in the KB")
+            out.append(ActorMention(
+                start=s, end=e, text=text, sentence=t.sent, head_token=t.i, code=_code(country, p.sector or "GOV"),
+                country=country, sector=p.sector or "GOV", entity=who.name if who else None, role=role, kind="person",
+                how=how, confidence=0.8 if who else 0.7,
+            ))
+        return out
 
     def _the_group(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
         """"the group", "the organisation", "the movement" (definite, singular, nothing
