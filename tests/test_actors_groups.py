@@ -167,3 +167,16 @@ def test_actors_groups_counterpart(resolve, text: str, mention: str, country: st
 def test_actors_groups_counterpart_without_a_person_keeps_the_demonym(resolve) -> None:
     ms = resolve("The ministry said its Turkish counterpart had been informed.")
     assert find(ms, "Turkish").country == "TUR"
+
+
+@pytest.mark.parametrize(("text", "pronoun_at", "entity"), [
+    # the subject of the governing verb
+    ("Japanese Prime Minister Rudolf Elphberg met French President Anna Lorenz. "
+     "Elphberg said he would return.", -1, "Rudolf Elphberg"),
+    # the last person named as a subject
+    ("Japanese Prime Minister Rudolf Elphberg met French President Anna Lorenz on Monday. "
+     "Later he flew home.", -1, "Rudolf Elphberg"),
+])
+def test_actors_groups_pronoun_salience(resolve, text: str, pronoun_at: int, entity: str) -> None:
+    hes = [m for m in resolve(text) if m.text == "he"]
+    assert hes and hes[pronoun_at].entity == entity

@@ -199,3 +199,41 @@ def score_news(folder: Path | str, events_by_doc: dict[str, list[dict[str, Any]]
             actors_ok += any(event_matches(e, g, actors=True) for e in seen)
     events = [e for evs in events_by_doc.values() for e in evs]
     return NewsScore(str(folder), required, typed, actors_ok, len(events), sum(not e.get("target") for e in events))
+
+
+# ---------------------------------------------------------------------- coreference
+
+
+@dataclass(frozen=True, slots=True)
+class CorefOutcome:
+    item: dict[str, Any]
+    got: str | None
+    how: str
+
+
+def score_coref(
+    gold_path: Path | str, corpus: Path | str,
+    parse_many: Callable[[list[tuple[str, dt.date]]], list[ParsedDoc]],
+    resolve: Callable[[ParsedDoc], tuple[ActorMention, ...]],
+) -> tuple[float, list[CorefOutcome]]:
+    """Antecedent accuracy on hand-annotated references back (pronouns, "the minister",
+    "the government" …): one JSON line per mention with the article ``id`` in ``corpus``
+    (JSON lines with ``id``, ``date``, ``text``), its character span, and the ``country`` of
+    the antecedent. Right when the resolved mention covering that span has the country."""
+    items = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    wanted = {i["id"] for i in items}
+    texts: dict[str, tuple[str, dt.date]] = {}
+    with Path(corpus).open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get("id") in wanted:
+                texts[r["id"]] = (r["text"], dt.date.fromisoformat(r["date"]))
+    keys = sorted(texts)
+    resolved = {k: resolve(d) for k, d in zip(keys, parse_many([texts[k] for k in keys]), strict=True)}
+    outcomes: list[CorefOutcome] = []
+    for it in items:
+        ms = [m for m in resolved.get(it["id"], ()) if m.start < it["end"] and it["start"] < m.end]
+        m = max(ms, key=lambda x: (x.country is not None, x.confidence, -(x.end - x.start)), default=None)
+        outcomes.append(CorefOutcome(it, m.country if m else None, m.how if m else "no mention"))
+    right = sum(o.got == o.item["country"] for o in outcomes)
+    return (right / len(outcomes) if outcomes else 0.0), outcomes

@@ -27,6 +27,11 @@ def evaluate_actors(
                                                 exists=True, dir_okay=False)] = None,
     news: Annotated[list[Path] | None, typer.Option("--news", help="Annotated news folder (repeatable)",
                                                     exists=True, file_okay=False)] = None,
+    coref: Annotated[Path | None, typer.Option("--coref", help="Annotated references back (JSON lines; "
+                                               "tests/fixtures/coref_wikinews.jsonl)", exists=True, dir_okay=False)] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="The articles --coref points into (JSON lines)",
+                                                exists=True, dir_okay=False)] = None,
+    misses: Annotated[bool, typer.Option("--misses", help="Also list the coreference misses")] = False,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
 ) -> None:
     """Source/target country accuracy on PLOVER gold actors; on news folders, of the required
@@ -34,13 +39,16 @@ def evaluate_actors(
     from kronika.actors import ActorResolver
     from kronika.actors import evaluate as ev
 
-    if plover is None and not news:
-        err.print("[red]error[/red] give --plover FILE and/or --news FOLDER")
+    if plover is None and not news and coref is None:
+        err.print("[red]error[/red] give --plover FILE, --news FOLDER and/or --coref FILE --corpus FILE")
+        raise typer.Exit(code=2)
+    if coref is not None and corpus is None:
+        err.print("[red]error[/red] --coref needs --corpus (the articles it points into)")
         raise typer.Exit(code=2)
     try:
         settings = Settings.load(config)
         result: dict[str, Any] = {}
-        if plover is not None:
+        if plover is not None or coref is not None:
             from kronika.model import Article
             from kronika.nlp import SpacyParser
 
@@ -50,6 +58,15 @@ def evaluate_actors(
             def parse_many(texts: list[tuple[str, dt.date]]) -> list[Any]:
                 return list(parser.parse_many([Article.create(t, d) for t, d in texts]))
 
+        if coref is not None and corpus is not None:
+            acc, found = ev.score_coref(coref, corpus, parse_many, lambda doc: resolver(doc, ()))
+            result["coref"] = {"accuracy": round(acc, 4), "n": len(found),
+                               "no_mention": sum(o.how == "no mention" for o in found)}
+            if misses:
+                result["coref"]["misses"] = [{"id": o.item["id"], "text": o.item["text"], "gold": o.item["country"],
+                                              "antecedent": o.item["antecedent"], "got": o.got, "how": o.how}
+                                             for o in found if o.got != o.item["country"]]
+        if plover is not None:
             acc, outcomes = ev.score_plover(plover, parse_many, lambda doc: resolver(doc, ()))
             result["plover"] = {"accuracy": round(acc, 4), "n": len(outcomes)}
             for side in ("source", "target"):
