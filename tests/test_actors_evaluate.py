@@ -66,7 +66,7 @@ def test_actors_evaluate_coref_gold_is_well_formed() -> None:
 @pytest.mark.skipif(not CORPUS.exists(), reason="WikiNews corpus not available")
 def test_actors_evaluate_coref_floor(parser, settings) -> None:
     """Accuracy gate: antecedent accuracy on the 54 annotated references back may not fall
-    below the floor silently (0.70 when the rules were chosen; docs/actors.md)."""
+    below the floor silently (0.80 when the rules were chosen; docs/actors.md)."""
     from kronika.actors import ActorResolver
     from kronika.actors.evaluate import score_coref
     from kronika.model import Article
@@ -74,4 +74,4 @@ def test_actors_evaluate_coref_floor(parser, settings) -> None:
     resolver = ActorResolver(settings)
     acc, outcomes = score_coref(COREF, CORPUS, lambda ts: [parser.parse(Article.create(t, d)) for t, d in ts],
                                 lambda doc: resolver(doc, ()))
-    assert len(outcomes) >= 50 and acc >= 0.68, acc
+    assert len(outcomes) >= 50 and acc >= 0.77, acc
