@@ -72,8 +72,13 @@ def token_key(text: str) -> str:
     t = text.replace("\u2019", "'").replace("\u2018", "'").lower()
     if t.isascii():
         return t
-    folded = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
-    return folded.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d")
+    for _ in range(3):  # folding and lower-casing can each undo the other ("㎊" → "pF"): until stable
+        folded = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c)).lower()
+        folded = folded.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d")
+        if folded == t:
+            break
+        t = folded
+    return t
 
 
 @dataclass(frozen=True, slots=True)
