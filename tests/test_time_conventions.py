@@ -471,7 +471,7 @@ def test_time_direction_from_clause_and_preposition(tag, text, needle, value) ->
         ("The quake struck at 14:46 local time on 11 March 2011.",
          [("14:46 local time on 11 March 2011", "2011-03-11T14:46")]),
         ("The blast happened at 3:30 p.m. local time (0730 GMT).",
-         [("3:30 p.m. local time", "2019-05-31T15:30"), ("0730 GMT", "2019-05-31T07:30")]),
+         [("3:30 p.m. local time", "2019-05-31T15:30"), ("0730 GMT", "2019-05-31T07:30Z")]),
         # without a zone four digits stay a number or a year
         ("The count reached 1990 votes.", []),
     ],
