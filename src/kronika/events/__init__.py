@@ -4,7 +4,8 @@
 ``kronika/data/events/`` (predicate lexicon, grammar cues, the CAMEO → PLOVER table).
 """
 
-from kronika.events.coder import EventCoder, main_parties
+from kronika.events.coder import EventCoder
 from kronika.events.ontology import quad_class
+from kronika.events.sides import main_parties
 
 __all__ = ["EventCoder", "main_parties", "quad_class"]

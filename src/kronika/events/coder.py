@@ -28,7 +28,6 @@ predicate whose actors are bound to it by the parse, so it emits fewer spurious 
 from __future__ import annotations
 
 import importlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -43,11 +42,23 @@ from kronika.events.lexicon import Lexicon, Sense, load_lexicon, pattern_sense
 from kronika.events.modality import event_status
 from kronika.events.ontology import DEFAULT_ROOT, cameo_root, load_cameo_table, quad_class
 from kronika.events.petrarch import (
-    VerbDictionary,
-    VerbPattern,
+    VerbReader,
     is_verb_dictionary,
     match_pattern,
     parse_verb_dictionary,
+)
+from kronika.events.sides import (
+    Sides,
+    countries,
+    distinct_target,
+    foreign_first,
+    main_parties,
+    most_specific,
+    other_party,
+    party_mentions,
+    reciprocal,
+    who,
+    with_places,
 )
 from kronika.events.syntax import NOUN_TARGET_PREPS, OBJ, PRONOUNS, SUBJ, TARGET_PREPS, DocView, is_verb
 from kronika.model import (
@@ -82,7 +93,6 @@ ACCEPTING_TYPES = frozenset({"AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE"})
 STATEMENT_TYPES = frozenset({"AGREE", "THREATEN", "REQUEST", "REJECT", "ACCUSE"})
 PARTY_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 INFER_TARGET_TYPES = frozenset({"ACCUSE", "REJECT"})
-Sides = tuple[ActorMention, ...]
 RAW_SCORES: tuple[tuple[float, float], ...] = ((0.0, 0.0), (1.0, 1.0))  # identity: no calibration
 
 
@@ -126,9 +136,8 @@ class EventCoder:
             calibration = tuple((float(a), float(b)) for a, b in raw)
         self._calibration = calibration
         # The CAMEO 2.0 verb dictionary: its reading of a verb is a feature of the learned model.
-        self.cameo_verbs: VerbDictionary = parse_verb_dictionary(
-            read_text("events/CAMEO.2.0.txt"), load_cameo_table(), origin="CAMEO.2.0")
-        self._firsts: dict[str, list[tuple[VerbPattern, tuple[frozenset[str], ...]]]] = {}  # explicit cache
+        self.cameo_verbs = VerbReader(parse_verb_dictionary(
+            read_text("events/CAMEO.2.0.txt"), load_cameo_table(), origin="CAMEO.2.0"))
         self.model: EventModel | None = model
         if model is None and settings.events_coder == "learned":
             self.model = EventModel.load(settings.events_model or data_path("events/model"))
@@ -174,34 +183,12 @@ class EventCoder:
         return f
 
     def _cameo_reading(self, view: DocView, c: Candidate) -> tuple[str | None, str | None]:
-        """What the CAMEO verb dictionary says of the trigger: its base code's type and the
-        type of the longest pattern whose words surround it in the sentence."""
-        lem = view.lemmas[c.trigger]
-        base = self.cameo_verbs.base.get(lem)
-        pats = self.cameo_verbs.patterns.get(lem)
-        hit = None
-        if pats:
-            # PETRARCH patterns are local: a window around the verb bounds the cost on
-            # pathological sentences (thousands of tokens) without changing ordinary matches.
-            s = view.doc.sentences[c.sentence]
-            lo, hi = max(s.token_start, c.trigger - PATTERN_WINDOW), min(s.token_end, c.trigger + PATTERN_WINDOW + 1)
-            before = [t.text.lower() for t in view.tokens[lo:c.trigger]]
-            after = [t.text.lower() for t in view.tokens[c.trigger + 1:hi]]
-            present = set(before) | set(after)
-            # Only patterns whose every item can start on a word of the window can match: a set
-            # test drops most of a common verb's hundreds of patterns before the ordered match.
-            hit = match_pattern(tuple(p for p, firsts in self._pattern_firsts(lem, pats)
-                                      if all(f & present for f in firsts)), before, after)
-        return (base[1] if base else None), (hit.type if hit is not None else None)
-
-    def _pattern_firsts(self, lem: str, pats: tuple[VerbPattern, ...]) -> list[tuple[VerbPattern, tuple[frozenset[str], ...]]]:
-        """Each pattern of a verb with the first words of its items (computed once per verb)."""
-        got = self._firsts.get(lem)
-        if got is None:
-            got = [(p, tuple(frozenset(alt[0] for alt in item if alt) for item in (*p.before, *p.after)))
-                   for p in pats]
-            self._firsts[lem] = got
-        return got
+        """What the CAMEO verb dictionary says of the trigger, its words within a window (PETRARCH
+        patterns are local; the window bounds the cost on pathological sentences)."""
+        s = view.doc.sentences[c.sentence]
+        lo, hi = max(s.token_start, c.trigger - PATTERN_WINDOW), min(s.token_end, c.trigger + PATTERN_WINDOW + 1)
+        return self.cameo_verbs.read(view.lemmas[c.trigger], [t.text.lower() for t in view.tokens[lo:c.trigger]],
+                                     [t.text.lower() for t in view.tokens[c.trigger + 1:hi]])
 
     def _decide(self, view: DocView, si: int, parties: tuple[str, ...]) -> list[Draft]:
         """The model's events of one sentence: candidates whose best type reaches the threshold."""
@@ -223,14 +210,14 @@ class EventCoder:
             status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
-            source, target = _reciprocal(ptype, c.source, c.target)
+            source, target = reciprocal(ptype, c.source, c.target)
             rule = c.frame
             if not target and ptype in VERBAL_CONFLICT and source:
                 # a verbal conflict with no target in its clause is aimed at the article's other
                 # main party ("Turkey warned it will not stand by"), the coder's convention
-                target = _other_party(view, source, parties)
+                target = other_party(view, source, parties)
                 rule += "+inferred-target" if target else ""
-            out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, _foreign_first(source, target),
+            out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, foreign_first(source, target),
                              status, p, noun=c.frame == "noun", rule=rule))
         return _drop_complements(view, out)
 
@@ -351,10 +338,10 @@ class EventCoder:
             return None
         conf = sense.conf
         if sense.type in INFER_TARGET_TYPES and not target and obj is not None:
-            target = _other_party(view, source, parties)
+            target = other_party(view, source, parties)
             conf -= 0.15
             how += "+inferred-target"
-        source, target = _reciprocal(sense.type, source, target)
+        source, target = reciprocal(sense.type, source, target)
         if sense.type == "CONSULT" and not target:
             return None  # "visited the scene", "is holding meetings": a consultation has two sides
         status = event_status(view, p, self.lex)
@@ -429,7 +416,7 @@ class EventCoder:
                 if not speaker or not any(view.lemma(a) in modals for a in view.dep_kids(c, {"aux"})):
                     continue
                 sj = view.dep_kids(c, SUBJ)
-                target = _distinct_target(speaker, view.np_actors(sj[0])) if sj else ()
+                target = distinct_target(speaker, view.np_actors(sj[0])) if sj else ()
                 if not target:
                     continue
                 sense = Sense("REQUEST", None, "100", conf=0.65)
@@ -479,7 +466,7 @@ class EventCoder:
             for sj in view.dep_kids(c, SUBJ):
                 target.extend(view.np_actors(sj))
         src = tuple(source)
-        return src, _distinct_target(src, target), how
+        return src, distinct_target(src, target), how
 
     def _complements(self, view: DocView, h: int, preps: frozenset[str], *, skip_obj: bool) -> list[ActorMention]:
         out: list[ActorMention] = []
@@ -515,7 +502,7 @@ class EventCoder:
             spoken = view.speaker_of(p, self.lex)
             if spoken and len({m.country for m in spoken[1] if m.country}) >= 2:
                 return list(spoken[1])
-            return _party_mentions(view, parties)
+            return party_mentions(view, parties)
         return view.np_actors(subj)
 
     def _noun_event(self, view: DocView, trigger: int, sense: Sense, parties: tuple[str, ...]) -> Draft | None:
@@ -565,8 +552,8 @@ class EventCoder:
                 target.extend(m for c in view.dep_kids(head, {"prep"}) if view.lemma(c) in NOUN_TARGET_PREPS
                               for o in view.pobjs(c) for m in view.np_actors(o))
         src = tuple(dict.fromkeys(source))
-        tgt = _distinct_target(src, target)
-        src, tgt = _reciprocal(sense.type, src, tgt)
+        tgt = distinct_target(src, target)
+        src, tgt = reciprocal(sense.type, src, tgt)
         if not src or (sense.type in SYMMETRIC_TYPES and not tgt):
             return None
         status = event_status(view, n, self.lex)
@@ -634,7 +621,7 @@ class EventCoder:
                                if m.country not in {a.country for a in speaker})
                 conf = sense.conf
                 if not target:
-                    target = _other_party(view, speaker, parties)
+                    target = other_party(view, speaker, parties)
                     conf -= 0.1
                 status = event_status(view, v, self.lex)
                 return Draft(view.tokens[v].sent, j, (v, j), sense, speaker, target, status, conf,
@@ -664,7 +651,7 @@ class EventCoder:
                 break
         conf = 0.6
         if not target:
-            target = _other_party(view, speaker, parties)
+            target = other_party(view, speaker, parties)
             conf = 0.45
         sense = Sense(type="REJECT", mode=None, cameo="120", conf=conf)
         status = event_status(view, v, self.lex)
@@ -692,7 +679,7 @@ class EventCoder:
         if place is None and locate is not None:
             place = locate(d.trigger)
         if place is not None:
-            place = _most_specific(view, place, places)
+            place = most_specific(view, place, places)
         status = d.status
         if status == "occurred" and date.origin == "text" and date.value[:10] > view.doc.article.date.isoformat()[: len(date.value[:10])]:
             status = "planned"
@@ -823,79 +810,6 @@ def _noun_under_predicate(view: DocView, n: int, verbs: dict[int, tuple[Sense, i
     return head in verbs and head != n
 
 
-def _distinct_target(source: Sides, target: list[ActorMention]) -> Sides:
-    """Targets other than the source: the source itself, or its own country named as a
-    whole by a state source ("Moscow ... a threat to Russia"), is dropped."""
-    out = []
-    for m in dict.fromkeys(target):
-        same = any(m is s or (m.code and m.code == s.code and (m.entity or m.text) == (s.entity or s.text))
-                   or (m.kind == "country" and s.kind in ("country", "metonym") and m.country == s.country)
-                   or (m.code == s.code and _who((m,)) == _who((s,)))  # "Mr Kennedy" … "Kennedy"
-                   for s in source)
-        if not same:
-            out.append(m)
-    return tuple(out)
-
-
-def _reciprocal(ptype: str, source: Sides, target: Sides) -> tuple[Sides, Sides]:
-    """"X and Y met": a symmetric event whose one side holds two countries has both sides."""
-    if ptype not in SYMMETRIC_TYPES or len(source) < 2:
-        return tuple(source), tuple(target)
-    first = source[0].country
-    rest = tuple(m for m in source if m.country != first)
-    if first and rest:
-        return tuple(m for m in source if m.country == first), rest + tuple(m for m in target if m not in rest)
-    if not target and len({m.code or m.text for m in source}) >= 2:  # two parties of one country
-        return (source[0],), tuple(m for m in source[1:] if (m.code or m.text) != (source[0].code or source[0].text))
-    return tuple(source), tuple(target)
-
-
-def with_places(actors: tuple[ActorMention, ...], places: tuple[PlaceMention, ...]) -> tuple[ActorMention, ...]:
-    """Actors plus the places no actor mention covers, as mentions of their country: the
-    place attacked, shelled or entered is, in event data, its country (ICEWS, PLOVER)."""
-    taken = [(m.start, m.end) for m in actors]
-    extra = [ActorMention(p.start, p.end, p.text, p.sentence, p.head_token, p.country, p.country,
-                          None, entity=p.name, kind="place", how=f"place: {p.name}")
-             for p in places if p.country and not any(a < p.end and p.start < b for a, b in taken)]
-    return tuple(sorted((*actors, *extra), key=lambda m: m.start)) if extra else actors
-
-
-def main_parties(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:
-    """The article's two most-mentioned countries (each at least twice), most frequent first."""
-    counts = Counter(m.country for m in actors if m.country)
-    top = [c for c, n in counts.most_common(2) if n >= 2]
-    return tuple(top) if len(top) == 2 else ()
-
-
-def _party_mentions(view: DocView, parties: tuple[str, ...]) -> list[ActorMention]:
-    out: list[ActorMention] = []
-    for country in parties:
-        for m in view.actor_at.values():
-            if m.country == country:
-                out.append(m)
-                break
-    return out
-
-
-def _other_party(view: DocView, side: Sides, parties: tuple[str, ...]) -> Sides:
-    """The article's other main party than ``side``'s country (implicit targets)."""
-    mine = {m.country for m in side}
-    if len(parties) != 2 or not mine & set(parties):
-        return ()
-    other = [c for c in parties if c not in mine]
-    if len(other) != 1:
-        return ()
-    return tuple(_party_mentions(view, [other[0]]))
-
-
-def _foreign_first(source: Sides, target: Sides) -> Sides:
-    """A target that names other countries than the source's drops the source's own country
-    ("ministers of Japan and Russia met": Russia is the other side, not Japan too)."""
-    mine = {m.country for m in source if m.country}
-    other = tuple(m for m in target if not (m.country and m.country in mine))
-    return other if other and len(other) < len(target) and any(m.country for m in other) else target
-
-
 def _drop_complements(view: DocView, drafts: list[Draft]) -> list[Draft]:
     """A predicate that is the complement of another coded predicate of the same type is that
     event's content, not a second event ("agreed to push for", "vowed to continue fighting")."""
@@ -908,21 +822,6 @@ def _drop_complements(view: DocView, drafts: list[Draft]) -> list[Draft]:
             continue
         out.append(d)
     return out
-
-
-def _most_specific(view: DocView, place: PlaceMention, places: tuple[PlaceMention, ...]) -> PlaceMention:
-    """A country named inside a phrase that also names a place within it ("the enclave in
-    Syria known as Afrin", "a village in Syria's Idlib province") gives way to that place: the
-    event happened there, and the place carries its country anyway."""
-    if place.feature != "country":
-        return place
-    t = view.tokens[place.head_token]
-    noun = view.tokens[t.head].head if t.dep == "pobj" else t.head  # the phrase the country sits in
-    if noun == t.i or view.tokens[noun].pos not in ("NOUN", "PROPN"):
-        return place
-    inner = [p for p in places if p is not place and p.sentence == place.sentence and p.feature != "country"
-             and p.country == place.country and view.within(p.head_token, noun)]
-    return min(inner, key=lambda p: abs(p.head_token - place.head_token)) if inner else place
 
 
 def _is_governed(view: DocView, anchor: int, preds: list[int], lex: Lexicon, blockers: frozenset[int]) -> bool:
@@ -945,25 +844,16 @@ def _pronoun_agrees(view: DocView, pronoun: str, speech: int) -> bool:
     return not subj or "Number=Plur" not in view.tokens[subj[0]].morph
 
 
-def _countries(side: Sides) -> frozenset[str]:
-    return frozenset(m.country or m.code or m.text for m in side)
-
-
-def _who(side: Sides) -> frozenset[str]:
-    """Who a side is, finer than its country: the entity, else the mention's last word."""
-    return frozenset((m.entity or m.text.split()[-1]).lower() for m in side if m.text)
-
-
 def _inherit_from_earlier(drafts: list[Draft]) -> list[Draft]:
     """A later mention of an event ("the X-Y meeting") without its own date takes the date,
     place and planned status of the earlier event of the same type between the same parties."""
     out: list[Draft] = []
     for d in drafts:
         if d.noun and not d.date_governed:
-            pair = _who(d.source) | _who(d.target)
+            pair = who(d.source) | who(d.target)
             for e in reversed(out):
                 if e.sense.type == d.sense.type and e.sentence < d.sentence and \
-                        _who(e.source) | _who(e.target) == pair and e.date_governed:
+                        who(e.source) | who(e.target) == pair and e.date_governed:
                     d = replace(d, date=e.date, place=d.place or e.place,
                                 status=e.status if e.status == "planned" else d.status)
                     break
@@ -976,7 +866,7 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
     (two meetings of the same pair on different dates in one sentence stay two events)."""
     best: dict[tuple[object, ...], Draft] = {}
     for d in drafts:
-        sides = (_countries(d.source), _countries(d.target))
+        sides = (countries(d.source), countries(d.target))
         if d.sense.type in SYMMETRIC_TYPES:
             sides = tuple(sorted(sides, key=sorted))  # type: ignore[assignment]
         key = (d.sentence, d.sense.type, sides, d.status, d.date.value if d.date else None)

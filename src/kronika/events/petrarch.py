@@ -208,3 +208,33 @@ def match_pattern(patterns: tuple[VerbPattern, ...], before: list[str], after: l
                 and _in_order(after, p.after):
             return p
     return None
+
+
+class VerbReader:
+    """A verb dictionary read as evidence about one verb in its sentence: the type of the
+    verb's base code and of its longest pattern whose words surround it.
+
+    Only patterns whose every item can start on a word of the sentence can match, so a set test
+    drops most of a common verb's hundreds of patterns before the ordered match; the first words
+    of each verb's patterns are computed once, on first use (an explicit per-object cache)."""
+
+    def __init__(self, dictionary: VerbDictionary) -> None:
+        self.dictionary = dictionary
+        self._firsts: dict[str, list[tuple[VerbPattern, tuple[frozenset[str], ...]]]] = {}
+
+    def read(self, lemma: str, before: list[str], after: list[str]) -> tuple[str | None, str | None]:
+        base = self.dictionary.base.get(lemma)
+        hit = None
+        if self.dictionary.patterns.get(lemma):
+            present = set(before) | set(after)
+            hit = match_pattern(tuple(p for p, firsts in self._pattern_firsts(lemma)
+                                      if all(f & present for f in firsts)), before, after)
+        return (base[1] if base else None), (hit.type if hit is not None else None)
+
+    def _pattern_firsts(self, lemma: str) -> list[tuple[VerbPattern, tuple[frozenset[str], ...]]]:
+        got = self._firsts.get(lemma)
+        if got is None:
+            got = [(p, tuple(frozenset(alt[0] for alt in item if alt) for item in (*p.before, *p.after)))
+                   for p in self.dictionary.patterns.get(lemma, ())]
+            self._firsts[lemma] = got
+        return got

@@ -41,7 +41,7 @@ from kronika.events.classifier import (
     fit_temperature,
     reliability_table,
 )
-from kronika.events.coder import main_parties, with_places
+from kronika.events.sides import main_parties, with_places
 from kronika.events.syntax import DocView
 from kronika.geo import Geoparser
 from kronika.model import ActorMention, Article, ParsedDoc
@@ -136,6 +136,11 @@ class ExampleBuilder:
                 if label is not None:
                     corpus.examples.append(replace(_example(view, c, feats, label, d.id), mode=mode,
                                                    has_mode=label != NONE))
+
+    def lemma(self, word: str) -> str:
+        """The parser's lemma of a word read alone (trigger words of the training data)."""
+        doc = self.parser.parse(Article.create(word, dt.date(2000, 1, 1)))
+        return doc.tokens[-1].lemma.lower() if doc.tokens else word
 
     def _resolver(self, dictionaries: tuple[Path, ...]) -> ActorResolver:
         if not dictionaries:
@@ -279,16 +284,12 @@ def _binds(side: tuple[ActorMention, ...], m: ActorMention | None) -> bool:
 # ---------------------------------------------------------------------- fitting and scoring
 
 
-def trigger_nouns(docs: Sequence[LabelledDoc], parser_lemma: Callable[[str], str] | None = None) -> frozenset[str]:
-    """Nouns named as triggers in sentence-complete data (last word, lower case)."""
-    out = set()
-    for d in docs:
-        for s in d.sentences:
-            for ev in s.events:
-                if ev.trigger:
-                    w = ev.trigger.lower().split()[-1]
-                    out.add(parser_lemma(w) if parser_lemma else w.rstrip("s") if w.endswith("s") else w)
-    return frozenset(out)
+def trigger_nouns(docs: Sequence[LabelledDoc], lemma: Callable[[str], str]) -> frozenset[str]:
+    """Lemmas of the last word of every trigger in sentence-complete data: event nouns the
+    proposer should offer even where the lexicon does not list them."""
+    words = {ev.trigger.lower().split()[-1] for d in docs for s in d.sentences for ev in s.events
+             if ev.trigger and ev.trigger.split()}
+    return frozenset(lemma(w) for w in sorted(words))
 
 
 def folds(groups: Sequence[str], k: int, seed: int) -> list[int]:
@@ -524,8 +525,8 @@ def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, f
     docs = {p: read_labelled(p) for p in paths}
     if not any(docs.values()):
         raise ConfigError("no labelled sentences in the training data", code="K014")
-    nouns = trigger_nouns([d for ds in docs.values() for d in ds if d.complete])
     builder = ExampleBuilder(settings)
+    nouns = trigger_nouns([d for ds in docs.values() for d in ds if d.complete], builder.lemma)
     corpus = Corpus()
     sources = []
     for p, ds in docs.items():
