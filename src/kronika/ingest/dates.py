@@ -19,6 +19,12 @@ _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:(?:T|\s+)\d{1,2
 _COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:T\d{2}:?\d{2}\S*)?")
 # A date at the start of a file name: "2019-05-30-talks.txt", "20190530_talks.txt".
 _FILENAME = re.compile(r"(?<!\d)(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?!\d)")
+# Document dates Kronika accepts: a century clear of each end of Python's calendar
+# (0001-01-01 .. 9999-12-31), so that anchoring relative expressions ("last century",
+# "in ten years") and widening event dates never run off the calendar. A date outside is
+# a per-record problem (K103), like an impossible one.
+EARLIEST_DATE = dt.date(100, 1, 1)
+LATEST_DATE = dt.date(9899, 12, 31)
 _RFC2822_HINT = re.compile(r"[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}|\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
 
 
@@ -38,9 +44,9 @@ def read_date(value: object) -> DateResult:
     "today" refers to).
     """
     if isinstance(value, dt.datetime):
-        return DateResult(value.date(), None)
+        return in_range(value.date(), value.date().isoformat())
     if isinstance(value, dt.date):
-        return DateResult(value, None)
+        return in_range(value, value.isoformat())
     if value is None or (isinstance(value, str) and not value.strip()):
         return DateResult(None, "missing date")
     if not isinstance(value, str):
@@ -54,7 +60,7 @@ def read_date(value: object) -> DateResult:
     if _RFC2822_HINT.search(text):
         rfc = _rfc2822(text)
         if rfc is not None:
-            return DateResult(rfc, None)
+            return in_range(rfc, shown)
     if not any(c.isdigit() for c in text):
         return DateResult(None, f"date {shown!r} is relative or not a date: give an absolute date (YYYY-MM-DD)")
     return DateResult(None, f"unreadable date {shown!r}: expected YYYY-MM-DD or an ISO datetime")
@@ -74,11 +80,20 @@ def date_from_filename(name: str) -> dt.date | None:
     return None
 
 
+def in_range(day: dt.date, shown: str) -> DateResult:
+    """``day`` when it lies in the supported range, else the reason it does not."""
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return DateResult(day, None)
+    return DateResult(None, f"date {shown!r} is outside the supported range "
+                            f"{EARLIEST_DATE.isoformat()}..{LATEST_DATE.isoformat()}")
+
+
 def _ymd(m: re.Match[str], shown: str) -> DateResult:
     try:
-        return DateResult(dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d"))), None)
+        day = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
     except ValueError as exc:
         return DateResult(None, f"impossible date {shown!r}: {exc}")
+    return in_range(day, shown)
 
 
 def _rfc2822(text: str) -> dt.date | None:

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from kronika.actors import LearnedIndex
 from kronika.config import Settings
+from kronika.errors import StoreError
 from kronika.ingest import iter_records
 from kronika.model import Analysis, Article, IngestProblem
 from kronika.pipeline import Pipeline, collect_errors
 from kronika.store import Store
+from kronika.store.db import BatchResult
 from kronika.store.writer import SharedWriter
 
 Progress = Callable[[int], None]
@@ -148,7 +150,12 @@ def write_results(
     """Write one batch (one transaction), add it to ``report``, then empty both lists."""
     if not analyses and not problems:
         return
-    result = store.write_batch(analyses, problems)
+    try:
+        result = store.write_batch(analyses, problems)
+    except StoreError as exc:
+        if exc.code != "K407" or not analyses:
+            raise
+        result = _write_one_by_one(store, analyses, problems, exc)
     report.articles_written += result.articles_written
     report.articles_skipped += result.articles_skipped
     report.events_written += result.events_written
@@ -157,3 +164,38 @@ def write_results(
         progress(len(analyses))
     analyses.clear()
     problems.clear()
+
+
+def _write_one_by_one(
+    store: Store | SharedWriter,
+    analyses: list[Analysis],
+    problems: list[IngestProblem],
+    batch_error: StoreError,
+) -> BatchResult:
+    """A batch that could not be written (K407): write its articles one at a time, so one
+    record the store refuses costs only that record. Each refused article becomes a K407
+    problem in ``problems`` (and so in ``ingest_errors``). When recording the problems
+    fails too, the store itself is at fault and the original error is raised."""
+    written = skipped = events = 0
+    refused: list[IngestProblem] = []
+    for a in analyses:
+        try:
+            one = store.write_batch([a])
+        except StoreError as exc:
+            if exc.code != "K407":
+                raise
+            refused.append(IngestProblem(
+                a.article.origin or a.article.id,
+                f"article {a.article.id} not stored: {exc.args[0]}", "K407",
+            ))
+            continue
+        written += one.articles_written
+        skipped += one.articles_skipped
+        events += one.events_written
+    problems.extend(refused)
+    try:
+        store.record_problems(problems)
+    except StoreError as exc:
+        raise batch_error from exc
+    return BatchResult(articles_written=written, articles_skipped=skipped,
+                       events_written=events, problems=len(problems))

@@ -27,7 +27,16 @@ import duckdb
 from kronika.store.rows import EVENT_COLUMNS, Row
 
 _IX = {name: i for i, (name, _) in enumerate(EVENT_COLUMNS)}
-_ONE_DAY = dt.timedelta(days=1)
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, saturating at the ends of the calendar (0001-01-01 and
+    9999-12-31) instead of raising ``OverflowError``: widening an event on the first or
+    last representable day must not sink the batch it is in."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ def item_of(row: Row) -> Item | None:
     if key is None or start is None or end is None:
         return None
     if row[_IX["date_origin"]] == "document":
-        start, end = start - _ONE_DAY, end + _ONE_DAY
+        start, end = shift(start, -1), shift(end, 1)
     return Item(row[_IX["event_id"]], key, start, end, row[_IX["location_geonameid"]])
 
 
@@ -81,7 +90,7 @@ def stored_matches(con: duckdb.DuckDBPyConnection, items: Sequence[Item]) -> dic
     params = [
         [i.event_id for i in items], [i.key for i in items], [i.start for i in items],
         [i.end for i in items], [i.geonameid for i in items],
-        max(i.end for i in items) + _ONE_DAY, min(i.start for i in items) - _ONE_DAY,
+        shift(max(i.end for i in items), 1), shift(min(i.start for i in items), -1),
     ]
     return dict(con.execute(_STORED_MATCHES, params).fetchall())
 
