@@ -16,7 +16,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -135,6 +137,26 @@ def _error_handlers(app: FastAPI) -> None:
     def error(status: int, exc: KronikaError, headers: dict[str, str] | None = None) -> JSONResponse:
         return JSONResponse({"detail": str(exc.args[0]), "code": exc.code}, status_code=status,
                             headers=headers)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Any:
+        code = getattr(exc, "code", None)  # ``params.BadParameter``
+        if code is None:
+            return await http_exception_handler(request, exc)
+        return JSONResponse({"detail": exc.detail, "code": code}, status_code=exc.status_code,
+                            headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422 with a code: the refusing validator's own (``K508`` for a number
+        that ``kronika.numbers`` refuses), else ``K509``. The input is not echoed back."""
+        errors = list(exc.errors())
+        causes = [(e.get("ctx") or {}).get("error") for e in errors]
+        code = next((c.code for c in causes if isinstance(c, KronikaError)), "K509")
+        detail = [{"loc": list(e.get("loc", ())), "type": str(e.get("type", "")),
+                   "msg": str(c.args[0]) if isinstance(c, KronikaError) else str(e.get("msg", ""))}
+                  for e, c in zip(errors[:20], causes, strict=False)]
+        return JSONResponse({"detail": detail, "code": code}, status_code=422)
 
     @app.exception_handler(KronikaError)
     async def kronika_error(_: Request, exc: KronikaError) -> JSONResponse:

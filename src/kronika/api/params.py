@@ -13,24 +13,55 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
+from pydantic import BeforeValidator
 
+from kronika.errors import QueryError
 from kronika.model import PLOVER_TYPES, STATUSES, TYPE_ALIASES, plover_type
+from kronika.numbers import parse_decimal, parse_int
 
 QUAD_CLASSES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
-ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", re.ASCII)  # ASCII digits: "٢٠١٩" is refused
 MAX_TEXT = 200
 MAX_OFFSET = 10_000_000
 
 
-def bad(detail: str) -> HTTPException:
-    return HTTPException(status_code=422, detail=detail)
+class BadParameter(HTTPException):
+    """A 422 with a stable code (``{"detail": ..., "code": "K5xx"}``, see ``api.app``)."""
+
+    def __init__(self, detail: str, code: str = "K509") -> None:
+        super().__init__(status_code=422, detail=detail)
+        self.code = code
+
+
+def bad(detail: str, code: str = "K509") -> BadParameter:
+    return BadParameter(detail, code)
+
+
+class NumberError(QueryError, ValueError):
+    """``kronika.numbers``' refusal, raised inside a parameter validator: pydantic keeps a
+    ``ValueError`` as the error's ``ctx["error"]``, whose code the 422 handler reports."""
+
+
+def whole(name: str, *, lo: int = 0, hi: int | None = None) -> BeforeValidator:
+    """The validator of an integer query parameter: ``kronika.numbers.parse_int`` (ASCII
+    digits only, bounded) in place of pydantic's lax ``int`` (which takes " 1_0")."""
+
+    def check(value: Any) -> Any:
+        if value is None or isinstance(value, int):
+            return value
+        try:
+            return parse_int(value, name, lo=lo, hi=hi)
+        except QueryError as exc:
+            raise NumberError(str(exc.args[0]), code=exc.code) from None
+
+    return BeforeValidator(check)
 
 
 def check_date(value: str | None, name: str) -> str | None:
     if value is None or value == "":
         return None
-    if not ISO_DATE.match(value):
-        raise bad(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    if not ISO_DATE.fullmatch(value):
+        raise bad(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)", "K503")
     return value
 
 
@@ -69,7 +100,7 @@ def parse_dyad(value: str | None) -> tuple[str, str] | None:
         return None
     parts = [p.strip() for p in re.split(r"[,\-–]", value) if p.strip()]
     if len(parts) != 2:
-        raise bad("dyad must be two actors separated by a comma, e.g. JPN,RUS")
+        raise bad("dyad must be two actors separated by a comma, e.g. JPN,RUS", "K505")
     a, b = (check_name(p, "dyad") for p in parts)
     return (a or "", b or "")
 
@@ -77,12 +108,17 @@ def parse_dyad(value: str | None) -> tuple[str, str] | None:
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     if value is None or value.strip() == "":
         return None
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise bad("bbox must be min_lon,min_lat,max_lon,max_lat", "K504")
     try:
-        w, s, e, n = (float(p) for p in value.split(","))
-    except ValueError as exc:
-        raise bad("bbox must be min_lon,min_lat,max_lon,max_lat") from exc
-    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90):
-        raise bad("bbox is outside the world (lon -180..180, lat -90..90, south <= north)")
+        w, e = (parse_decimal(p, "bbox longitude", lo=-180, hi=180) for p in (parts[0], parts[2]))
+        s, n = (parse_decimal(p, "bbox latitude", lo=-90, hi=90) for p in (parts[1], parts[3]))
+    except QueryError as exc:
+        raise bad(f"bbox is outside the world (lon -180..180, lat -90..90) or not numbers: {exc.args[0]}",
+                  "K504") from None
+    if s > n:
+        raise bad("bbox is outside the world (lon -180..180, lat -90..90, south <= north)", "K504")
     return (w, s, e, n)
 
 
@@ -92,11 +128,11 @@ class Page:
     offset: int
 
 
-def page(
-    request: Request,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (capped by api_max_page)")] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> Page:
+Limit = Annotated[int | None, whole("limit", lo=1), Query(ge=1, description="Page size (capped by api_max_page)")]
+Offset = Annotated[int, whole("offset", lo=0, hi=MAX_OFFSET), Query(ge=0, le=MAX_OFFSET)]
+
+
+def page(request: Request, limit: Limit = None, offset: Offset = 0) -> Page:
     cap = request.app.state.kronika.settings.api_max_page
     size = min(limit or min(100, cap), cap)
     return Page(limit=size, offset=offset)

@@ -14,7 +14,16 @@ from fastapi.responses import Response
 
 from kronika.api.context import run_query
 from kronika.api.formats import Format, render
-from kronika.api.params import FilterValues, PageParams, check_date, check_name, make_filter, parse_dyad
+from kronika.api.params import (
+    FilterValues,
+    Limit,
+    PageParams,
+    check_date,
+    check_name,
+    make_filter,
+    parse_dyad,
+    whole,
+)
 
 router = APIRouter(prefix="/api", tags=["read"])
 
@@ -106,7 +115,7 @@ async def network(
     request: Request,
     flt: FilterValues,
     level: Annotated[str, Query(pattern="^(country|actor|entity)$")] = "country",
-    min_weight: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    min_weight: Annotated[int, whole("min_weight", lo=1, hi=1_000_000), Query(ge=1, le=1_000_000)] = 1,
     format: FormatParam = Format.json,
 ) -> Response:
     q = _q()
@@ -121,7 +130,7 @@ async def timeline(
     actor: str | None = None,
     dyad: str | None = None,
     place: str | None = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    limit: Limit = None,
     format: FormatParam = Format.json,
 ) -> Response:
     q = _q()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kronika.errors import QueryError
 from kronika.model import type_names
+from kronika.numbers import looks_numeric, parse_int
 from kronika.store.dates import date_interval
 from kronika.store.keys import MEMBER_FORM
 
@@ -131,10 +132,12 @@ def _dates(flt: EventFilter, clauses: list[str], params: list[Any]) -> None:
 
 
 def _place(value: str | int, clauses: list[str], params: list[Any]) -> None:
+    """A GeoNames id when ``value`` is all digits (ASCII only: "²" or "١٢" are refused with
+    K508, see ``kronika.numbers``), else a place name."""
     text = str(value).strip()
-    if text.isdigit():
+    if isinstance(value, int) or looks_numeric(text):
         clauses.append("e.location_geonameid = ?")
-        params.append(int(text))
+        params.append(parse_int(value, "place (a GeoNames id)"))
     else:
         clauses.append("lower(e.location_name) = lower(?)")
         params.append(text)

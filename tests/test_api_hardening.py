@@ -1,0 +1,121 @@
+"""Regression tests for issue 19 ("seven ways to break Kronika"), HTTP side, over real HTTP.
+
+F1: a Unicode digit ("²") in a numeric parameter gave HTTP 500 on six routes; every numeric
+value now goes through ``kronika.numbers`` (ASCII digits, bounded) and a refusal is a
+coded 422.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from kronika.api import create_app
+from kronika.config import Settings
+from kronika.errors import QueryError
+from kronika.numbers import parse_decimal, parse_int
+from test_api_fixtures import build_store
+
+PLACE_ROUTES = ["/api/events", "/api/volume", "/api/network", "/api/timeline", "/api/clusters", "/api/map"]
+NUMERIC = [("/api/events", "limit"), ("/api/events", "offset"), ("/api/map", "limit"), ("/api/clusters", "offset"),
+           ("/api/network", "min_weight"), ("/api/timeline", "limit")]
+# Every character Unicode calls a digit or a number: "²", "١", "Ⅻ", "½", "𝟗", fullwidth "９"...
+UNICODE_NUMBERS = st.characters(categories=["Nd", "No", "Nl"])
+FAST = hsettings(max_examples=60, deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("hardening") / "demo.duckdb")
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> TestClient:
+    return TestClient(create_app(Settings(), store_path=db), raise_server_exceptions=False)
+
+
+def coded_422(res) -> str:  # noqa: ANN001 - an httpx response
+    assert res.status_code == 422, (res.status_code, res.text[:300])
+    body = res.json()
+    assert body["code"].startswith("K5") and body["detail"], body
+    return body["code"]
+
+
+# --------------------------------------------------------------------------- F1: numbers
+
+
+@pytest.mark.parametrize("path", PLACE_ROUTES)
+def test_api_place_unicode_digit_is_coded_422_not_500(client: TestClient, path: str) -> None:
+    """The reproduction of F1, on each of the six routes."""
+    assert coded_422(client.get(f"{path}?place=%C2%B2")) == "K508"
+    assert client.get(path, params={"place": "1850147"}).status_code == 200  # an ASCII GeoNames id still works
+
+
+@FAST
+@given(path=st.sampled_from(PLACE_ROUTES), digits=st.text(UNICODE_NUMBERS, min_size=1, max_size=6))
+def test_api_place_of_any_digits_is_an_id_or_a_coded_422(client: TestClient, path: str, digits: str) -> None:
+    res = client.get(path, params={"place": digits})
+    if digits.isascii():
+        assert res.status_code == 200, res.text[:300]
+    else:
+        assert coded_422(res) == "K508"
+
+
+@FAST
+@given(route=st.sampled_from(NUMERIC),
+       value=st.one_of(st.text(max_size=25), st.text(UNICODE_NUMBERS, min_size=1, max_size=4),
+                       st.sampled_from(["1_0", "+5", "-1", "0x10", "1e3", "5.0", "9" * 19, "9" * 400, "٣", "²"])))
+def test_api_numeric_parameters_take_ascii_digits_only(client: TestClient, route: tuple[str, str], value: str) -> None:
+    path, name = route
+    res = client.get(path, params={name: value})
+    assert res.status_code in (200, 422), (path, name, value, res.status_code, res.text[:300])
+    text = value.strip(" \t")
+    if res.status_code == 422:
+        coded_422(res)
+    else:  # accepted only as plain ASCII digits (or an empty value: the default)
+        assert text == "" or (text.isascii() and text.isdigit()), (name, value)
+
+
+@given(st.one_of(st.text(max_size=30), st.text(UNICODE_NUMBERS, max_size=5), st.integers().map(str)))
+def test_parse_int_accepts_ascii_digits_only(value: str) -> None:
+    try:
+        got = parse_int(value, "n", hi=10**18)
+    except QueryError as exc:
+        assert exc.code == "K508"
+        text = value.strip(" \t")
+        assert not (text.isascii() and text.isdigit() and len(text) <= 18) or int(text) > 10**18
+        return
+    text = value.strip(" \t")
+    assert text.isascii() and text.isdigit() and got == int(text) and 0 <= got <= 10**18
+
+
+@given(st.one_of(st.text(max_size=30), st.floats().map(repr), st.sampled_from(["nan", "inf", "1_0", "١.٥", "1e999"])))
+def test_parse_decimal_is_ascii_finite_and_bounded(value: str) -> None:
+    try:
+        got = parse_decimal(value, "x", lo=-180, hi=180)
+    except QueryError as exc:
+        assert exc.code == "K508"
+        return
+    assert value.strip(" \t").isascii() and -180 <= got <= 180
+
+
+def test_api_validation_errors_are_coded(client: TestClient) -> None:
+    """Every 422 carries a code: FastAPI's own validation errors (K509) as well."""
+    assert coded_422(client.get("/api/events", params={"format": "xml"})) == "K509"
+    assert coded_422(client.get("/api/events/bad%20id")) == "K509"
+    assert coded_422(client.get("/api/events", params={"since": "last week"})) == "K503"
+    assert coded_422(client.get("/api/events", params={"bbox": "١,2,3,4"})) == "K504"
+    assert coded_422(client.get("/api/events", params={"limit": "1_0"})) == "K508"
+
+
+@FAST
+@given(year=st.text(UNICODE_NUMBERS, min_size=4, max_size=4).filter(lambda y: not y.isascii()))
+def test_api_dates_in_other_scripts_digits_are_coded_422(client: TestClient, year: str) -> None:
+    assert coded_422(client.get("/api/events", params={"since": year})) == "K503"
+    assert coded_422(client.get("/api/dyads/JPN/RUS", params={"until": f"{year}-01"})) == "K503"
