@@ -3,11 +3,17 @@
 F1: a Unicode digit ("²") in a numeric parameter gave HTTP 500 on six routes; every numeric
 value now goes through ``kronika.numbers`` (ASCII digits, bounded) and a refusal is a
 coded 422.
+F2: a Cyrillic actor in ``/api/dyads/{a}/{b}?format=csv`` gave 500 (Content-Disposition is
+Latin-1) and a ``"`` in it added a ``filename*=`` parameter; the header is now built by
+``formats.content_disposition`` (RFC 6266: ASCII fallback + RFC 5987 ``filename*``).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +22,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from kronika.api import create_app
+from kronika.api.formats import content_disposition
 from kronika.config import Settings
 from kronika.errors import QueryError
 from kronika.numbers import parse_decimal, parse_int
@@ -119,3 +126,60 @@ def test_api_validation_errors_are_coded(client: TestClient) -> None:
 def test_api_dates_in_other_scripts_digits_are_coded_422(client: TestClient, year: str) -> None:
     assert coded_422(client.get("/api/events", params={"since": year})) == "K503"
     assert coded_422(client.get("/api/dyads/JPN/RUS", params={"until": f"{year}-01"})) == "K503"
+
+
+# --------------------------------------------------------------------------- F2: Content-Disposition
+
+
+# RFC 6266 with exactly two parameters: a quoted ASCII fallback, then RFC 5987's ext-value
+# (charset, empty language, attr-chars and %XX only). fullmatch: nothing else may follow.
+DISPOSITION = re.compile(r'attachment; filename="([A-Za-z0-9._-]+)"; '
+                         r"filename\*=UTF-8''((?:[A-Za-z0-9!#$&+.^_`|~-]|%[0-9A-F]{2})+)", re.ASCII)
+
+
+def disposition_params(value: str) -> tuple[str, str]:
+    """(``filename``, decoded ``filename*``); fails unless ``value`` has exactly that form."""
+    match = DISPOSITION.fullmatch(value)
+    assert match, value
+    return match.group(1), unquote(match.group(2), errors="strict")
+
+
+def test_api_dyad_csv_with_a_cyrillic_name_downloads(client: TestClient) -> None:
+    """The reproduction of F2."""
+    res = client.get("/api/dyads/Россия/JPN?format=csv")
+    assert res.status_code == 200
+    fallback, exact = disposition_params(res.headers["content-disposition"])
+    assert exact == "dyad-Россия-JPN.csv" and fallback == "dyad-_-JPN.csv"
+
+
+def test_api_dyad_csv_quote_in_a_name_adds_no_parameter(client: TestClient) -> None:
+    res = client.get("/api/dyads/" + quote('a"; filename*=UTF-8\'\'evil.exe', safe="") + "/JPN?format=csv")
+    assert res.status_code == 200
+    fallback, exact = disposition_params(res.headers["content-disposition"])
+    assert exact == 'dyad-a"; filename*=UTF-8\'\'evil.exe-JPN.csv' and '"' not in fallback and ";" not in fallback
+
+
+ACTOR = st.text(min_size=1, max_size=30).filter(
+    lambda v: v.strip() not in ("", ".", "..") and not any(c in "/\\" or ord(c) < 32 for c in v))
+
+
+def visible(name: str) -> str:
+    return "".join(c for c in name if unicodedata.category(c)[0] != "C")
+
+
+@FAST
+@given(a=ACTOR, b=ACTOR)
+def test_api_dyad_csv_header_is_ascii_and_names_the_file_exactly(client: TestClient, a: str, b: str) -> None:
+    res = client.get(f"/api/dyads/{quote(a, safe='')}/{quote(b, safe='')}", params={"format": "csv"})
+    assert res.status_code == 200, res.text[:300]
+    value = res.headers["content-disposition"]
+    assert value.isascii() and "\r" not in value and "\n" not in value
+    _, exact = disposition_params(value)
+    assert exact == visible(f"dyad-{a.strip()}-{b.strip()}.csv")
+
+
+@given(st.text(max_size=200))
+def test_content_disposition_of_any_name_has_exactly_two_parameters(name: str) -> None:
+    value = content_disposition(name)
+    _, exact = disposition_params(value)
+    assert exact == (visible(name)[:150] or "kronika")

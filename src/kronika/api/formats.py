@@ -13,10 +13,13 @@ import datetime as dt
 import io
 import json
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+from urllib.parse import quote
 
 from fastapi.responses import Response
 
@@ -124,13 +127,33 @@ def _csv_text(flat: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
+_UNSAFE_IN_FALLBACK = re.compile(r"[^A-Za-z0-9._-]+", re.ASCII)
+MAX_FILENAME = 150
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A ``Content-Disposition`` value for ``filename``, whatever its characters (RFC 6266).
+
+    Two parameters: ``filename="..."``, an ASCII fallback for old clients in which every
+    run of characters other than ASCII letters, digits, ``.``, ``_`` and ``-`` becomes one
+    ``_`` (accents are dropped first: "Zürich" → "Zurich", "Россия" → "_"), and ``filename*=UTF-8''...``, the exact name
+    percent-encoded (RFC 5987/8187, ``urllib.parse.quote`` with no safe characters). No
+    character of the name can end a parameter or add one: a quote, ``;`` or a line break
+    is escaped in both. The value is pure ASCII, so any name is a valid header (a Cyrillic
+    name used to fail Latin-1 encoding: HTTP 500)."""
+    name = "".join(c for c in filename if unicodedata.category(c)[0] != "C")[:MAX_FILENAME] or "kronika"
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if unicodedata.category(c) != "Mn")
+    fallback = _UNSAFE_IN_FALLBACK.sub("_", folded).strip("._") or "kronika"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def render(data: Any, fmt: Format, filename: str = "kronika") -> Response:
     """A JSON response, or the table inside ``data`` as a CSV download."""
     if fmt is Format.csv:
         return Response(
             _csv_text([flatten(r) for r in table_of(jsonable(data))]),  # already plain: one pass
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+            headers={"Content-Disposition": content_disposition(f"{filename}.csv")},
         )
     body = json.dumps(jsonable(data), ensure_ascii=False, separators=(",", ":"))
     return Response(body, media_type="application/json")
