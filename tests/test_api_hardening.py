@@ -6,6 +6,8 @@ coded 422.
 F2: a Cyrillic actor in ``/api/dyads/{a}/{b}?format=csv`` gave 500 (Content-Disposition is
 Latin-1) and a ``"`` in it added a ``filename*=`` parameter; the header is now built by
 ``formats.content_disposition`` (RFC 6266: ASCII fallback + RFC 5987 ``filename*``).
+F7 (API): the 503 body for a corrupt store carried the store's absolute path; every error
+body now goes through ``api.redact.public_text``.
 """
 
 from __future__ import annotations
@@ -183,3 +185,59 @@ def test_content_disposition_of_any_name_has_exactly_two_parameters(name: str) -
     value = content_disposition(name)
     _, exact = disposition_params(value)
     assert exact == (visible(name)[:150] or "kronika")
+
+
+# --------------------------------------------------------------------------- F7: no paths in responses
+
+
+def corrupt_stores(good: Path, folder: Path) -> dict[str, Path]:
+    data = good.read_bytes()
+    stores = {"garbage": b"not a database" * 1000, "truncated": data[: len(data) // 3], "empty": b"",
+              "zeroed-header": b"\0" * 8192 + data[8192:]}
+    out = {}
+    for name, content in stores.items():
+        out[name] = folder / f"{name}.duckdb"
+        out[name].write_bytes(content)
+    out["directory"] = folder / "directory.duckdb"
+    out["directory"].mkdir()
+    out["missing"] = folder / "missing.duckdb"
+    return out
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "empty", "zeroed-header", "directory", "missing"])
+def test_api_corrupt_or_missing_store_is_coded_and_names_no_path(db: Path, tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "secret-folder"
+    folder.mkdir()
+    store = corrupt_stores(db, folder)[kind]
+    client = TestClient(create_app(Settings(), store_path=store), raise_server_exceptions=False)
+    for path in ["/api/events", "/api/summary", "/api/articles/abc", "/api/dyads/JPN/RUS?format=csv"]:
+        res = client.get(path)
+        assert res.status_code in (200, 404, 503), (kind, path, res.status_code, res.text[:300])
+        if res.status_code != 200:
+            body = res.json()
+            assert body["code"].startswith("K4") or body["code"].startswith("K5"), body
+        assert str(folder) not in res.text and "secret-folder" not in res.text, (kind, path, res.text[:300])
+        assert str(tmp_path) not in res.text
+
+
+def test_api_unexpected_error_is_coded_500_without_details(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kronika.api.access as access
+
+    def broken(path: Path, read_only: bool) -> None:
+        raise RuntimeError(f"boom at {path.resolve()}")
+
+    monkeypatch.setattr(access, "_open_store", broken)
+    client = TestClient(create_app(Settings(), store_path=db), raise_server_exceptions=False)
+    res = client.get("/api/events")
+    assert res.status_code == 500 and res.json()["code"] == "K000"
+    assert str(db.parent) not in res.text and "boom" not in res.text
+
+
+@given(st.text(max_size=80), st.lists(st.text(st.characters(blacklist_characters="/\x00", codec="utf-8"),
+                                              min_size=1, max_size=8), min_size=1, max_size=4))
+def test_public_text_leaves_no_absolute_path(prefix: str, parts: list[str]) -> None:
+    from kronika.api.redact import public_text
+
+    path = "/" + "/".join(parts)
+    out = public_text(f"{prefix} cannot open {path}: failed", path)
+    assert path not in out or path == "/" + parts[-1]

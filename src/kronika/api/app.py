@@ -11,6 +11,7 @@ local copy of Swagger UI (PyPI ``swagger-ui-py``) because there is no CDN offlin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -28,8 +29,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kronika.api import ingest, read
 from kronika.api.access import StoreAccess, StoreBusy, StoreMissing
 from kronika.api.context import ApiContext, ctx_of
+from kronika.api.redact import public_text
 from kronika.config import Settings
 from kronika.errors import KronikaError, QueryError, StoreError
+
+log = logging.getLogger("kronika.api")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -134,17 +138,34 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def _error_handlers(app: FastAPI) -> None:
+    """Every error body is JSON ``{"detail", "code"}`` and names no filesystem path
+    (``redact.public_text``); the full message of a server-side failure goes to the log."""
+
+    def public(text: str) -> str:
+        return public_text(text, app.state.kronika.access.path)
+
     def error(status: int, exc: KronikaError, headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse({"detail": str(exc.args[0]), "code": exc.code}, status_code=status,
+        if status >= 500:
+            log.warning("HTTP %d: %s", status, exc)
+        return JSONResponse({"detail": public(str(exc.args[0])), "code": exc.code}, status_code=status,
                             headers=headers)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Any:
         code = getattr(exc, "code", None)  # ``params.BadParameter``
+        if isinstance(exc.detail, str):
+            exc.detail = public(exc.detail)
         if code is None:
             return await http_exception_handler(request, exc)
         return JSONResponse({"detail": exc.detail, "code": code}, status_code=exc.status_code,
                             headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        """A bug: logged with its traceback; the client learns only that it happened."""
+        log.error("unhandled error", exc_info=exc)
+        return JSONResponse({"detail": "internal error; the server log has the details", "code": "K000"},
+                            status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
