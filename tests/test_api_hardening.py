@@ -12,6 +12,7 @@ body now goes through ``api.redact.public_text``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -26,7 +27,7 @@ from hypothesis import strategies as st
 from kronika.api import create_app
 from kronika.api.formats import content_disposition
 from kronika.config import Settings
-from kronika.errors import QueryError
+from kronika.errors import QueryError, StoreError
 from kronika.numbers import parse_decimal, parse_int
 from test_api_fixtures import build_store
 
@@ -241,3 +242,85 @@ def test_public_text_leaves_no_absolute_path(prefix: str, parts: list[str]) -> N
     path = "/" + "/".join(parts)
     out = public_text(f"{prefix} cannot open {path}: failed", path)
     assert path not in out or path == "/" + parts[-1]
+
+
+# --------------------------------------------------------------------------- POST: per-article problems
+
+
+@pytest.fixture()
+def writer(tmp_path: Path) -> TestClient:
+    from test_api_ingest import TOKEN, FakePipeline
+
+    app = create_app(Settings(api_token=TOKEN), store_path=tmp_path / "post.duckdb",
+                     pipeline_factory=FakePipeline)
+    client = TestClient(app, raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {TOKEN}"
+    return client
+
+
+def test_api_post_blank_or_nul_articles_are_k104_like_file_ingest(writer: TestClient) -> None:
+    for text in ["   \n\t ", "\x00\x00\x00", "\x00 \x00\n", ""]:
+        res = writer.post("/api/articles", json={"text": text, "date": "2020-01-01"})
+        assert res.status_code == 422 and res.json()["code"] == "K104", (text, res.text)
+        assert [p["code"] for p in res.json()["problems"]] == ["K104"]
+    assert writer.get("/api/summary").json()["articles"] == 0
+
+
+def test_api_post_one_bad_article_gets_its_own_error_and_the_others_land(writer: TestClient) -> None:
+    body = [{"text": "FRA met ITA in Rome.", "date": "2020-02-03", "id": "good-1"},
+            {"text": "   ", "date": "2020-02-03"},
+            {"text": "\x00\x00", "date": "2020-02-03"},
+            {"text": "USA met CAN in Ottawa.", "date": "0001-01-01"},
+            {"text": "USA met MEX in Mexico.", "date": "9999-12-31"},
+            {"text": "DEU met POL in Warsaw.", "date": "2020-02-30"},
+            {"text": "", "date": "2020-02-03"},
+            {"text": "ESP met PRT in Lisbon.", "date": "2020-02-04", "id": "good-2"}]
+    res = writer.post("/api/articles", json=body)
+    assert res.status_code == 200, res.text
+    out = res.json()
+    assert out["articles_written"] == 2 and [a["doc_id"] for a in out["articles"]] == ["good-1", "good-2"]
+    assert {p["origin"]: p["code"] for p in out["problems"]} == {
+        "api#1": "K104", "api#2": "K104", "api#3": "K103", "api#4": "K103", "api#5": "K103", "api#6": "K104"}
+    summary = writer.get("/api/summary").json()
+    assert summary["articles"] == 2 and summary["events"] == 2 and summary["ingest_errors"] == 6
+
+
+def test_api_post_an_article_the_store_refuses_costs_only_itself(writer: TestClient,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch the store cannot write (K407) is written one article at a time."""
+    from kronika.store import Store
+
+    real = Store.write_batch
+
+    def picky(self, analyses, problems=()):  # noqa: ANN001, ANN202
+        if any("poison" in a.article.text for a in analyses):
+            raise StoreError("batch not written (nothing of it was kept): overflow", code="K407")
+        return real(self, analyses, problems)
+
+    monkeypatch.setattr(Store, "write_batch", picky)
+    body = [{"text": "FRA met ITA. poison", "date": "2020-02-03"}, {"text": "ESP met PRT.", "date": "2020-02-04"},
+            {"text": "USA met CAN.", "date": "2020-02-05"}]
+    out = writer.post("/api/articles", json=body).json()
+    assert out["articles_written"] == 2 and len(out["articles"]) == 2
+    assert [(p["origin"], p["code"]) for p in out["problems"]] == [("api#0", "K407")]
+    assert writer.get("/api/summary").json()["articles"] == 2
+
+
+CALENDAR_ENDS = st.one_of(st.dates(max_value=dt.date(101, 1, 1)), st.dates(min_value=dt.date(9899, 1, 1)), st.dates())
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(day=CALENDAR_ENDS, n=st.integers(0, 10**9))
+def test_api_post_dates_at_the_ends_of_the_calendar_never_lose_the_others(writer: TestClient, day: dt.date,
+                                                                         n: int) -> None:
+    good = {"text": f"FRA met ITA on day {n}.", "date": "2020-02-03"}
+    edge = {"text": f"USA met CAN on day {n}.", "date": day.isoformat()}
+    res = writer.post("/api/articles", json=[edge, good])
+    assert res.status_code == 200, res.text
+    out = res.json()
+    stored = {a["article_id"]: a for a in out["articles"]}
+    problems = {p["origin"]: p["code"] for p in out["problems"]}
+    assert "api#1" not in problems and len(stored) + len(problems) == 2
+    if "api#0" in problems:
+        assert problems["api#0"] in ("K103", "K407")

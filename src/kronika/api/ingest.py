@@ -4,6 +4,13 @@ Guarded by a bearer token compared in constant time (``hmac.compare_digest``). W
 token configured the server is read-only and the endpoint answers 403, so an exposed
 dashboard can never be written to by accident. Analysis (seconds of spaCy) runs outside
 the store lock; only ``write_batch`` — one transaction — holds the single writer.
+
+One bad article never costs the others: each is checked like a file record
+(``ingest.records.make_article``: NUL bytes removed, blank text K104, a date it cannot
+read or outside 0100..9899 K103, too long K105), analysed (K301/K302 on failure) and, if
+the store refuses the batch (K407), written again one at a time. Each refused article is
+listed in ``problems`` (and stored in ``ingest_errors``) and the rest land. Only a request
+in which *no* article could be read is refused as a whole (422, with its problems).
 """
 
 from __future__ import annotations
@@ -14,21 +21,29 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kronika.api.context import ApiContext, ctx_of
+from kronika.api.redact import public_text
+from kronika.config import Settings
+from kronika.errors import StoreError
 from kronika.model import Analysis, Article, IngestProblem
 
 router = APIRouter(prefix="/api", tags=["write"])
 
 
 class ArticleIn(BaseModel):
-    """One article, as in JSONL ingest: ``text`` and ``date`` required."""
+    """One article, as in JSONL ingest: ``text`` and ``date`` required.
+
+    Both are checked per article like a file record, so a blank text or an unreadable date
+    is that article's problem (K104, K103), not the request's."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=2_000_000)
 
-    text: str = Field(min_length=1)
-    date: dt.date
+    text: str
+    date: str | dt.date = Field(description="YYYY-MM-DD, an ISO datetime or an RFC 2822 date",
+                                json_schema_extra={"maxLength": 100})
     title: str | None = Field(default=None, max_length=1000)
     url: str | None = Field(default=None, max_length=2000)
     source: str | None = Field(default=None, max_length=200)
@@ -46,13 +61,19 @@ def check_token(ctx: ApiContext, authorization: str | None) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def to_articles(items: list[ArticleIn], max_chars: int) -> list[Article]:
+def to_articles(items: list[ArticleIn], settings: Settings, problems: list[IngestProblem]) -> list[Article]:
+    """The articles that pass the file-ingest checks; a problem in ``problems`` for each other."""
+    from kronika.ingest.records import make_article
+
     out = []
     for i, a in enumerate(items):
-        if len(a.text) > max_chars:
-            raise HTTPException(status_code=413, detail=f"article {i} is longer than {max_chars} characters")
-        out.append(Article.create(a.text, a.date, doc_id=a.id, title=a.title, url=a.url,
-                                  source=a.source, origin=f"api#{i}"))
+        date = a.date if isinstance(a.date, dt.date) else a.date[:100]
+        made = make_article(a.text, date, settings, origin=f"api#{i}", doc_id=a.id, title=a.title,
+                            url=a.url, source=a.source)
+        if isinstance(made, IngestProblem):
+            problems.append(made)
+        else:
+            out.append(made)
     return out
 
 
@@ -67,7 +88,35 @@ def analyse(ctx: ApiContext, articles: list[Article], problems: list[IngestProbl
 
 
 def store_batch(ctx: ApiContext, analyses: list[Analysis], problems: list[IngestProblem]) -> Any:
-    return ctx.access.write(lambda store: store.write_batch(analyses, problems))
+    """One transaction; if the store refuses it (K407), one article at a time, each refused
+    article a K407 problem appended to ``problems`` while the others land."""
+    try:
+        return ctx.access.write(lambda store: store.write_batch(analyses, problems))
+    except StoreError as exc:
+        if exc.code != "K407" or not analyses:
+            raise
+        batch_error = exc
+    from kronika.store.db import BatchResult
+
+    written = skipped = events = 0
+    for a in analyses:
+        try:
+            one = ctx.access.write(lambda store, a=a: store.write_batch([a]))
+        except StoreError as exc:
+            if exc.code != "K407":
+                raise
+            problems.append(IngestProblem(a.article.origin or a.article.id,
+                                          f"article {a.article.id} not stored: {exc.args[0]}", "K407"))
+            continue
+        written += one.articles_written
+        skipped += one.articles_skipped
+        events += one.events_written
+    try:
+        ctx.access.write(lambda store: store.record_problems(problems))
+    except StoreError as exc:  # the store itself is at fault, not one article
+        raise batch_error from exc
+    return BatchResult(articles_written=written, articles_skipped=skipped, events_written=events,
+                       problems=len(problems))
 
 
 Payload = ArticleIn | list[ArticleIn]
@@ -92,7 +141,7 @@ def parse_payload(body: bytes) -> list[ArticleIn]:
 async def post_articles(
     request: Request,
     authorization: Annotated[str | None, Header(description="Bearer TOKEN")] = None,
-) -> dict[str, Any]:
+) -> Any:
     ctx = ctx_of(request)
     check_token(ctx, authorization)
     items = parse_payload(await request.body())
@@ -100,24 +149,34 @@ async def post_articles(
         raise HTTPException(status_code=422, detail="no articles")
     if len(items) > ctx.max_articles:
         raise HTTPException(status_code=413, detail=f"at most {ctx.max_articles} articles per request")
-    articles = to_articles(items, ctx.settings.max_article_chars)
-    known = await anyio.to_thread.run_sync(known_ids, ctx, articles)
-    fresh = [a for a in articles if a.id not in known]
     problems: list[IngestProblem] = []
+    articles = to_articles(items, ctx.settings, problems)
+    known = await anyio.to_thread.run_sync(known_ids, ctx, articles) if articles else set()
+    fresh = [a for a in articles if a.id not in known]
     analyses = await anyio.to_thread.run_sync(analyse, ctx, fresh, problems) if fresh else []
-    reported = list(problems)
     result = await anyio.to_thread.run_sync(store_batch, ctx, analyses, problems)
+    refused = {p.origin for p in problems if p.code == "K407"}
+    analyses = [a for a in analyses if (a.article.origin or a.article.id) not in refused]
     listed = [{"article_id": a.article.id, "doc_id": a.article.doc_id, "events": len(a.events),
                "already_stored": False} for a in analyses]
     listed += [{"article_id": a.id, "doc_id": a.doc_id, "events": None, "already_stored": True}
                for a in articles if a.id in known]
+    if not articles:  # recorded in ``ingest_errors`` like file records, and refused
+        return JSONResponse(status_code=422, content={
+            "detail": "no article in the request could be read", "code": problems[0].code,
+            "problems": _listed_problems(ctx, problems)})
     return {
         "articles": listed,
         "articles_written": getattr(result, "articles_written", 0),
         "articles_skipped": getattr(result, "articles_skipped", 0) + len(articles) - len(fresh),
         "events_written": getattr(result, "events_written", 0),
-        "problems": [{"origin": p.origin, "code": p.code, "reason": p.reason} for p in reported],
+        "problems": _listed_problems(ctx, problems),
     }
+
+
+def _listed_problems(ctx: ApiContext, problems: list[IngestProblem]) -> list[dict[str, str]]:
+    return [{"origin": p.origin, "code": p.code, "reason": public_text(p.reason, ctx.access.path)}
+            for p in problems]
 
 
 def known_ids(ctx: ApiContext, articles: list[Article]) -> set[str]:
