@@ -1,5 +1,5 @@
 // Event table (filters, paging, CSV) and the article reader that highlights evidence.
-import { QUAD_COLOR, api, card, el, empty, eventTable, header, openEvent, setTwin, sideLabel, statusPill, withParams } from "./util.js";
+import { QUAD_COLOR, api, card, el, empty, eventTable, externalLink, header, openEvent, setTwin, sideLabel, statusPill, withParams } from "./util.js";
 
 const FIELDS = [["actor", "Actor", "JPN, RUSGOV, Lavrov"], ["type", "Type", "CONSULT"], ["status", "Status", "planned"],
   ["since", "Since", "2019-05"], ["until", "Until", "2019-12-31"], ["place", "Place", "Tokyo"], ["text", "Text", "summit"]];
@@ -43,7 +43,7 @@ export async function article(main, parts, _params, stale) {
   const text = el("div", { class: "text", "data-testid": "article-text" }, highlighted(a.text || "", evs, selected, id));
   const list = el("div", { "data-testid": "article-events" }, evs.length ? evs.map((e) => evCard(e, e === selected, id)) : empty("No events were found in this article."));
   main.replaceChildren(...header(a.title || "Article", [a.date, a.source, a.doc_id].filter(Boolean).join(" · ")),
-    el("div", { class: "article" }, card(null, a.url ? el("p", {}, el("a", { href: a.url, rel: "noopener noreferrer", target: "_blank", text: a.url })) : null, text),
+    el("div", { class: "article" }, card(null, a.url ? el("p", {}, externalLink(a.url, { "data-testid": "article-url" })) : null, text),
       card(`${evs.length} events`, list)));
   const mark = text.querySelector("mark.sel");
   if (mark) mark.scrollIntoView({ block: "center" });

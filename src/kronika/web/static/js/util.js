@@ -39,10 +39,44 @@ export function el(tag, attrs = {}, ...children) {
     if (k === "class") node.className = v;
     else if (k === "text") node.textContent = v;
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "href" || k === "src") { const safe = safeHref(v); if (safe !== null) node.setAttribute(k, safe); }
     else node.setAttribute(k, v === true ? "" : v);
   }
   for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
   return node;
+}
+
+// Only web addresses become links: an article's ``url`` comes from the input, and a
+// "javascript:" or "data:" address there must never run or open anything (the CSP would
+// block it, but the dashboard does not rely on that). Anything else is shown as text.
+const WEB_SCHEMES = new Set(["http:", "https:"]);
+
+export function webUrl(value) {
+  if (typeof value !== "string") return null;
+  const text = value.trim();
+  if (!/^https?:[/][/]/i.test(text)) return null;  // absolute http(s) only, before any parsing
+  try {
+    const parsed = new URL(text);
+    return WEB_SCHEMES.has(parsed.protocol) ? parsed.href : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Every href/src that ``el`` sets: a path of this server ("/api/...", "#/cluster/...",
+// "?x=1"; not "//host" or "/\\host") or a web address; null (no attribute) otherwise.
+export function safeHref(value) {
+  if (typeof value !== "string") return null;
+  if (/^(#|\?|[/](?![/\\]))/.test(value)) return value;
+  return webUrl(value);
+}
+
+export function externalLink(value, attrs = {}) {
+  const href = webUrl(value);
+  const text = value == null ? "" : String(value);
+  return href
+    ? el("a", { ...attrs, href, rel: "noopener noreferrer", target: "_blank", text })
+    : el("span", { ...attrs, class: "url", text });
 }
 
 export function setTwin(path, params) {
