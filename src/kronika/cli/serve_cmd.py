@@ -1,7 +1,14 @@
-"""``kronika serve``: the HTTP API and dashboard over a store, with uvicorn."""
+"""``kronika serve``: the HTTP API and dashboard over a store, with uvicorn.
+
+Connection limits and timeouts (idle and slow clients cannot starve the server) are in
+``kronika.api.server``. The write token is best given by the environment
+(``KRONIKA_API_TOKEN``) or a file (``--token-file``): a ``--token`` on the command line is
+visible to every user of the machine in ``ps``.
+"""
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -10,25 +17,62 @@ import typer
 from kronika.cli.app import app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_TOKEN_FILE = 4096
+
+
+def read_token_file(path: Path) -> str:
+    """The token in ``path``: its first line, stripped. Refused (exit 2) when the file is
+    missing, empty or over 4 KiB; a warning when other users may read it."""
+    try:
+        info = path.stat()
+        if info.st_size > MAX_TOKEN_FILE:
+            raise ValueError(f"over {MAX_TOKEN_FILE} bytes")
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error [K001] cannot read the token file {path.name}: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    token = lines[0].strip() if lines else ""
+    if not token:
+        typer.echo(f"error [K001] the token file {path.name} is empty", err=True)
+        raise typer.Exit(code=2)
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        typer.echo(f"warning: {path.name} can be read by other users; chmod 600 it", err=True)
+    return token
 
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", help="DuckDB store file [default: kronika.duckdb]")] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on (127.0.0.1: this machine only)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     token: Annotated[str | None, typer.Option(
         "--token", envvar="KRONIKA_API_TOKEN",
-        help="Bearer token that allows POST /api/articles; without one the server is read-only")] = None,
+        help="Bearer token that allows POST /api/articles; without one the server is read-only. "
+             "Prefer the KRONIKA_API_TOKEN environment variable or --token-file: "
+             "a token on the command line is visible in ps")] = None,
+    token_file: Annotated[Path | None, typer.Option(
+        "--token-file", envvar="KRONIKA_API_TOKEN_FILE",
+        help="Read the bearer token from the first line of this file (chmod 600)")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the dashboard at http://HOST:PORT/."""
+    import click
     import uvicorn
 
     from kronika.api import create_app
+    from kronika.api.server import ServerLimits, serve_app, uvicorn_options
     from kronika.config import Settings
     from kronika.errors import KronikaError
 
+    if token and token_file:
+        typer.echo("error [K001] give --token (or KRONIKA_API_TOKEN) or --token-file, not both", err=True)
+        raise typer.Exit(code=2)
+    if token and ctx.get_parameter_source("token") is click.core.ParameterSource.COMMANDLINE:
+        typer.echo("warning: --token is visible to other users in ps; prefer KRONIKA_API_TOKEN "
+                   "or --token-file", err=True)
+    if token_file is not None:
+        token = read_token_file(token_file)
     try:
         settings = Settings.load(config, db_path=db, api_token=token)
     except KronikaError as exc:
@@ -40,7 +84,7 @@ def serve(
     if not Path(settings.db_path).exists():
         typer.echo(f"note: {settings.db_path} does not exist yet; pages stay empty until "
                    "articles are ingested", err=True)
+    limits = ServerLimits.from_settings(settings)
     mode = "read-write (token set)" if settings.api_token else "read-only"
     typer.echo(f"Kronika on http://{host}:{port}/  ({mode}; API reference at /docs)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                limit_concurrency=64, timeout_keep_alive=5)
+    uvicorn.run(serve_app(create_app(settings), limits), host=host, port=port, **uvicorn_options(limits))
