@@ -135,9 +135,18 @@ class GuardedH11Protocol(H11Protocol):
             self._disarm()  # the body is complete
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if not self.transport.is_closing():
-            self._wait_for_head()
+        super().on_response_complete()  # may start a pipelined request already buffered
+        if self.transport.is_closing():
+            return
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            self._wait_for_head()  # a fresh deadline for the next request's head
+        else:
+            self.waiting_since = None
+            if state is h11.SEND_BODY:
+                self._arm(self.limits.body_timeout_s)
+            else:
+                self._disarm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
