@@ -13,7 +13,6 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -148,15 +147,21 @@ def test_api_serve_token_options(tmp_path: Path) -> None:
     assert blank.returncode == 2 and "empty" in blank.stderr and str(tmp_path) not in blank.stderr
 
 
-def test_read_token_file_warns_when_others_can_read_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from kronika.cli.serve_cmd import read_token_file
+def test_read_token_file_warns_when_others_can_read_it(tmp_path: Path) -> None:
+    from kronika.api.server import read_token_file
+    from kronika.errors import ConfigError
 
     path = tmp_path / "token"
     path.write_text("  secret-token  \nignored\n", encoding="utf-8")
     path.chmod(0o600)
-    assert read_token_file(path) == "secret-token"
-    assert "warning" not in capsys.readouterr().err
+    assert read_token_file(path) == ("secret-token", None)
     path.chmod(0o644)
-    assert read_token_file(path) == "secret-token"
-    assert "other users" in capsys.readouterr().err
-    assert sys.platform != "win32"
+    token, warning = read_token_file(path)
+    assert token == "secret-token" and warning is not None and "other users" in warning
+    for content in ("", "\n  \n", "x" * 5000):
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(ConfigError) as err:
+            read_token_file(path)
+        assert str(tmp_path) not in str(err.value)
+    with pytest.raises(ConfigError):
+        read_token_file(tmp_path / "missing")

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -38,6 +40,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kronika.config import Settings
+from kronika.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -199,3 +202,25 @@ def uvicorn_options(limits: ServerLimits) -> dict[str, Any]:
 
 def serve_app(app: ASGIApp, limits: ServerLimits) -> ASGIApp:
     return InFlightLimit(app, limits.max_requests)
+
+
+MAX_TOKEN_FILE = 4096
+
+
+def read_token_file(path: Path) -> tuple[str, str | None]:
+    """(the token in ``path``: its first line, stripped; a warning when other users may
+    read the file). ``ConfigError`` (K001) when it is missing, empty or over 4 KiB. Only
+    the file's name appears in messages."""
+    try:
+        info = path.stat()
+        if info.st_size > MAX_TOKEN_FILE:
+            raise ValueError(f"over {MAX_TOKEN_FILE} bytes")
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"cannot read the token file {path.name}: {reason}", code="K001") from exc
+    token = lines[0].strip() if lines else ""
+    if not token:
+        raise ConfigError(f"the token file {path.name} is empty", code="K001")
+    shared = info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    return token, f"{path.name} can be read by other users; chmod 600 it" if shared else None

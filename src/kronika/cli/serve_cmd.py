@@ -8,7 +8,6 @@ visible to every user of the machine in ``ps``.
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -17,28 +16,6 @@ import typer
 from kronika.cli.app import app
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-MAX_TOKEN_FILE = 4096
-
-
-def read_token_file(path: Path) -> str:
-    """The token in ``path``: its first line, stripped. Refused (exit 2) when the file is
-    missing, empty or over 4 KiB; a warning when other users may read it."""
-    try:
-        info = path.stat()
-        if info.st_size > MAX_TOKEN_FILE:
-            raise ValueError(f"over {MAX_TOKEN_FILE} bytes")
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, ValueError) as exc:
-        typer.echo(f"error [K001] cannot read the token file {path.name}: {exc}", err=True)
-        raise typer.Exit(code=2) from exc
-    token = lines[0].strip() if lines else ""
-    if not token:
-        typer.echo(f"error [K001] the token file {path.name} is empty", err=True)
-        raise typer.Exit(code=2)
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        typer.echo(f"warning: {path.name} can be read by other users; chmod 600 it", err=True)
-    return token
-
 
 @app.command()
 def serve(
@@ -61,7 +38,7 @@ def serve(
     import uvicorn
 
     from kronika.api import create_app
-    from kronika.api.server import ServerLimits, serve_app, uvicorn_options
+    from kronika.api.server import ServerLimits, read_token_file, serve_app, uvicorn_options
     from kronika.config import Settings
     from kronika.errors import KronikaError
 
@@ -71,9 +48,11 @@ def serve(
     if token and ctx.get_parameter_source("token") is click.core.ParameterSource.COMMANDLINE:
         typer.echo("warning: --token is visible to other users in ps; prefer KRONIKA_API_TOKEN "
                    "or --token-file", err=True)
-    if token_file is not None:
-        token = read_token_file(token_file)
     try:
+        if token_file is not None:
+            token, warning = read_token_file(token_file)
+            if warning:
+                typer.echo(f"warning: {warning}", err=True)
         settings = Settings.load(config, db_path=db, api_token=token)
     except KronikaError as exc:
         typer.echo(f"error {exc}", err=True)
