@@ -324,3 +324,17 @@ def test_api_post_dates_at_the_ends_of_the_calendar_never_lose_the_others(writer
     assert "api#1" not in problems and len(stored) + len(problems) == 2
     if "api#0" in problems:
         assert problems["api#0"] in ("K103", "K407")
+
+
+@given(st.text(UNICODE_NUMBERS, min_size=1, max_size=6))
+def test_query_layer_place_ids_are_ascii_digits(place: str) -> None:
+    """The same parser below the API: the library and the CLI get K508 too, never a ValueError."""
+    from kronika.query import EventFilter
+    from kronika.query.filters import where
+
+    try:
+        clause, params = where(EventFilter(place=place))
+    except QueryError as exc:
+        assert exc.code == "K508" and not place.isascii()
+        return
+    assert place.isascii() and params == [int(place)] and "location_geonameid" in clause
