@@ -338,3 +338,13 @@ def test_query_layer_place_ids_are_ascii_digits(place: str) -> None:
         assert exc.code == "K508" and not place.isascii()
         return
     assert place.isascii() and params == [int(place)] and "location_geonameid" in clause
+
+
+def test_api_every_http_error_body_is_coded(client: TestClient) -> None:
+    """Routing's 404/405 and the routes' own HTTP errors carry a code like the rest."""
+    cases = [("get", "/api/nope", 404, "K422"), ("get", "/static/nope.js", 404, "K422"),
+             ("delete", "/api/events", 405, "K423"), ("post", "/api/articles", 403, "K421")]
+    for method, path, status, code in cases:
+        res = getattr(client, method)(path)
+        assert (res.status_code, res.json()["code"]) == (status, code), (path, res.text)
+    assert client.delete("/api/events").headers["allow"] == "GET"

@@ -17,13 +17,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kronika.api import ingest, read
@@ -34,6 +35,19 @@ from kronika.config import Settings
 from kronika.errors import KronikaError, QueryError, StoreError
 
 log = logging.getLogger("kronika.api")
+
+# The code of an HTTP error raised without one (``HTTPException`` from a route, FastAPI or
+# Starlette): every error body carries a code. Parameter problems have their own (K5xx).
+STATUS_CODES = {
+    401: "K420",  # missing or wrong bearer token
+    403: "K421",  # read-only server (no token configured)
+    404: "K422",  # no such route, file, article or cluster
+    405: "K423",  # method not allowed
+    413: "K424",  # too many articles in one request (a body over the limit: plain-text 413)
+    422: "K509",  # malformed request
+    503: "K426",  # the server cannot do this now (started without a pipeline)
+    504: "K425",  # a query over api_query_timeout_s
+}
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -150,12 +164,12 @@ def _error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": public(str(exc.args[0])), "code": exc.code}, status_code=status,
                             headers=headers)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Any:
-        code = getattr(exc, "code", None)  # ``params.BadParameter``
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and routing's 404/405
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        code = getattr(exc, "code", None) or STATUS_CODES.get(exc.status_code)  # ``params.BadParameter``
         if isinstance(exc.detail, str):
             exc.detail = public(exc.detail)
-        if code is None:
+        if code is None or exc.status_code in (204, 304):
             return await http_exception_handler(request, exc)
         return JSONResponse({"detail": exc.detail, "code": code}, status_code=exc.status_code,
                             headers=exc.headers)
