@@ -35,6 +35,8 @@ class Settings:
     # Bad-input guards.
     max_article_chars: int = 2_000_000
     article_timeout_s: float = 60.0
+    # Unpacked bytes one ``.gz`` file may yield, whatever its format (gzip bombs).
+    max_decompressed_bytes: int = 256 * 1024 * 1024
     # HTTP API: writes are refused unless a token is configured.
     api_token: str | None = None
     api_max_page: int = 1000
@@ -48,6 +50,9 @@ class Settings:
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size}", code="K002")
+        if self.max_decompressed_bytes < 1:
+            raise ConfigError(f"max_decompressed_bytes must be >= 1, got {self.max_decompressed_bytes}",
+                              code="K002")
         if self.workers < 1:
             raise ConfigError(f"workers must be >= 1, got {self.workers}", code="K002")
         if self.events_coder not in ("learned", "rules"):

@@ -10,18 +10,19 @@ raises, before anything is read, because that is a typo to fix, not bad data.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kronika.config import Settings
 from kronika.errors import IngestError, KronikaError
 from kronika.ingest.decode import decode_bytes
 from kronika.ingest.records import K_DECODE, K_FILE, K_TOO_LONG, checked
-from kronika.ingest.tabular import read_csv, read_json, read_jsonl
+from kronika.ingest.tabular import LongLine, read_csv, read_json, read_jsonl
 from kronika.ingest.text import read_text_article
 from kronika.ingest.web import read_feed, read_html, read_url, sniff_markup
 from kronika.model import Article, IngestProblem
@@ -100,15 +101,19 @@ def read_file(path: Path, settings: Settings) -> Iterator[Record]:
         return
     try:
         if fmt == "jsonl":
-            with (gzip.open(path, "rb") if gz else path.open("rb")) as f:
-                yield from read_jsonl(f, settings, label=label)
+            with open_input(path, gz, settings) as f:
+                yield from read_jsonl(lines_of(f, byte_cap("text", settings)), settings, label=label)
             return
         cap = byte_cap(fmt, settings)
         size = path.stat().st_size
         if not gz and size > cap:  # refused before a byte is read: memory stays flat
             yield too_big(label, fmt, size, cap, settings)
             return
-        data = _read_capped(path, gz, cap)
+        with open_input(path, gz, settings) as f:
+            data = _read_capped(f, cap)
+    except DecompressedTooLarge as exc:
+        yield IngestProblem(label, f"file too large: {exc}; not read further", K_TOO_LONG)
+        return
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield IngestProblem(label, f"broken gzip file: {exc}", K_FILE)
         return
@@ -144,13 +149,83 @@ def too_big(label: str, fmt: str, size: int, cap: int, settings: Settings, *, un
     return IngestProblem(label, f"file too large: {what} (max_file_bytes); not read", K_TOO_LONG)
 
 
-def _read_capped(path: Path, gz: bool, cap: int) -> bytes:
-    """The file's bytes (``.gz`` unpacked as a stream), at most ``cap + 1`` of them: a
-    caller seeing more than ``cap`` knows the file is over the limit without holding it."""
+class DecompressedTooLarge(Exception):
+    """A ``.gz`` file unpacked to more than ``settings.max_decompressed_bytes``."""
+
+
+class _CappedGzip(io.RawIOBase):
+    """A gzip stream that counts the bytes it unpacks and raises ``DecompressedTooLarge``
+    once they pass ``cap``: a bomb costs at most ``cap`` bytes of work, never memory
+    beyond what the reader above asked for."""
+
+    def __init__(self, path: Path, cap: int) -> None:
+        self._src = gzip.open(path, "rb")
+        self._cap = cap
+        self._seen = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        # At most 64 KiB per call: gzip's own large reads overshoot (zlib grows its buffers)
+        data = self._src.read(min(len(buffer), 1 << 16))
+        n = len(data)
+        memoryview(buffer).cast("B")[:n] = data
+        self._seen += n
+        if self._seen > self._cap:
+            raise DecompressedTooLarge(
+                f"unpacks to more than {self._cap} bytes (max_decompressed_bytes)")
+        return n
+
+    def close(self) -> None:
+        if not self.closed:
+            self._src.close()
+        super().close()
+
+
+def open_input(path: Path, gz: bool, settings: Settings) -> BinaryIO:
+    """THE way ingest opens a file: plain, or a ``.gz`` unpacked as a stream whose unpacked
+    size is capped by ``settings.max_decompressed_bytes`` (every format goes through here)."""
     if not gz:
-        return path.read_bytes()
-    with gzip.open(path, "rb") as f:
-        return f.read(cap + 1)
+        return path.open("rb")
+    return io.BufferedReader(_CappedGzip(path, settings.max_decompressed_bytes), buffer_size=1 << 16)
+
+
+_CHUNK = 1 << 20
+
+
+def _read_capped(f: BinaryIO, cap: int) -> bytes:
+    """The stream's bytes, at most ``cap + 1`` of them, read a chunk at a time: a caller
+    seeing more than ``cap`` knows the file is over the limit without holding it."""
+    buf = bytearray()
+    while len(buf) <= cap:
+        chunk = f.read(min(_CHUNK, cap + 1 - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf) if len(buf) <= cap else bytes(buf[: cap + 1])
+
+
+def lines_of(f: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of ``f``, none held longer than ``limit`` bytes: a longer one is skipped to
+    its end and stands as a ``LongLine`` (its reader reports it, K105), so one endless line
+    (a bomb of zeros has no newline) never fills memory."""
+    while True:
+        line = f.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            size = len(line)
+            del line  # hold no more than one piece of the long line at a time
+            while True:
+                rest = f.readline(1 << 16)
+                size += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    size -= rest.endswith(b"\n")
+                    break
+            yield LongLine(size, limit)
+            continue
+        yield line
 
 
 def read_bytes(data: bytes, fmt: str, settings: Settings, *, label: str, name: str | None) -> Iterator[Record]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from kronika.config import Settings
 from kronika.ingest.decode import decode_bytes
-from kronika.ingest.records import K_DECODE, K_MALFORMED, make_article
+from kronika.ingest.records import K_DECODE, K_MALFORMED, K_TOO_LONG, make_article
 from kronika.model import Article, IngestProblem
 
 Record = Article | IngestProblem
@@ -59,7 +59,7 @@ def read_jsonl(stream: Iterable[bytes], settings: Settings, *, label: str) -> It
             return
         lines: Iterable[bytes | str] = decoded.text.split("\n")
     else:
-        lines = _chain_first(first.removeprefix(codecs.BOM_UTF8), stream)
+        lines = _chain_first(first if isinstance(first, LongLine) else first.removeprefix(codecs.BOM_UTF8), stream)
     leading_junk = 0  # undecodable lines before any decodable one: a binary file, not a corpus
     for n, raw in enumerate(lines, start=1):
         rec = _json_line(raw, settings, origin=f"{label}:{n}")
@@ -78,7 +78,23 @@ def _chain_first(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
+class LongLine(bytes):
+    """Stands for a line longer than the reader's limit (``dispatch.lines_of``), which was
+    skipped unread: empty bytes that carry the line's size and the limit."""
+
+    size: int
+    limit: int
+
+    def __new__(cls, size: int, limit: int) -> LongLine:
+        self = super().__new__(cls, b"")
+        self.size, self.limit = size, limit
+        return self
+
+
 def _json_line(raw: bytes | str, settings: Settings, *, origin: str) -> Record | None:
+    if isinstance(raw, LongLine):
+        return IngestProblem(origin, f"line too long: {raw.size} bytes > limit {raw.limit} bytes "
+                                     f"(max_article_chars {settings.max_article_chars}); not read", K_TOO_LONG)
     if isinstance(raw, bytes):
         decoded = decode_bytes(raw)
         if decoded.text is None:
