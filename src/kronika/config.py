@@ -37,6 +37,9 @@ class Settings:
     article_timeout_s: float = 60.0
     # Unpacked bytes one ``.gz`` file may yield, whatever its format (gzip bombs).
     max_decompressed_bytes: int = 256 * 1024 * 1024
+    # Directory walks read a symlinked file only when it resolves inside the named folder;
+    # True also reads those leading outside it (otherwise each is a K109 problem).
+    allow_outside_symlinks: bool = False
     # HTTP API: writes are refused unless a token is configured.
     api_token: str | None = None
     api_max_page: int = 1000
@@ -107,6 +110,11 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
                 out[key] = int(value)
             elif kind == "float":
                 out[key] = float(value)
+            elif kind == "bool" and isinstance(value, str):
+                flag = value.strip().lower()
+                if flag not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+                    raise ValueError("expected true or false")
+                out[key] = flag in ("1", "true", "yes", "on")
             elif kind.startswith("tuple[Path"):
                 items = value.split(os.pathsep) if isinstance(value, str) else value
                 out[key] = tuple(Path(v) for v in items if v)

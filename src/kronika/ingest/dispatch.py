@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 from kronika.config import Settings
 from kronika.errors import IngestError, KronikaError
 from kronika.ingest.decode import decode_bytes
-from kronika.ingest.records import K_DECODE, K_FILE, K_TOO_LONG, checked
+from kronika.ingest.records import K_DECODE, K_FILE, K_OUTSIDE, K_TOO_LONG, checked
 from kronika.ingest.tabular import LongLine, read_csv, read_json, read_jsonl
 from kronika.ingest.text import read_text_article
 from kronika.ingest.web import read_feed, read_html, read_url, sniff_markup
@@ -61,20 +61,44 @@ def iter_records(
         elif isinstance(item, str) and _URL.match(item):
             yield from _guarded(read_url(item, settings), item)
         elif Path(item).is_dir():
-            for f in walk(Path(item)):
-                yield from _guarded(read_file(f, settings), str(f))
+            for f in walk(Path(item), settings):
+                if isinstance(f, IngestProblem):
+                    yield f
+                else:
+                    yield from _guarded(read_file(f, settings), str(f))
         else:
             yield from _guarded(read_file(Path(item), settings), str(item))
 
 
-def walk(root: Path) -> Iterator[Path]:
+def walk(root: Path, settings: Settings | None = None) -> Iterator[Path | IngestProblem]:
     """Readable files under ``root`` in sorted order, skipping hidden files and folders and
-    files whose suffix is not a known article format (READMEs, images)."""
+    files whose suffix is not a known article format (READMEs, images).
+
+    The walk never leaves ``root``: folders reached through a symlink are not entered, and
+    a symlinked file that resolves outside ``root`` is skipped and reported as a K109
+    problem (``2019-05-30-x.txt -> /etc/passwd`` must not become an article) unless
+    ``settings.allow_outside_symlinks``."""
+    allow = settings is not None and settings.allow_outside_symlinks
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and format_of(name, strict=True) is not None:
-                yield Path(dirpath) / name
+                path = Path(dirpath) / name
+                if not allow and leaves_root(root, path):
+                    yield IngestProblem(str(path), "symlink to a file outside the folder being read; "
+                                        "skipped (set allow_outside_symlinks to read it)", K_OUTSIDE)
+                    continue
+                yield path
+
+
+def leaves_root(root: Path, path: Path) -> bool:
+    """True when ``path`` (under ``root``) resolves outside ``root``: it is, or sits in a
+    folder that is, a symlink leading out."""
+    try:
+        base, target = root.resolve(), path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: nowhere safe to go
+        return True
+    return target != base and base not in target.parents
 
 
 def format_of(name: str, *, strict: bool = False) -> str | None:

@@ -15,6 +15,8 @@ Problem codes (``IngestProblem.code``)::
     K106  undecodable bytes or binary junk
     K107  unreadable file, unsupported format, broken gzip, failed download
     K108  a feed or HTML page that is not well-formed or has no main text
+    K109  a symlink in a walked folder that leads outside it (skipped unless
+          ``Settings.allow_outside_symlinks``)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ K_TOO_LONG = "K105"
 K_DECODE = "K106"
 K_FILE = "K107"
 K_MARKUP = "K108"
+K_OUTSIDE = "K109"
 
 _META = ("doc_id", "title", "url", "source")
 

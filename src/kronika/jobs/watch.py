@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kronika.config import Settings
 from kronika.errors import ConfigError
+from kronika.ingest.dispatch import leaves_root
 from kronika.jobs.local import IngestReport, ingest, learned_index
 from kronika.pipeline import Pipeline
 from kronika.store import Store
@@ -50,7 +51,7 @@ class Watcher:
         if not root.exists():
             raise ConfigError(f"watch target {root} does not exist", code="K007")
         out: list[Path | str] = []
-        for p in _files(root):
+        for p in _files(root, self.settings):
             st = p.stat()
             sig = (st.st_size, st.st_mtime_ns)
             if self.seen.get(p) != sig:
@@ -90,10 +91,13 @@ def watch(
         sleep(max(0.0, every - (time.monotonic() - started)))
 
 
-def _files(root: Path) -> Iterator[Path]:
+def _files(root: Path, settings: Settings) -> Iterator[Path]:
+    """Files under ``root``, never leaving it: a symlink leading outside is skipped unless
+    ``settings.allow_outside_symlinks`` (``ingest.dispatch.walk`` reports it)."""
     if root.is_file():
         yield root
         return
     for p in sorted(root.rglob("*")):
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts):
-            yield p
+            if settings.allow_outside_symlinks or not leaves_root(root, p):
+                yield p
