@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from kronika.cli.app import app
 
@@ -27,7 +28,18 @@ def _register() -> None:
 
 def main() -> None:
     _register()
-    app()
+    try:
+        app()
+    except Exception as exc:  # a DuckDB error no command mapped: still a coded exit, no traceback
+        import duckdb
+
+        if not isinstance(exc, duckdb.Error):
+            raise
+        from kronika.cli.core import fail
+        from kronika.store.db import store_error
+
+        code = fail(store_error(Path("store"), exc, "the command")).exit_code
+        raise SystemExit(code) from None
 
 
 __all__ = ["app", "main"]

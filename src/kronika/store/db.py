@@ -21,6 +21,7 @@ article; articles already stored are skipped, so re-ingest is a no-op.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -108,7 +109,7 @@ class Store:
                 migrate(self._con)
             except duckdb.Error as exc:
                 self._con.close()
-                raise StoreError(f"cannot migrate {self.path}: {exc}", code="K404") from exc
+                raise store_error(self.path, exc, f"migrating {self.path}", code="K404") from exc
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
@@ -159,17 +160,17 @@ class Store:
         with self.cursor() as cur:
             try:
                 res = cur.execute(sql, list(params))
+                names = [d[0] for d in res.description]
+                return [dict(zip(names, row, strict=True)) for row in res.fetchall()]
             except duckdb.Error as exc:
-                raise StoreError(f"query failed: {exc}", code="K405") from exc
-            names = [d[0] for d in res.description]
-            return [dict(zip(names, row, strict=True)) for row in res.fetchall()]
+                raise store_error(self.path, exc, "query") from exc
 
     def fetch_tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.cursor() as cur:
             try:
                 return cur.execute(sql, list(params)).fetchall()
             except duckdb.Error as exc:
-                raise StoreError(f"query failed: {exc}", code="K405") from exc
+                raise store_error(self.path, exc, "query") from exc
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self.fetch_tuples(sql, params)
@@ -185,7 +186,7 @@ class Store:
         except duckdb.CatalogException:
             return None
         except duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}", code="K405") from exc
+            raise store_error(self.path, exc, "query") from exc
 
     def known_article_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are already stored (one indexed look-up for the lot)."""
@@ -365,15 +366,39 @@ class Store:
         return import_export(self, Path(folder))
 
 
+# What DuckDB says when the file itself is damaged (truncated, overwritten, not DuckDB).
+_DAMAGED = re.compile(
+    r"corrupt|checksum|could not read enough bytes|not a valid duckdb database|"
+    r"failed to read|unable to read|invalid block|serialization error", re.I)
+_LOCKED = re.compile(r"\block\b|conflicting lock|different configuration", re.I)
+
+
+def damaged(exc: BaseException) -> bool:
+    """True when ``exc`` says the database file is damaged (not a bad query, not a lock)."""
+    return bool(_DAMAGED.search(str(exc)))
+
+
+def store_error(path: Path, exc: BaseException, doing: str, code: str = "K405") -> StoreError:
+    """The coded error for a DuckDB failure while ``doing`` something: K401 when the file
+    is damaged (every command says the same thing, whatever it was doing), else ``code``."""
+    if damaged(exc):
+        return StoreError(
+            f"{doing} failed: {path.name} is damaged (truncated or corrupted): {exc}. "
+            "Restore it from a backup (`kronika export` → `kronika import`) or re-ingest",
+            code="K401",
+        )
+    return StoreError(f"{doing} failed: {exc}", code=code)
+
+
 def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
     text = str(exc)
-    if "lock" in text.lower() or "different configuration" in text:
+    if _LOCKED.search(text) and not damaged(exc):
         return StoreError(
             f"cannot open {path}: {text}. A writer holds it (another process, or this one "
             "with a writable Store); readers must wait until the writer closes it",
             code="K402",
         )
-    return StoreError(f"cannot open {path} as a Kronika database: {text}", code="K401")
+    return store_error(path, exc, f"opening {path} as a Kronika database", code="K401")
 
 
 def _collect(analyses: Sequence[Analysis]) -> _Batch:

@@ -21,7 +21,7 @@ import duckdb
 from kronika.errors import StoreError
 from kronika.model import TYPE_ALIASES
 from kronika.store import clustering, keys
-from kronika.store.db import BatchResult, Store
+from kronika.store.db import BatchResult, Store, store_error
 from kronika.store.rows import EVENT_COLUMNS, Row, insert_rows
 
 TABLES: tuple[str, ...] = (
@@ -46,8 +46,11 @@ def export(store: Store, fmt: str, dest: Path) -> list[Path]:
     for table in TABLES:
         path = dest / f"{table}.{_SUFFIX[fmt]}"
         with store.cursor() as cur:
-            # The path is a literal in COPY (DuckDB cannot bind it); quote it safely.
-            cur.execute(f"COPY {table} TO {_literal(path)} {_COPY_OPTIONS[fmt]}")
+            try:  # a damaged store is a coded error (K401), never a traceback
+                # The path is a literal in COPY (DuckDB cannot bind it); quote it safely.
+                cur.execute(f"COPY {table} TO {_literal(path)} {_COPY_OPTIONS[fmt]}")
+            except duckdb.Error as exc:
+                raise store_error(store.path, exc, f"exporting {table}") from exc
         out.append(path)
     return out
 
