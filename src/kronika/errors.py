@@ -7,7 +7,8 @@
     ├── IngestError         K1xx  a record or file that cannot be read (per record: skipped)
     │     K100 missing path · K101 malformed record · K102 bad TimeML · K103 missing,
     │     relative or impossible date · K104 empty text · K105 article too long ·
-    │     K106 undecodable bytes · K107 unreadable file/gzip/download · K108 broken feed/HTML
+    │     K106 undecodable bytes · K107 unreadable file/gzip/download · K108 broken feed/HTML ·
+    │     K109 symlink leading outside a walked folder
     ├── NlpError            K2xx  the language model is missing or failed
     ├── CodingError         K3xx  an extraction stage failed on an article
     │     K301 a stage raised · K302 the article exceeded ``article_timeout_s``
