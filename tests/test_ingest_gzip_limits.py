@@ -105,6 +105,6 @@ def test_ingest_endless_jsonl_line_costs_only_that_line(tmp_path: Path) -> None:
 def test_ingest_max_decompressed_bytes_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KRONIKA_MAX_DECOMPRESSED_BYTES", "12345")
     assert Settings.load().max_decompressed_bytes == 12345
-    assert Settings().max_decompressed_bytes == 256 * 1024 * 1024
+    assert Settings().max_decompressed_bytes == 128 * 1024 * 1024
     with pytest.raises(ConfigError):
         Settings(max_decompressed_bytes=0)

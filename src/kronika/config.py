@@ -36,7 +36,7 @@ class Settings:
     max_article_chars: int = 2_000_000
     article_timeout_s: float = 60.0
     # Unpacked bytes one ``.gz`` file may yield, whatever its format (gzip bombs).
-    max_decompressed_bytes: int = 256 * 1024 * 1024
+    max_decompressed_bytes: int = 128 * 1024 * 1024
     # Directory walks read a symlinked file only when it resolves inside the named folder;
     # True also reads those leading outside it (otherwise each is a K109 problem).
     allow_outside_symlinks: bool = False
