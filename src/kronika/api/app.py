@@ -11,6 +11,7 @@ local copy of Swagger UI (PyPI ``swagger-ui-py``) because there is no CDN offlin
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from importlib import metadata
@@ -25,6 +26,7 @@ from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kronika.api import ingest, read
@@ -43,7 +45,7 @@ STATUS_CODES = {
     403: "K421",  # read-only server (no token configured)
     404: "K422",  # no such route, file, article or cluster
     405: "K423",  # method not allowed
-    413: "K424",  # too many articles in one request (a body over the limit: plain-text 413)
+    413: "K424",  # too many articles in one request (a body over the limit: K427, CodedBodyLimit)
     422: "K509",  # malformed request
     503: "K426",  # the server cannot do this now (started without a pipeline)
     504: "K425",  # a query over api_query_timeout_s
@@ -85,7 +87,6 @@ def create_app(
     linger = float(settings.extra.get("api_linger_s", 1.0))
     ctx = ApiContext(settings=settings, access=StoreAccess(path, linger_s=linger), pipeline_factory=factory)
     app = FastAPI(title="Kronika", version=version(), docs_url=None, redoc_url=None,
-                  max_body_size=ctx.max_body,  # 413 past it, by header or while streaming
                   description="Event data from news: who did what to whom, when and where.")
     app.state.kronika = ctx
     app.include_router(read.router)
@@ -99,6 +100,9 @@ def create_app(
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET"],
                            allow_headers=["Authorization", "Content-Type"])
+    # 413 past the body limit, by header or while streaming; answered as coded JSON (K427)
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=ctx.max_body)
+    app.add_middleware(CodedBodyLimit, limit=ctx.max_body)
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if dashboard:
@@ -167,6 +171,8 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException and routing's 404/405
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
         code = getattr(exc, "code", None) or STATUS_CODES.get(exc.status_code)  # ``params.BadParameter``
+        if exc.status_code == 413 and exc.detail == "Content Too Large":  # a streamed body over the limit
+            code = BODY_TOO_LARGE
         if isinstance(exc.detail, str):
             exc.detail = public(exc.detail)
         if code is None or exc.status_code in (204, 304):
@@ -234,3 +240,39 @@ class SecurityHeaders:
             await send(msg)
 
         await self.app(scope, receive, with_headers)
+
+
+BODY_TOO_LARGE = "K427"
+
+
+class CodedBodyLimit:
+    """Starlette refuses a body over ``max_body_size`` before routing, with a plain-text 413;
+    this rewrites that answer as the coded JSON every other error has (``K427``)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.body = json.dumps({"detail": f"the request body is over {limit} bytes (api_max_body_bytes)",
+                                "code": BODY_TOO_LARGE}).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rewriting = False
+
+        async def coded(msg: Message) -> None:
+            nonlocal rewriting
+            if msg["type"] == "http.response.start" and msg["status"] == 413:
+                kind = dict(msg.get("headers", [])).get(b"content-type", b"")
+                if kind.startswith(b"text/plain"):
+                    rewriting = True
+                    others = [(k, v) for k, v in msg.get("headers", []) if k not in (b"content-type", b"content-length")]
+                    msg = {**msg, "headers": [*others, (b"content-type", b"application/json"),
+                                              (b"content-length", str(len(self.body)).encode())]}
+            elif rewriting and msg["type"] == "http.response.body":
+                if msg.get("more_body"):
+                    return  # the plain text's remaining chunks are dropped
+                msg = {"type": "http.response.body", "body": self.body}
+            await send(msg)
+
+        await self.app(scope, receive, coded)
