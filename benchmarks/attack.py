@@ -39,6 +39,8 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.api_latency import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 KRONIKA = [sys.executable, "-m", "kronika.cli"] if not shutil.which("kronika") else ["kronika"]
 TOKEN = "battery-token-0123456789"
@@ -59,15 +61,9 @@ class Result:
     failures: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def served(db: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, KRONIKA_API_TOKEN=TOKEN)
     proc = subprocess.Popen([*KRONIKA, "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

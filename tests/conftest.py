@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "examples" / "seed" / "2019-05-30-japan-russia.txt"
 GOLD_SEED = SHARED / "gold" / "seed"
+
+
+def peak_traced_bytes(fn: Callable[[], object]) -> int:
+    """Peak Python allocation (tracemalloc) while ``fn`` runs: memory bounds without timing."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 @pytest.fixture(scope="session")

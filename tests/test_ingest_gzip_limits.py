@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from conftest import peak_traced_bytes
 from kronika.config import Settings
 from kronika.errors import ConfigError
 from kronika.ingest import iter_records
@@ -41,13 +41,6 @@ BOMB = 4_000_000  # unpacked bytes: 20x the cap, ~4 KB on disk
 SMALL = Settings(max_decompressed_bytes=CAP)
 
 
-def _peak(fn) -> int:  # type: ignore[no-untyped-def]
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 @pytest.mark.parametrize("fmt", sorted(GOOD))
@@ -58,7 +51,7 @@ def test_ingest_gzip_bomb_is_a_problem_for_its_file(tmp_path: Path, fmt: str, fi
     bomb.write_bytes(gzip.compress(content.encode() + filler * BOMB, 9))
     (tmp_path / name).write_bytes(gzip.compress(content.encode()))  # a good file after it
     out: list[object] = []
-    peak = _peak(lambda: out.extend(iter_records([tmp_path], SMALL)))
+    peak = peak_traced_bytes(lambda: out.extend(iter_records([tmp_path], SMALL)))
     problems = [r for r in out if isinstance(r, IngestProblem)]
     assert [(p.origin, p.code) for p in problems if str(bomb) in p.origin] == [(str(bomb), "K105")], problems
     assert "max_decompressed_bytes" in problems[0].reason
@@ -96,7 +89,7 @@ def test_ingest_endless_jsonl_line_costs_only_that_line(tmp_path: Path) -> None:
     p = tmp_path / "c.jsonl"
     p.write_bytes(json.dumps(ROW).encode() + b"\n" + b"\0" * 3_000_000 + b"\n" + json.dumps(ROW).encode() + b"\n")
     out: list[object] = []
-    peak = _peak(lambda: out.extend(iter_records([p], small)))
+    peak = peak_traced_bytes(lambda: out.extend(iter_records([p], small)))
     assert [type(r) for r in out] == [Article, IngestProblem, Article]
     assert out[1].code == "K105" and out[1].origin == f"{p}:2" and "line too long" in out[1].reason
     assert peak < 2_500_000, f"peak {peak} bytes: the long line was held"

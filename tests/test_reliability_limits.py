@@ -7,7 +7,6 @@ import datetime as dt
 import gzip
 import threading
 import time
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import peak_traced_bytes
 from kronika.config import Settings
 from kronika.deadline import Deadline, Watchdog, deadline
 from kronika.ingest import iter_records
@@ -27,13 +27,6 @@ SMALL = Settings(max_article_chars=1000)
 # --------------------------------------------------------------------------- 2. size before reading
 
 
-def _peak(fn) -> int:  # type: ignore[no-untyped-def]
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 @pytest.mark.parametrize("name", ["2020-01-02-big.txt", "big.html", "big"])
@@ -41,7 +34,7 @@ def test_reliability_oversized_single_article_file_is_refused_unread(tmp_path: P
     big = tmp_path / name
     big.write_bytes(b"word " * 1_000_000)  # 5 MB, far over 4 bytes x 1000 chars (+ 1 MiB)
     out: list[object] = []
-    peak = _peak(lambda: out.extend(iter_records([big], SMALL)))
+    peak = peak_traced_bytes(lambda: out.extend(iter_records([big], SMALL)))
     [prob] = out
     assert isinstance(prob, IngestProblem) and prob.code == "K105" and prob.origin == f"{big}:1"
     assert "5000000 bytes" in prob.reason and "not read" in prob.reason
@@ -60,7 +53,7 @@ def test_reliability_gzip_bomb_is_streamed_with_a_cap(tmp_path: Path) -> None:
     bomb = tmp_path / "2020-01-02-bomb.txt.gz"
     bomb.write_bytes(gzip.compress(b"a" * 20_000_000, 9))  # ~20 KB on disk
     out: list[object] = []
-    peak = _peak(lambda: out.extend(iter_records([bomb], SMALL)))
+    peak = peak_traced_bytes(lambda: out.extend(iter_records([bomb], SMALL)))
     [prob] = out
     assert isinstance(prob, IngestProblem) and prob.code == "K105" and "unpacks to more than" in prob.reason
     assert peak < 4 * byte_cap("text", SMALL), f"peak {peak} bytes: the whole bomb was unpacked"

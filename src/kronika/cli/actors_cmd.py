@@ -52,16 +52,10 @@ def _learned_rows(settings: Settings, db: Path | None) -> list[dict[str, Any]] |
         return list(store.learned_actor_rows())
 
 
-@actors_app.command("show")
-def show(
-    name: Annotated[str, typer.Argument(help="A name, surname, country, demonym, capital or role word")],
-    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD [default: today]")] = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """What Kronika believes about NAME on --date, and why (one JSON object per reading)."""
+def _knowledge(config: Path | None, db: Path | None, date: str | None) -> tuple[dt.date, Any, Any]:
+    """The day asked about, the knowledge base and the corpus's learned index (or None):
+    what ``show`` and ``explain`` both read, with bad input turned into a clean exit."""
     from kronika.actors import LearnedIndex, load_knowledge_base
-    from kronika.actors.explain import describe
 
     settings = _settings(config)
     try:
@@ -73,7 +67,21 @@ def show(
         rows = _learned_rows(settings, db)
     except KronikaError as exc:
         raise _fail(exc) from exc
-    readings = describe(name, day, kb, LearnedIndex.from_rows(rows) if rows else None)
+    return day, kb, LearnedIndex.from_rows(rows) if rows else None
+
+
+@actors_app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="A name, surname, country, demonym, capital or role word")],
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD [default: today]")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """What Kronika believes about NAME on --date, and why (one JSON object per reading)."""
+    from kronika.actors.explain import describe
+
+    day, kb, learned = _knowledge(config, db, date)
+    readings = describe(name, day, kb, learned)
     if not readings:
         err.print(f"nothing known about {name!r}")
         raise typer.Exit(code=1)
@@ -93,21 +101,11 @@ def explain_cmd(
 
     The entry taken, the dated row valid then with its source file (leaders.tsv,
     phoenix.tsv ...), and every candidate with all its rows."""
-    from kronika.actors import LearnedIndex, load_knowledge_base
     from kronika.actors.explain import explain
 
-    settings = _settings(config)
-    try:
-        day = dt.date.fromisoformat(date) if date else dt.date.today()
-    except ValueError as exc:
-        raise _fail(ValueError(f"--date {date!r} is not YYYY-MM-DD")) from exc
-    try:
-        kb = load_knowledge_base(settings.user_dictionaries)
-        rows = _learned_rows(settings, db)
-    except KronikaError as exc:
-        raise _fail(exc) from exc
+    day, kb, learned = _knowledge(config, db, date)
     named = frozenset(c.upper() for c in country) if country else None
-    result = explain(name, day, kb, named, LearnedIndex.from_rows(rows) if rows else None)
+    result = explain(name, day, kb, named, learned)
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n")
     if result["decision"] is None and not result["candidates"]:
         raise typer.Exit(code=1)

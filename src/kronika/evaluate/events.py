@@ -153,29 +153,14 @@ def iter_petrarch(path: Path) -> Iterable[tuple[str, str, dt.date, list[dict[str
 def load_petrarch(path: Path) -> list[GoldRecord]:
     """PETRARCH validation records: ``<Sentence>`` with ``<EventCoding>`` and ``<Text>``.
 
-    Read block by block (the files are not always well-formed XML: free-text headers hold
-    tag-like examples); records marked ``valid="false"``/``evaluate="false"`` are skipped.
-    The type is the CAMEO root of the first coding."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise ConfigError(f"cannot read PETRARCH records {path}: {exc}", code="K020") from exc
+    Read block by block (``iter_petrarch``: the files are not always well-formed XML);
+    records marked ``valid="false"``/``evaluate="false"`` are skipped. The type is the CAMEO
+    root of the first coding."""
     out = []
-    for m in _SENTENCE.finditer(raw):
-        attrs = dict(_ATTR.findall(m.group(1)))
-        text_m = _TEXT.search(m.group(2))
-        codings = [dict(_ATTR.findall(c)) for c in _CODING.findall(m.group(2))]
-        codings = [c for c in codings if c.get("eventcode")]
-        if attrs.get("valid") == "false" or attrs.get("evaluate") == "false" or not text_m or not codings:
-            continue
-        text = " ".join(html.unescape(text_m.group(1)).split())
-        try:
-            date = dt.datetime.strptime((attrs.get("date") or "20000101")[:8], "%Y%m%d").date()
-        except ValueError:
-            date = dt.date(2000, 1, 1)
+    for rid, text, date, codings in iter_petrarch(path):
         c = codings[0]
         out.append(GoldRecord(
-            str(attrs.get("id")), text, date, c["eventcode"][:2], None,
+            rid, text, date, c["eventcode"][:2], None,
             frozenset({c.get("sourcecode", "")[:3]}) - {""}, frozenset({c.get("targetcode", "")[:3]}) - {""},
             (), tuple(x["eventcode"] for x in codings)))
     return out

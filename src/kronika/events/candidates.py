@@ -55,7 +55,7 @@ def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],
         if not view.verbal[i]:
             continue
         light = coder._light(view, i)
-        sense = light[0] if light else _first(coder, lex.verbs.get(view.lemmas[i], ()), view, i)
+        sense = light[0] if light else _first(lex.verbs.get(view.lemmas[i], ()), view, i)
         obj = light[1] if light else None
         if sense is not None:
             verbs[i] = (sense, obj)
@@ -76,7 +76,7 @@ def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],
         senses = lex.nouns.get(view.lemmas[i], ())
         if not senses and view.lemmas[i] not in nouns:
             continue
-        sense = _first(coder, senses, view, i)
+        sense = _first(senses, view, i)
         d = coder._noun_event(view, i, sense or NEUTRAL, parties)
         if d is None:
             continue
@@ -89,7 +89,7 @@ def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],
     return out
 
 
-def _first(coder: EventCoder, senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:
+def _first(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:
     from kronika.events.coder import _pick  # the rule coder's sense choice (objects, particles)
 
     return _pick(senses, view, i)

@@ -30,6 +30,7 @@ import numpy as np
 from kronika.actors import ActorResolver
 from kronika.config import Settings
 from kronika.errors import ConfigError
+from kronika.evaluate.events import GoldActor, gold_actor_mentions
 from kronika.events import EventCoder
 from kronika.events.candidates import Candidate, pair_candidate
 from kronika.events.classifier import (
@@ -222,7 +223,7 @@ def _trigger_ok(view: DocView, c: Candidate, ev: GoldEvent, base: int, text: str
     return any(lo <= view.tokens[i].start < hi for i in (c.trigger, *c.anchors))
 
 
-def _fits(side: tuple[ActorMention, ...], text: str | None, country: str | None, base_text: str) -> bool:
+def _fits(side: tuple[ActorMention, ...], text: str | None, country: str | None) -> bool:
     if not side:
         return False
     if country and any(m.country == country for m in side):
@@ -236,14 +237,13 @@ def _fits(side: tuple[ActorMention, ...], text: str | None, country: str | None,
 def _sides_ok(view: DocView, c: Candidate, ev: GoldEvent) -> bool:
     if ev.source is None and ev.source_country is None:
         return True
-    text = view.doc.text
-    ok = _fits(c.source, ev.source, ev.source_country, text)
+    ok = _fits(c.source, ev.source, ev.source_country)
     if not ok and ev.type in SYMMETRIC:
-        ok = _fits(c.target, ev.source, ev.source_country, text)
+        ok = _fits(c.target, ev.source, ev.source_country)
     if ok and not ev.trigger and (ev.target or ev.target_country):
         # no trigger to tell the predicate: the target must fit too ("said" shares the source)
-        ok = _fits(c.target, ev.target, ev.target_country, text) or \
-            ev.type in SYMMETRIC and _fits(c.source, ev.target, ev.target_country, text)
+        ok = _fits(c.target, ev.target, ev.target_country) or \
+            ev.type in SYMMETRIC and _fits(c.source, ev.target, ev.target_country)
     return ok
 
 
@@ -269,12 +269,8 @@ def _span_mention(doc: ParsedDoc, text: str | None, mentions: tuple[ActorMention
     inside = [m for m in mentions if m.start < end and m.end > start]
     if inside:
         return inside[0]
-    toks = [t for t in doc.tokens if t.start < end and t.end > start]
-    if not toks:
-        return None
-    ids = {t.i for t in toks}
-    head = next((t.i for t in toks if t.head not in ids or t.head == t.i), toks[-1].i)
-    return ActorMention(start, end, text, doc.sentence_of_char(start), head, None, None, kind="group", how="marked")
+    marked = gold_actor_mentions(doc, (GoldActor(text, None, "marked"),))
+    return marked[0] if marked else None
 
 
 def _binds(side: tuple[ActorMention, ...], m: ActorMention | None) -> bool:
