@@ -30,10 +30,6 @@ def _kill_test_module():
 
 @pytest.fixture(scope="module")
 def kill_test():
-    try:
-        import kronika.pipeline  # noqa: F401  (the CLI ingest needs every stage)
-    except ImportError as exc:
-        pytest.skip(f"full pipeline not importable yet: {exc}")
     if not NEWS.exists():
         pytest.skip("shared WikiNews data not present")
     return _kill_test_module()

@@ -20,6 +20,7 @@ from kronika.deadline import Deadline, Watchdog, deadline
 from kronika.ingest import iter_records
 from kronika.ingest.dispatch import byte_cap
 from kronika.model import Article, IngestProblem, ParsedDoc
+from kronika.pipeline import Pipeline, Stages, build_stages
 
 SMALL = Settings(max_article_chars=1000)
 
@@ -133,10 +134,6 @@ def test_reliability_watchdog_runs_callbacks_in_due_order_on_one_thread() -> Non
 
 
 def _runaway_pipeline(parser, settings: Settings):  # type: ignore[no-untyped-def]
-    try:
-        from kronika.pipeline import Pipeline, Stages, build_stages
-    except ImportError as exc:
-        pytest.skip(f"full pipeline not importable yet: {exc}")
     real = build_stages(settings)
 
     def runaway_time(doc: ParsedDoc):  # type: ignore[no-untyped-def]

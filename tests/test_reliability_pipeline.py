@@ -24,8 +24,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from kronika.actors import ActorResolver
 from kronika.config import Settings
+from kronika.events import EventCoder
+from kronika.geo import Geoparser
 from kronika.model import Article, IngestProblem, ParsedDoc
+from kronika.pipeline import Pipeline
+from kronika.time import TimeTagger
 
 CASES: Counter[str] = Counter()
 # Generous: a 2-core machine shared by several test runs; the point is "bounded", not "fast".
@@ -158,29 +163,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def stages(settings: Settings):
-    from kronika.actors import ActorResolver
-    from kronika.events import EventCoder
-    from kronika.time import TimeTagger
-
-    return TimeTagger(settings), ActorResolver(settings), EventCoder(settings), _geoparser(settings)
-
-
-def _full_pipeline_class():
-    try:
-        from kronika.pipeline import Pipeline
-    except ImportError as exc:  # a stage package still being written
-        pytest.skip(f"full pipeline not importable yet: {exc}")
-    return Pipeline
-
-
-def _geoparser(settings: Settings):
-    """The geo stage when it is importable (it is optional for this test: places may be ())."""
-    try:
-        from kronika.geo import Geoparser
-
-        return Geoparser(settings)
-    except Exception:  # noqa: BLE001 - a stage still being written
-        return None
+    return TimeTagger(settings), ActorResolver(settings), EventCoder(settings), Geoparser(settings)
 
 
 @pytest.mark.parametrize("name", CASES_PARAMS)
@@ -195,7 +178,7 @@ def test_reliability_pathological_article_through_each_stage(name: str, parser, 
         t_parse = time.perf_counter() - t0
         times = time_tagger(doc)
         actors = resolver(doc, times)
-        places = geo(doc, actors) if geo is not None else ()
+        places = geo(doc, actors)
         events = coder(doc, times, actors, places)
     took = time.perf_counter() - t0 - t_parse
     print(f"\n[pathological] {name}: {len(doc.tokens)} tokens, parse {t_parse:.2f}s, stages {took:.2f}s, "
@@ -208,7 +191,6 @@ def test_reliability_pathological_article_through_each_stage(name: str, parser, 
 def test_reliability_pathological_batch_in_full_pipeline(parser, settings: Settings) -> None:
     """All pathological articles in one batch, with good ones between them: every good article
     comes out; each bad one comes out or is one K302 (time limit) problem; nothing raises."""
-    Pipeline = _full_pipeline_class()
     pipe = Pipeline(settings.replace(article_timeout_s=LIMIT_S), parser=parser)
     good = "Japan and Russia agreed on Thursday to resume talks in Tokyo."
     articles: list[Article] = []
@@ -234,7 +216,6 @@ def test_reliability_pathological_batch_in_full_pipeline(parser, settings: Setti
 def test_reliability_time_limit_cuts_a_runaway_stage(parser, settings: Settings) -> None:
     """A stage stuck in a loop is interrupted at ``article_timeout_s`` (K302) and the next
     article is still analysed."""
-    Pipeline = _full_pipeline_class()
     from kronika.pipeline import Stages, build_stages, collect_errors
 
     real = build_stages(settings)
@@ -289,7 +270,6 @@ def test_reliability_messy_corpus_lands_and_every_problem_is_stored(tmp_path: Pa
     """``kronika ingest`` over a folder of bad and good files: the good articles are stored,
     every bad record is one ``ingest_errors`` row naming file (and line) and code, and the CLI
     summary counts them."""
-    Pipeline = _full_pipeline_class()
     from typer.testing import CliRunner
 
     import kronika.cli.core  # noqa: F401  (registers the commands)

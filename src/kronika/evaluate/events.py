@@ -442,18 +442,6 @@ def score_kronika_gold(gold: dict[str, Any], system: list[dict[str, Any]]) -> di
 # ---------------------------------------------------------------------- running the coder
 
 
-def _optional_stage(module: str, name: str, settings: Any) -> Any | None:
-    """A stage object when its package provides it (evaluation works before all stages land)."""
-    import importlib
-
-    from kronika.errors import KronikaError
-
-    try:
-        return getattr(importlib.import_module(module), name)(settings)
-    except (ImportError, AttributeError, KronikaError):  # absent or broken: score without it
-        return None
-
-
 def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actors: str = "gold",
                  dictionaries: tuple[Path, ...] = (), places: bool = False,
                  raw_scores: bool = False) -> dict[str, tuple[Event, ...]]:
@@ -462,29 +450,32 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
     ``actors="gold"`` takes the actors from the gold markup (the coder is scored alone);
     ``"system"`` runs the actor stage (with PETRARCH ``dictionaries`` when given, as the
     PETRARCH records need their own toy actors). Times and places come from their stages.
+
+    Every stage is imported and built normally: a stage that fails raises here, so a broken
+    stage can never drop out of a score unnoticed.
     """
+    from kronika.actors import ActorResolver
     from kronika.events import EventCoder
     from kronika.events.coder import RAW_SCORES
     from kronika.events.petrarch import is_verb_dictionary
+    from kronika.geo import Geoparser
+    from kronika.time import TimeTagger
 
     verbs = tuple(p for p in dictionaries if is_verb_dictionary(p))
     if verbs or raw_scores:  # PETRARCH verb dictionaries and raw rule scores belong to the rule coder
         settings = settings.replace(events_coder="rules")
     coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None, verb_dictionaries=verbs)
-    tagger = _optional_stage("kronika.time", "TimeTagger", settings)
-    geo = _optional_stage("kronika.geo", "Geoparser", settings) if places else None
+    tagger = TimeTagger(settings)
+    geo = Geoparser(settings) if places else None
     resolver = None
     if actors == "system":
         actor_dicts = tuple(p for p in dictionaries if not is_verb_dictionary(p))
-        resolver = _petrarch_resolver(settings, actor_dicts) if actor_dicts else \
-            _optional_stage("kronika.actors", "ActorResolver", settings)
-        if resolver is None:
-            raise ConfigError("--actors system needs the actor stage (kronika.actors.ActorResolver)", code="K021")
+        resolver = _petrarch_resolver(settings, actor_dicts) if actor_dicts else ActorResolver(settings)
     by_id = {rec.id: rec for rec in records}
     out: dict[str, tuple[Event, ...]] = {}
     for doc in parser.parse_many(sentence_article(r) for r in records):
         rec = by_id[doc.article.doc_id or ""]
-        times = tagger(doc) if tagger is not None else ()
+        times = tagger(doc)
         mentions = resolver(doc, times) if resolver is not None else gold_actor_mentions(doc, rec.actors)
         found = geo(doc, mentions) if geo is not None else ()
         out[rec.id] = coder(doc, times, mentions, found)
@@ -500,12 +491,9 @@ def petrarch_dictionaries(gold: Path) -> tuple[Path, ...]:
 
 def _petrarch_resolver(settings: Any, paths: tuple[Path, ...]) -> Any:
     """The actor stage loaded with PETRARCH dictionaries (the actors engineer's importer)."""
-    try:
-        from kronika.actors import ActorResolver, load_petrarch_dictionaries  # type: ignore[attr-defined]
+    from kronika.actors import ActorResolver, load_petrarch_dictionaries
 
-        return ActorResolver(settings, dictionaries=(load_petrarch_dictionaries(paths),))
-    except (ImportError, TypeError) as exc:
-        raise ConfigError(f"the actor stage cannot load PETRARCH dictionaries yet: {exc}", code="K021") from exc
+    return ActorResolver(settings, dictionaries=(load_petrarch_dictionaries(paths),))
 
 
 def events_from_jsonl(path: Path) -> dict[str, list[dict[str, Any]]]:
