@@ -89,10 +89,10 @@ def test_store_refused_article_costs_only_itself(tmp_path: Path, monkeypatch: py
     bad_id = bad.events[0].event_id
     real = clustering.assign
 
-    def assign(con, rows):
+    def assign(con, rows, *rule):
         if any(bad_id in r for r in rows):
             raise OverflowError("date value out of range")
-        return real(con, rows)
+        return real(con, rows, *rule)
 
     monkeypatch.setattr(clustering, "assign", assign)
     report = IngestReport()

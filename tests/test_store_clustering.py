@@ -52,7 +52,7 @@ def test_store_clustering_same_meeting_three_outlets(store: Store, batches: bool
         store,
         _report("CONSULT", "AAA", "BBB", "2019-06-14", place=CAP1),
         _report("CONSULT", "BBB", "AAA", "2019-06-14"),  # symmetric: sides swapped
-        _report("CONSULT", "AAA", "BBB", "2019-06", place=CAP1),  # coarser date covers it
+        _report("CONSULT", "AAA", "BBB", "2019-06-15", place=CAP1),  # a day later: within the window
         batches=batches,
     )
     assert len(set(ids)) == 1
@@ -65,9 +65,12 @@ def test_store_clustering_same_meeting_three_outlets(store: Store, batches: bool
         (("ACCUSE", "AAA", "BBB", "2019-06-14"), ("ACCUSE", "AAA", "BBB", "2019-06-14"), True),
         (("CONSULT", "AAA", "BBB", "2019-06-14"), ("AGREE", "AAA", "BBB", "2019-06-14"), False),
         (("CONSULT", "AAA", "BBB", "2019-06-14"), ("CONSULT", "AAA", "CCC", "2019-06-14"), False),
-        (("CONSULT", "AAA", "BBB", "2019-06-14"), ("CONSULT", "AAA", "BBB", "2019-06-15"), False),
+        (("CONSULT", "AAA", "BBB", "2019-06-14"), ("CONSULT", "AAA", "BBB", "2019-06-15"), True),
+        (("CONSULT", "AAA", "BBB", "2019-06-14"), ("CONSULT", "AAA", "BBB", "2019-06-16"), False),
         (("CONSULT", "AAA", "BBB", "2019-06"), ("CONSULT", "AAA", "BBB", "2019-07-01"), False),
-        (("CONSULT", "AAA", "BBB", "2019"), ("CONSULT", "AAA", "BBB", "2019-11-30"), True),
+        # A coarse date covers more than the window: it cannot tell which day, so it joins nothing.
+        (("CONSULT", "AAA", "BBB", "2019"), ("CONSULT", "AAA", "BBB", "2019-11-30"), False),
+        (("CONSULT", "AAA", "BBB", "2019-06"), ("CONSULT", "AAA", "BBB", "2019-06-14"), False),
         (("CONSULT", None, None, "2019-06-14"), ("CONSULT", None, None, "2019-06-14"), False),
         (("PROTEST", "AAA", None, "2019-06-14"), ("PROTEST", "AAA", None, "2019-06-14"), True),
     ],
@@ -84,6 +87,71 @@ def test_store_clustering_document_dates_tolerate_a_day(store: Store) -> None:
     far = _report("CONSULT", "AAA", "BBB", "2019-06-12")
     a, b, c = _cluster_ids(store, undated, dated, far)
     assert a == b != c
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["one-batch", "batch-per-article"])
+def test_store_clustering_never_chains_past_the_window(store: Store, batches: bool) -> None:
+    """Daily reports of daily attacks: each is a day from the previous one, but a cluster
+    holds only what fits one window (first day to last day), document dates included."""
+    days = [_report("ASSAULT", "USA", "IRQ", None, published=f"2005-06-{d:02d}") for d in range(10, 16)]
+    ids = _cluster_ids(store, *days, batches=batches)
+    assert ids[0] == ids[1] != ids[2] == ids[3] != ids[4] == ids[5]
+    spans = store.fetch_tuples("SELECT max(date_end) - min(date_start) FROM events GROUP BY cluster_id")
+    assert all(span <= 1 for (span,) in spans)
+
+
+@pytest.mark.parametrize(
+    ("s1", "s2", "same"),
+    [("occurred", "occurred", True), ("planned", "occurred", True), ("occurred", "hypothetical", False),
+     ("occurred", "denied", False), ("hypothetical", "hypothetical", True), ("denied", "planned", False)],
+)
+def test_store_clustering_statuses(store: Store, s1: str, s2: str, same: bool) -> None:
+    events = []
+    for status in (s1, s2):
+        art = syn.article(f"Report number {next(_n)} about officials. End.", "2019-06-20")
+        _ARTICLES[art.id] = art
+        events.append(syn.event(art, "CONSULT", syn.ref("AAA"), syn.ref("BBB"), "2019-06-14", status=status))
+    first, second = _cluster_ids(store, *events)
+    assert (first == second) is same
+
+
+def test_store_clustering_window_and_distance_are_settings(tmp_path: Path) -> None:
+    from kronika.config import Settings
+    from kronika.store.clustering import ClusterRule
+
+    near = syn.place("Near Capital One", 3, 1.2, 1.0, "AAA")  # 22 km from CAP1
+    settings = Settings(db_path=tmp_path / "w.duckdb", cluster_window_days=7, cluster_distance_km=10)
+    assert ClusterRule.from_settings(settings) == ClusterRule(7, 10.0)
+    with Store.from_settings(settings) as wide:
+        a, b, c = _cluster_ids(wide, _report("AID", "AAA", "BBB", "2019-06-14", place=CAP1),
+                               _report("AID", "AAA", "BBB", "2019-06-20"),
+                               _report("AID", "AAA", "BBB", "2019-06-15", place=near))
+    assert a == b != c  # six days apart join under a 7-day window; 22 km is past 10 km
+    with Store(tmp_path / "d.duckdb") as default:  # defaults: 1 day, 50 km
+        a, b, c = _cluster_ids(default, _report("AID", "AAA", "BBB", "2019-06-14", place=CAP1),
+                               _report("AID", "AAA", "BBB", "2019-06-20"),
+                               _report("AID", "AAA", "BBB", "2019-06-15", place=near))
+    assert a == c != b
+
+
+def test_store_clustering_settings_refuse_negative_values() -> None:
+    from kronika.config import Settings
+    from kronika.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="cluster_window_days"):
+        Settings(cluster_window_days=-1)
+    with pytest.raises(ConfigError, match="cluster_window_days"):
+        Settings.load(None, cluster_distance_km="-5")
+
+
+def test_store_recluster_redoes_a_store_under_a_rule(store: Store) -> None:
+    from kronika.store.clustering import ClusterRule
+
+    evs = [_report("CONSULT", "AAA", "BBB", f"2019-06-{d}") for d in (10, 13, 18)]
+    assert len(set(_cluster_ids(store, *evs))) == 3
+    assert store.recluster(ClusterRule(window_days=7)) == 2
+    ids = [store.scalar("SELECT cluster_id FROM events WHERE event_id = ?", [e.event_id]) for e in evs]
+    assert ids[0] == ids[1] != ids[2]
 
 
 @pytest.mark.parametrize(("p1", "p2", "same"), [(CAP1, CAP2, False), (CAP1, None, True), (CAP1, CAP1, True)])

@@ -48,6 +48,11 @@ class Settings:
     # ``kronika train events``; None uses the model shipped in ``data/events/model``.
     events_coder: str = "learned"
     events_model: Path | None = None
+    # Event clusters (one happening, many reports; ``store.clustering``): every member of a
+    # cluster lies within this many days of every other (first day to last day) and, when
+    # located, within this many km (great-circle). Applied as events are stored.
+    cluster_window_days: int = 1
+    cluster_distance_km: float = 50.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -56,6 +61,9 @@ class Settings:
         if self.max_decompressed_bytes < 1:
             raise ConfigError(f"max_decompressed_bytes must be >= 1, got {self.max_decompressed_bytes}",
                               code="K002")
+        if self.cluster_window_days < 0 or not self.cluster_distance_km >= 0:
+            raise ConfigError("cluster_window_days and cluster_distance_km must be >= 0, got "
+                              f"{self.cluster_window_days} and {self.cluster_distance_km}", code="K002")
         if self.workers < 1:
             raise ConfigError(f"workers must be >= 1, got {self.workers}", code="K002")
         if self.events_coder not in ("learned", "rules"):

@@ -1,38 +1,76 @@
 """Cross-article event clustering: the same happening reported by many articles.
 
-Two events are mentions of one happening when they have the same type, the same country
-pair (unordered for CONSULT/AGREE/COOPERATE; see ``rows.cluster_key``), compatible dates
-and compatible places:
+A cluster stands for one happening, so every member must agree with every other member
+(complete linkage), not merely with one neighbour — chains of "close enough" pairs are
+how a cluster "reported by 7 articles" came to hold nine unrelated attacks spread over
+seven months (issue 20). An event joins a cluster only when, against the whole cluster:
 
-* dates are compatible when their intervals overlap (granularity-aware: "2019-06" covers
-  "2019-06-14"); a date that merely fell back to the article date (origin ``document``)
-  is widened by one day each way, since reports lag the event by a day;
-* places are compatible when the geonameids agree or either is unknown.
+* **type and dyad** agree: the same ``cluster_key`` (type plus the country pair,
+  unordered for CONSULT/AGREE/COOPERATE; see ``rows.cluster_key``);
+* **status** is compatible: equal, or one ``planned`` and the other ``occurred`` (a
+  meeting announced for Thursday and the meeting held on Thursday are one happening);
+  ``denied`` and ``hypothetical`` mentions join only their own kind;
+* **dates** fit one window: from the earliest first day to the latest last day of the
+  cluster, the new event included, at most ``window_days`` days
+  (``Settings.cluster_window_days``). So a coarse date ("2005", "2005-06") that covers
+  more than the window founds a cluster of its own instead of absorbing a year of
+  reports, and an event dated only by its article (origin ``document``) never joins
+  anything further away than the window either;
+* **places** are within ``distance_km`` (``Settings.cluster_distance_km``, great-circle)
+  of every located member, or unknown.
 
 Assignment is incremental and never rewrites stored rows: each new event joins the
-(smallest-id) stored cluster it is compatible with, else one formed earlier in the same
-batch, else founds a cluster named after its own ``event_id``. Events without a key or
-a date are clusters of one.
+smallest-id compatible cluster, stored or formed earlier in the same batch, else founds a
+cluster named after its own ``event_id``. Events without a key or a date are clusters of
+one. ``recluster`` redoes a whole store under a rule (stores built with other settings).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import duckdb
 
+from kronika.config import Settings
+from kronika.errors import ConfigError
 from kronika.store.rows import EVENT_COLUMNS, Row
 
 _IX = {name: i for i, (name, _) in enumerate(EVENT_COLUMNS)}
+_EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
+# Pairs of different statuses that may still be one happening (announced, then held).
+_STATUS_PAIRS = frozenset({frozenset({"planned", "occurred"})})
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRule:
+    """How close two reports must be to count as one happening (see the module doc)."""
+
+    window_days: int = 1
+    distance_km: float = 50.0
+
+    def __post_init__(self) -> None:
+        if self.window_days < 0 or not math.isfinite(self.distance_km) or self.distance_km < 0:
+            raise ConfigError(
+                f"cluster_window_days and cluster_distance_km must be >= 0, got "
+                f"{self.window_days} and {self.distance_km}", code="K002")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClusterRule:
+        """The rule of ``settings`` (``cluster_window_days``, ``cluster_distance_km``)."""
+        return cls(settings.cluster_window_days, settings.cluster_distance_km)
+
+
+DEFAULT_RULE = ClusterRule()
 
 
 def shift(day: dt.date, days: int) -> dt.date:
     """``day`` moved by ``days``, saturating at the ends of the calendar (0001-01-01 and
-    9999-12-31) instead of raising ``OverflowError``: widening an event on the first or
-    last representable day must not sink the batch it is in."""
+    9999-12-31) instead of raising ``OverflowError``: an event on the first or last
+    representable day must not sink the batch it is in."""
     try:
         return day + dt.timedelta(days=days)
     except OverflowError:
@@ -41,13 +79,36 @@ def shift(day: dt.date, days: int) -> dt.date:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """What clustering needs of one event; ``start``/``end`` already widened."""
+    """What clustering needs of one event."""
 
     event_id: str
     key: str
+    status: str | None
     start: dt.date
     end: dt.date
-    geonameid: int | None
+    point: tuple[float, float] | None  # (lat, lon)
+    geonameid: int | None = None
+
+
+@dataclass(slots=True)
+class Cluster:
+    """A cluster's extent so far: what a newcomer must agree with."""
+
+    cluster_id: str
+    key: str
+    start: dt.date
+    end: dt.date
+    statuses: set[str | None] = field(default_factory=set)
+    points: list[tuple[float, float]] = field(default_factory=list)
+    geonameids: set[int] = field(default_factory=set)
+
+    def add(self, item: Item) -> None:
+        self.start, self.end = min(self.start, item.start), max(self.end, item.end)
+        self.statuses.add(item.status)
+        if item.point is not None:
+            self.points.append(item.point)
+        elif item.geonameid is not None:
+            self.geonameids.add(item.geonameid)
 
 
 def item_of(row: Row) -> Item | None:
@@ -55,60 +116,143 @@ def item_of(row: Row) -> Item | None:
     key, start, end = row[_IX["cluster_key"]], row[_IX["date_start"]], row[_IX["date_end"]]
     if key is None or start is None or end is None:
         return None
-    if row[_IX["date_origin"]] == "document":
-        start, end = shift(start, -1), shift(end, 1)
-    return Item(row[_IX["event_id"]], key, start, end, row[_IX["location_geonameid"]])
+    lat, lon = row[_IX["location_lat"]], row[_IX["location_lon"]]
+    point = (float(lat), float(lon)) if lat is not None and lon is not None else None
+    return Item(row[_IX["event_id"]], key, row[_IX["status"]], start, end, point,
+                row[_IX["location_geonameid"]])
 
 
-def compatible(a: Item, b: Item) -> bool:
-    """Same key, overlapping (widened) dates, agreeing or unknown places."""
-    if a.key != b.key or a.start > b.end or b.start > a.end:
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points (haversine)."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def statuses_compatible(a: str | None, b: str | None) -> bool:
+    """Equal, or announced-then-held (``planned``/``occurred``)."""
+    return a == b or frozenset({a, b}) in _STATUS_PAIRS
+
+
+def fits(item: Item, cluster: Cluster, rule: ClusterRule) -> bool:
+    """May ``item`` join ``cluster`` without any pair of members disagreeing?"""
+    if item.key != cluster.key:
         return False
-    return a.geonameid is None or b.geonameid is None or a.geonameid == b.geonameid
+    if (max(item.end, cluster.end) - min(item.start, cluster.start)).days > rule.window_days:
+        return False
+    if not all(statuses_compatible(item.status, s) for s in cluster.statuses):
+        return False
+    if item.point is not None:
+        return all(km(item.point, p) <= rule.distance_km for p in cluster.points)
+    # Located by id only (no coordinates): it must be the id every located member has.
+    if item.geonameid is not None and (cluster.points or cluster.geonameids - {item.geonameid}):
+        return False
+    return True
 
 
-_STORED_MATCHES = """
+def compatible(a: Item, b: Item, rule: ClusterRule = DEFAULT_RULE) -> bool:
+    """Could ``a`` and ``b`` be one happening (a cluster of the two)?"""
+    solo = Cluster(a.event_id, a.key, a.start, a.end)
+    solo.add(a)
+    return fits(b, solo, rule)
+
+
+_STORED_CANDIDATES = """
 WITH n AS (
-    SELECT unnest($1::VARCHAR[]) AS event_id, unnest($2::VARCHAR[]) AS key,
-           unnest($3::DATE[]) AS ws, unnest($4::DATE[]) AS we, unnest($5::BIGINT[]) AS gid
+    SELECT unnest($1::VARCHAR[]) AS key, unnest($2::DATE[]) AS ws, unnest($3::DATE[]) AS we
 )
-SELECT n.event_id, min(e.cluster_id)
+SELECT DISTINCT e.cluster_id
 FROM n JOIN events e ON e.cluster_key = n.key
 WHERE e.cluster_id IS NOT NULL
-  AND e.date_start <= $6 AND e.date_end >= $7  -- constant bounds: zone maps skip old row groups
-  AND e.date_start - CASE WHEN e.date_origin = 'document' THEN 1 ELSE 0 END <= n.we
-  AND e.date_end + CASE WHEN e.date_origin = 'document' THEN 1 ELSE 0 END >= n.ws
-  AND (e.location_geonameid IS NULL OR n.gid IS NULL OR e.location_geonameid = n.gid)
-GROUP BY n.event_id
+  AND e.date_start <= $4 AND e.date_end >= $5  -- constant bounds: zone maps skip old row groups
+  AND e.date_start <= n.we AND e.date_end >= n.ws
+"""
+
+_CLUSTER_EXTENTS = """
+SELECT cluster_id, any_value(cluster_key), min(date_start), max(date_end),
+       list(DISTINCT status), list([location_lat, location_lon]) FILTER (WHERE location_lat IS NOT NULL
+                                                                       AND location_lon IS NOT NULL),
+       list(DISTINCT location_geonameid) FILTER (WHERE location_lat IS NULL OR location_lon IS NULL)
+FROM events WHERE cluster_id IN (SELECT unnest($1::VARCHAR[])) AND date_start IS NOT NULL
+GROUP BY cluster_id
 """
 
 
-def stored_matches(con: duckdb.DuckDBPyConnection, items: Sequence[Item]) -> dict[str, str]:
-    """For each item, the smallest compatible cluster id already in the store."""
+def stored_clusters(con: duckdb.DuckDBPyConnection, items: Sequence[Item], rule: ClusterRule) -> list[Cluster]:
+    """The stored clusters any of ``items`` could join: same key, a member within the
+    window of the item (a necessary condition), described by their whole extent."""
     if not items:
-        return {}
-    params = [
-        [i.event_id for i in items], [i.key for i in items], [i.start for i in items],
-        [i.end for i in items], [i.geonameid for i in items],
-        shift(max(i.end for i in items), 1), shift(min(i.start for i in items), -1),
-    ]
-    return dict(con.execute(_STORED_MATCHES, params).fetchall())
-
-
-def assign(con: duckdb.DuckDBPyConnection, rows: Sequence[Row]) -> list[Row]:
-    """Return ``rows`` with ``cluster_id`` filled (stored clusters first, then in-batch)."""
-    items = [item_of(r) for r in rows]
-    stored = stored_matches(con, [i for i in items if i is not None])
-    placed: dict[str, list[tuple[Item, str]]] = defaultdict(list)
-    out: list[Row] = []
-    cid_ix = _IX["cluster_id"]
-    for row, item in zip(rows, items, strict=True):
-        cid = row[_IX["event_id"]]
-        if item is not None:
-            options = [c for other, c in placed[item.key] if compatible(item, other)]
-            if item.event_id in stored:
-                options.append(stored[item.event_id])
-            cid = min(options) if options else item.event_id
-            placed[item.key].append((item, cid))
-        out.append(row[:cid_ix] + (cid,) + row[cid_ix + 1 :])
+        return []
+    w = rule.window_days
+    params = [[i.key for i in items], [shift(i.start, -w) for i in items], [shift(i.end, w) for i in items],
+              shift(max(i.end for i in items), w), shift(min(i.start for i in items), -w)]
+    ids = [r[0] for r in con.execute(_STORED_CANDIDATES, params).fetchall()]
+    if not ids:
+        return []
+    out = []
+    for cid, key, start, end, statuses, points, gids in con.execute(_CLUSTER_EXTENTS, [ids]).fetchall():
+        out.append(Cluster(cid, key, start, end, set(statuses or []),
+                           [(float(p[0]), float(p[1])) for p in points or []],
+                           {g for g in gids or [] if g is not None}))
     return out
+
+
+def place_items(items: Iterable[Item | None], clusters: Iterable[Cluster], rule: ClusterRule) -> list[str | None]:
+    """The cluster id of each item, in order (None for an unclusterable item): the
+    smallest-id cluster it fits, which it then extends, else a new one of its own."""
+    by_key: dict[str, list[Cluster]] = defaultdict(list)
+    for c in clusters:
+        by_key[c.key].append(c)
+    out: list[str | None] = []
+    for item in items:
+        if item is None:
+            out.append(None)
+            continue
+        options = [c for c in by_key[item.key] if fits(item, c, rule)]
+        if options:
+            chosen = min(options, key=lambda c: c.cluster_id)
+        else:
+            chosen = Cluster(item.event_id, item.key, item.start, item.end)
+            by_key[item.key].append(chosen)
+        chosen.add(item)
+        out.append(chosen.cluster_id)
+    return out
+
+
+def assign(con: duckdb.DuckDBPyConnection, rows: Sequence[Row], rule: ClusterRule = DEFAULT_RULE) -> list[Row]:
+    """Return ``rows`` with ``cluster_id`` filled (stored clusters and in-batch ones)."""
+    items = [item_of(r) for r in rows]
+    stored = stored_clusters(con, [i for i in items if i is not None], rule)
+    cids = place_items(items, stored, rule)
+    cid_ix, eid_ix = _IX["cluster_id"], _IX["event_id"]
+    return [row[:cid_ix] + (cid or row[eid_ix],) + row[cid_ix + 1:] for row, cid in zip(rows, cids, strict=True)]
+
+
+_ALL_EVENTS = """
+SELECT e.event_id, e.cluster_key, e.status, e.date_start, e.date_end, e.location_lat, e.location_lon,
+       e.location_geonameid
+FROM events e JOIN articles a ON a.id = e.article_id
+ORDER BY a.date, e.article_id, e.sentence, e.event_id
+"""
+
+
+def recluster(con: duckdb.DuckDBPyConnection, rule: ClusterRule = DEFAULT_RULE) -> int:
+    """Assign every stored event afresh under ``rule``, articles taken in date order (as
+    an ingest in date order would); returns how many clusters there are now. Why: the
+    rule is a setting, and a store built under another rule keeps its old clusters until
+    it is redone. Run it inside a write transaction (``Store.recluster`` does)."""
+    rows = con.execute(_ALL_EVENTS).fetchall()
+    items = [
+        None if key is None or start is None or end is None else
+        Item(eid, key, status, start, end,
+             (float(lat), float(lon)) if lat is not None and lon is not None else None, gid)
+        for eid, key, status, start, end, lat, lon, gid in rows
+    ]
+    cids = place_items(items, [], rule)
+    pairs = [(r[0], cid or r[0]) for r, cid in zip(rows, cids, strict=True)]
+    con.execute("CREATE OR REPLACE TEMP TABLE _recluster AS SELECT unnest($1::VARCHAR[]) AS event_id, "
+                "unnest($2::VARCHAR[]) AS cluster_id", [[p[0] for p in pairs], [p[1] for p in pairs]])
+    con.execute("UPDATE events SET cluster_id = r.cluster_id FROM _recluster r "
+                "WHERE events.event_id = r.event_id AND events.cluster_id IS DISTINCT FROM r.cluster_id")
+    con.execute("DROP TABLE _recluster")
+    return len({cid for _, cid in pairs})

@@ -87,9 +87,11 @@ class _Batch:
 class Store:
     """A Kronika database file. Writable unless ``read_only``; a context manager."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False,
+                 cluster_rule: clustering.ClusterRule = clustering.DEFAULT_RULE) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.cluster_rule = cluster_rule  # how stored events join clusters (Settings.cluster_*)
         self._lock = threading.Lock()
         self._cursors_lock = threading.Lock()
         self._cursors: set[duckdb.DuckDBPyConnection] = set()
@@ -113,8 +115,9 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, read_only: bool = False) -> Store:
-        """The store at ``settings.db_path``."""
-        return cls(settings.db_path, read_only=read_only)
+        """The store at ``settings.db_path``, clustering by ``settings``' rule."""
+        return cls(settings.db_path, read_only=read_only,
+                   cluster_rule=clustering.ClusterRule.from_settings(settings))
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -229,7 +232,7 @@ class Store:
             with self.transaction() as con:
                 fresh, skipped = self._fresh(con, analyses)
                 batch = _collect(fresh)
-                events = clustering.assign(con, batch.events)
+                events = clustering.assign(con, batch.events, self.cluster_rule)
                 insert_rows(con, "articles", ARTICLE_COLUMNS, batch.articles)
                 for table, columns in _MENTION_TABLES:
                     insert_rows(con, table, columns, batch.mentions[table])
@@ -245,6 +248,12 @@ class Store:
             articles_written=len(fresh), articles_skipped=skipped,
             events_written=len(events), problems=len(problems),
         )
+
+    def recluster(self, rule: clustering.ClusterRule | None = None) -> int:
+        """Redo every event's cluster under ``rule`` (default: this store's rule) in one
+        transaction; returns the number of clusters. See ``clustering.recluster``."""
+        with self.transaction() as con:
+            return clustering.recluster(con, rule or self.cluster_rule)
 
     def record_problems(self, problems: Sequence[IngestProblem]) -> int:
         """Store records that could not be ingested (``ingest_errors``)."""

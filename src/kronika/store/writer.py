@@ -24,6 +24,7 @@ from typing import Any
 
 from kronika.errors import StoreError
 from kronika.model import Analysis, IngestProblem
+from kronika.store.clustering import DEFAULT_RULE, ClusterRule
 from kronika.store.db import BatchResult, Store
 
 INTENT_SUFFIX = ".write-intent"
@@ -61,8 +62,10 @@ class SharedWriter:
     file before it gives up with ``StoreError`` K402.
     """
 
-    def __init__(self, path: Path | str, *, wait_s: float = 60.0, backoff_s: float = 0.05) -> None:
+    def __init__(self, path: Path | str, *, wait_s: float = 60.0, backoff_s: float = 0.05,
+                 cluster_rule: ClusterRule = DEFAULT_RULE) -> None:
         self.path = Path(path)
+        self.cluster_rule = cluster_rule
         self.wait_s = wait_s
         self.backoff_s = backoff_s
         self.opens = 0  # how many times the file was opened (tests check the release)
@@ -87,7 +90,7 @@ class SharedWriter:
         delay = self.backoff_s
         while True:
             try:
-                store = Store(self.path)
+                store = Store(self.path, cluster_rule=self.cluster_rule)
             except StoreError as exc:
                 if exc.code != "K402" or time.monotonic() + delay > deadline:
                     raise
