@@ -37,7 +37,7 @@ import psutil
 from kronika.actors import ActorResolver
 from kronika.config import Settings
 from kronika.events import EventCoder
-from kronika.geo import Geoparser
+from kronika.geo import EventLocator, Geoparser
 from kronika.ingest import iter_records
 from kronika.model import Article
 from kronika.nlp import SpacyParser, attributes
@@ -75,7 +75,7 @@ def build_pipeline(settings: Settings, cold_gazetteer: bool) -> tuple[Pipeline, 
         time=timed_load("time tagger", lambda: TimeTagger(settings), loads),
         actors=timed_load("actor resolver", lambda: ActorResolver(settings), loads),
         geo=timed_load("geoparser (gazetteer, cached)", lambda: Geoparser(settings), loads),
-        events=timed_load("event coder", lambda: EventCoder(settings), loads),
+        events=timed_load("event coder", lambda: EventCoder(settings, locator=EventLocator), loads),
     )
     return Pipeline(settings, parser=parser, stages=stages), loads
 
@@ -85,7 +85,7 @@ import gc, json, time, psutil
 from kronika.config import Settings
 from kronika.geo import Geoparser
 p = psutil.Process(); gc.collect(); before = p.memory_info().rss
-t = time.perf_counter(); g = Geoparser(Settings(extra={"geo_cache_dir": ""})); secs = time.perf_counter() - t
+t = time.perf_counter(); g = Geoparser(Settings(geo_cache_dir="")); secs = time.perf_counter() - t
 gc.collect(); print(json.dumps([secs, (p.memory_info().rss - before) / 1024 / 1024]))
 """
 

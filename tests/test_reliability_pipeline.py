@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from kronika.actors import ActorResolver
 from kronika.config import Settings
 from kronika.events import EventCoder
-from kronika.geo import Geoparser
+from kronika.geo import EventLocator, Geoparser
 from kronika.model import Article, IngestProblem, ParsedDoc
 from kronika.pipeline import Pipeline
 from kronika.time import TimeTagger
@@ -163,7 +163,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def stages(settings: Settings):
-    return TimeTagger(settings), ActorResolver(settings), EventCoder(settings), Geoparser(settings)
+    return TimeTagger(settings), ActorResolver(settings), EventCoder(settings, locator=EventLocator), Geoparser(settings)
 
 
 @pytest.mark.parametrize("name", CASES_PARAMS)

@@ -19,7 +19,7 @@ from kronika.config import Settings
 from kronika.deadline import Watchdog, deadline
 from kronika.errors import CodingError
 from kronika.events import EventCoder
-from kronika.geo import Geoparser
+from kronika.geo import EventLocator, Geoparser
 from kronika.model import Analysis, Article, IngestProblem, ParsedDoc
 from kronika.nlp import SpacyParser
 from kronika.time import TimeTagger
@@ -131,7 +131,7 @@ def build_stages(settings: Settings, learned: LearnedIndex | None = None) -> Sta
         time=TimeTagger(settings),
         actors=ActorResolver(settings, learned),
         geo=Geoparser(settings),
-        events=EventCoder(settings),
+        events=EventCoder(settings, locator=EventLocator),  # geo places events; events never imports geo
     )
 
 

@@ -458,13 +458,14 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
     from kronika.events import EventCoder
     from kronika.events.coder import RAW_SCORES
     from kronika.events.petrarch import is_verb_dictionary
-    from kronika.geo import Geoparser
+    from kronika.geo import EventLocator, Geoparser
     from kronika.time import TimeTagger
 
     verbs = tuple(p for p in dictionaries if is_verb_dictionary(p))
     if verbs or raw_scores:  # PETRARCH verb dictionaries and raw rule scores belong to the rule coder
         settings = settings.replace(events_coder="rules")
-    coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None, verb_dictionaries=verbs)
+    coder = EventCoder(settings, calibration=RAW_SCORES if raw_scores else None, verb_dictionaries=verbs,
+                        locator=EventLocator)
     tagger = TimeTagger(settings)
     geo = Geoparser(settings) if places else None
     resolver = None

@@ -27,7 +27,6 @@ predicate whose actors are bound to it by the parse, so it emits fewer spurious 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -78,6 +77,8 @@ COMPONENT = "events.plover-dep/1"
 LEARNED = "events.learned"
 SPEECH_FRAMES = frozenset({"speech-evaluation", "modal-demand", "response"})
 MODE_FLOOR = 0.5  # a learned mode is used when it is at least this probable among its type's modes
+# Per document (its places) → per predicate token → the place the event happened, or None.
+PlaceLocator = Callable[[ParsedDoc, tuple[PlaceMention, ...]], Callable[[int], PlaceMention | None]]
 PATTERN_WINDOW = 15  # tokens either side of a verb searched for its CAMEO patterns' words
 CONFLICT_TYPES = frozenset({"ACCUSE", "REQUEST", "THREATEN"})
 # Event nouns whose "of" phrase is the patient ("the arrest of X"), not the agent.
@@ -121,16 +122,20 @@ class EventCoder:
     name = "events"
 
     def __init__(self, settings: Settings, *, calibration: tuple[tuple[float, float], ...] | None = None,
-                 verb_dictionaries: tuple[Path, ...] = (), model: EventModel | None = None) -> None:
+                 verb_dictionaries: tuple[Path, ...] = (), model: EventModel | None = None,
+                 locator: PlaceLocator | None = None) -> None:
         """``calibration``: the score → probability points; default ``data/events/calibration.yaml``
         (``RAW_SCORES`` gives the uncalibrated rule scores, for refitting that file).
         ``verb_dictionaries``: PETRARCH verb dictionaries layered over the shipped predicates,
-        as are files in ``settings.user_dictionaries`` whose name mentions ``verbs``."""
+        as are files in ``settings.user_dictionaries`` whose name mentions ``verbs``.
+        ``locator``: where an event with no place of its own happened (geo's ``EventLocator``:
+        clause and dateline rules); the pipeline passes it, so this package never imports geo.
+        Without one, an event is placed only by what its predicate governs."""
         self.settings = settings
         user = tuple(p for p in settings.user_dictionaries if is_verb_dictionary(p)) + tuple(verb_dictionaries)
         self.lex: Lexicon = load_lexicon(verb_dictionaries=user)
         self._table = load_cameo_table() if self.lex.patterns else {}
-        self._locator = _geo_event_locator()
+        self._locator = locator
         if calibration is None:
             raw = (load_yaml("events/calibration.yaml") or {}).get("points") or [[0.0, 0.0], [1.0, 1.0]]
             calibration = tuple((float(a), float(b)) for a, b in raw)
@@ -740,15 +745,6 @@ class EventCoder:
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def _geo_event_locator() -> Callable[[ParsedDoc, tuple[PlaceMention, ...]], Callable[[int], PlaceMention | None]] | None:
-    """geo's per-document ``EventLocator`` when that stage provides it (it is optional here)."""
-    try:
-        geo = importlib.import_module("kronika.geo")
-    except ImportError:
-        return None
-    return getattr(geo, "EventLocator", None)
 
 
 def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:

@@ -44,7 +44,7 @@ from kronika.events.classifier import (
 )
 from kronika.events.sides import main_parties, with_places
 from kronika.events.syntax import DocView
-from kronika.geo import Geoparser
+from kronika.geo import EventLocator, Geoparser
 from kronika.model import ActorMention, Article, ParsedDoc
 from kronika.nlp import SpacyParser
 from kronika.time import TimeTagger
@@ -89,7 +89,7 @@ class ExampleBuilder:
         self._settings = s
         self._resolvers: dict[tuple[Path, ...], ActorResolver] = {}  # per set of actor dictionaries
         self.geo = Geoparser(s)
-        self.coder = EventCoder(s)
+        self.coder = EventCoder(s, locator=EventLocator)
 
     def build(self, docs: Sequence[LabelledDoc], nouns: frozenset[str] = frozenset(),
               progress: Callable[[int], None] | None = None) -> Corpus:
