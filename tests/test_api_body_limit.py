@@ -14,7 +14,7 @@ from kronika.config import Settings
 
 @pytest.fixture()
 def client(tmp_path: Path) -> TestClient:
-    settings = Settings().replace(api_token="t", extra={"api_max_body_bytes": 1000})
+    settings = Settings().replace(api_token="t", api_max_body_bytes=1000)
     return TestClient(create_app(settings, store_path=tmp_path / "k.duckdb"))
 
 

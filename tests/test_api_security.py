@@ -83,7 +83,7 @@ def test_api_no_token_means_read_only(client: TestClient) -> None:
 
 @pytest.fixture()
 def writable(db: Path) -> TestClient:
-    settings = Settings(api_token=TOKEN, extra={"api_max_body_bytes": 10_000, "api_max_articles": 3})
+    settings = Settings(api_token=TOKEN, api_max_body_bytes=10_000, api_max_articles=3)
     return TestClient(create_app(settings, store_path=db, pipeline_factory=lambda: pytest.fail("no analysis")))
 
 
@@ -123,7 +123,7 @@ def test_api_oversized_body_is_refused(writable: TestClient) -> None:
 def test_api_cors_closed_by_default_and_opt_in(db: Path, client: TestClient) -> None:
     origin = {"Origin": "https://evil.example"}
     assert "access-control-allow-origin" not in client.get("/api/summary", headers=origin).headers
-    opened = TestClient(create_app(Settings(extra={"api_cors_origins": ["https://ok.example"]}), store_path=db))
+    opened = TestClient(create_app(Settings(api_cors_origins=["https://ok.example"]), store_path=db))
     res = opened.get("/api/summary", headers={"Origin": "https://ok.example"})
     assert res.headers["access-control-allow-origin"] == "https://ok.example"
     assert "access-control-allow-origin" not in opened.get("/api/summary", headers=origin).headers
@@ -137,7 +137,7 @@ def test_api_security_headers(client: TestClient) -> None:
 
 
 def test_api_slow_query_is_cut_off(db: Path) -> None:
-    app = create_app(Settings(extra={"api_query_timeout_s": 0.3}), store_path=db)
+    app = create_app(Settings(api_query_timeout_s=0.3), store_path=db)
 
     def slow_open(path: Path, read_only: bool) -> object:
         time.sleep(1.5)
@@ -205,7 +205,7 @@ def test_api_reads_keep_the_file_open_only_while_busy(tmp_path: Path) -> None:
     import duckdb
 
     db = build_store(tmp_path / "own.duckdb")
-    c = TestClient(create_app(Settings(extra={"api_linger_s": 0.3}), store_path=db))
+    c = TestClient(create_app(Settings(api_linger_s=0.3), store_path=db))
     t0 = time.perf_counter()
     for _ in range(5):
         assert c.get("/api/summary").status_code == 200
@@ -255,7 +255,7 @@ def test_api_runaway_query_is_interrupted_in_duckdb(tmp_path: Path, monkeypatch:
             ended.set()
 
     monkeypatch.setattr(q, "summary", runaway)
-    c = TestClient(create_app(Settings(extra={"api_query_timeout_s": 0.5}), store_path=db))
+    c = TestClient(create_app(Settings(api_query_timeout_s=0.5), store_path=db))
     t0 = time.perf_counter()
     assert c.get("/api/summary").status_code == 504
     assert time.perf_counter() - t0 < 3

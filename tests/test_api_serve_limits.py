@@ -28,9 +28,9 @@ IDLE_SOCKETS = 63
 
 def test_server_limits_come_from_settings_and_reach_uvicorn() -> None:
     assert ServerLimits.from_settings(Settings()) == ServerLimits()
-    limits = ServerLimits.from_settings(Settings(extra={
-        "api_max_connections": 16, "api_max_requests": 4, "api_header_timeout_s": 2.5,
-        "api_body_timeout_s": 7, "api_keep_alive_s": 3}))
+    limits = ServerLimits.from_settings(Settings(
+        api_max_connections=16, api_max_requests=4, api_header_timeout_s=2.5,
+        api_body_timeout_s=7, api_keep_alive_s=3))
     assert limits == ServerLimits(16, 4, 2.5, 7.0, 3)
     options = uvicorn_options(limits)
     assert options["limit_concurrency"] is None  # idle sockets must not count against requests

@@ -99,7 +99,7 @@ class _CountingStore:
 def test_jobs_large_load_is_compacted(events: int, threshold: int, expected: int) -> None:
     store = _CountingStore()
     report = local.IngestReport(events_written=events)
-    done = local.maybe_compact(store, report, Settings(extra={"compact_after_events": threshold}))  # type: ignore[arg-type]
+    done = local.maybe_compact(store, report, Settings(compact_after_events=threshold))  # type: ignore[arg-type]
     assert store.compacted == expected and done is bool(expected)
 
 
@@ -108,7 +108,7 @@ def test_jobs_ingest_compacts_after_a_large_load_and_keeps_every_row(tmp_path: P
     db = tmp_path / "k.duckdb"
     with Store(db) as store:
         report = local.ingest([_corpus(tmp_path / "c.jsonl", ARTICLES)],
-                              settings.replace(db_path=db, extra={**settings.extra, "compact_after_events": 1}),
+                              settings.replace(db_path=db, compact_after_events=1),
                               store=store)
         assert report.compacted == (report.events_written >= 1)
         assert store.scalar("SELECT count(*) FROM events") == report.events_written

@@ -45,7 +45,7 @@ def test_reliability_oversized_single_article_file_is_refused_unread(tmp_path: P
 def test_reliability_oversized_multi_article_file_is_refused_by_max_file_bytes(tmp_path: Path) -> None:
     csv = tmp_path / "many.csv"
     csv.write_text("date,text\n" + "2020-01-02,Some text here.\n" * 2000, encoding="utf-8")
-    recs = list(iter_records([csv], Settings(extra={"max_file_bytes": 10_000})))
+    recs = list(iter_records([csv], Settings(max_file_bytes=10_000)))
     assert [(r.origin, r.code) for r in recs if isinstance(r, IngestProblem)] == [(str(csv), "K105")]
     assert len(list(iter_records([csv], Settings()))) == 2000  # the default lets it through
 

@@ -131,7 +131,7 @@ def test_reliability_bad_paging_is_422(client: TestClient, params: dict[str, obj
 
 @pytest.fixture()
 def writable(db: Path) -> TestClient:
-    settings = Settings(api_token=TOKEN, extra={"api_max_body_bytes": 10_000})
+    settings = Settings(api_token=TOKEN, api_max_body_bytes=10_000)
     app = create_app(settings, store_path=db, pipeline_factory=lambda: pytest.fail("must not analyse"))
     return TestClient(app, raise_server_exceptions=False)
 
@@ -256,7 +256,7 @@ def test_reliability_cors_preflight_refused_by_default(client: TestClient) -> No
 
 
 def test_reliability_cors_opt_in_never_allows_cross_origin_writes(db: Path) -> None:
-    c = TestClient(create_app(Settings(api_token=TOKEN, extra={"api_cors_origins": ["https://ok.example"]}),
+    c = TestClient(create_app(Settings(api_token=TOKEN, api_cors_origins=["https://ok.example"]),
                               store_path=db))
     res = c.options("/api/articles", headers={"Origin": "https://ok.example", "Access-Control-Request-Method": "POST"})
     assert "POST" not in res.headers.get("access-control-allow-methods", "")

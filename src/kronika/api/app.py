@@ -2,8 +2,8 @@
 
 Defaults chosen for a server an analyst starts on a laptop and may expose by mistake:
 read-only unless a token is configured, no CORS (same-origin only) unless origins are
-listed in ``settings.extra["api_cors_origins"]``, only the host names in
-``settings.extra["api_allowed_hosts"]`` answered when set (``kronika serve`` sets them for a
+listed in ``settings.api.cors_origins``, only the host names in
+``settings.api.allowed_hosts`` answered when set (``kronika serve`` sets them for a
 loopback address, against DNS rebinding), request bodies capped, every query
 time-limited, no endpoint taking a filesystem path, and the OpenAPI docs served from a
 local copy of Swagger UI (PyPI ``swagger-ui-py``) because there is no CDN offline.
@@ -84,7 +84,7 @@ def create_app(
     """
     factory = pipeline_factory if pipeline_factory is not None else _default_pipeline(settings)
     path = Path(store_path) if store_path is not None else Path(settings.db_path)
-    linger = float(settings.extra.get("api_linger_s", 1.0))
+    linger = settings.api.linger_s
     ctx = ApiContext(settings=settings, access=StoreAccess(path, linger_s=linger), pipeline_factory=factory)
     app = FastAPI(title="Kronika", version=version(), docs_url=None, redoc_url=None,
                   description="Event data from news: who did what to whom, when and where.")
@@ -93,10 +93,10 @@ def create_app(
     app.include_router(ingest.router)
     _meta_routes(app)
     _error_handlers(app)
-    hosts = settings.extra.get("api_allowed_hosts") or []
+    hosts = settings.api.allowed_hosts or ()
     if hosts:  # DNS-rebinding guard: answer only to the names the server is meant to have
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
-    origins = settings.extra.get("api_cors_origins") or []
+    origins = settings.api.cors_origins
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_methods=["GET"],
                            allow_headers=["Authorization", "Content-Type"])

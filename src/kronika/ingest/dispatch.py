@@ -152,7 +152,6 @@ def read_file(path: Path, settings: Settings) -> Iterator[Record]:
 
 # Formats read whole that hold one article; the others (csv, tsv, json, feed) hold many.
 _SINGLE_ARTICLE = ("text", "html", "sniff")
-DEFAULT_MAX_FILE_BYTES = 1 << 30  # ``settings.extra["max_file_bytes"]``: a multi-article file
 
 
 def byte_cap(fmt: str, settings: Settings) -> int:
@@ -161,7 +160,7 @@ def byte_cap(fmt: str, settings: Settings) -> int:
     articles (CSV, JSON, feeds): ``max_file_bytes`` (1 GiB unless configured)."""
     if fmt in _SINGLE_ARTICLE:
         return 4 * settings.max_article_chars + (1 << 20)
-    return int(settings.extra.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES))
+    return settings.ingest.max_file_bytes
 
 
 def too_big(label: str, fmt: str, size: int, cap: int, settings: Settings, *, unpacked: bool = False) -> IngestProblem:

@@ -217,7 +217,7 @@ def html_to_text(fragment: str) -> str:
 
 def read_url(url: str, settings: Settings) -> Iterator[Record]:
     """Fetch a feed or page the user named on the command line (standard library only)."""
-    timeout = float(settings.extra.get("fetch_timeout_s", 30))
+    timeout = settings.ingest.fetch_timeout_s
     req = urllib.request.Request(url, headers={"User-Agent": "kronika (+https://github.com/kronika)"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - user-given URL

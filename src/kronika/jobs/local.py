@@ -26,11 +26,6 @@ from kronika.store.writer import SharedWriter
 Progress = Callable[[int], None]
 
 
-# Rewrite ``events`` in date order (``Store.compact``) after a job that wrote at least this
-# many events (``settings.extra["compact_after_events"]``; 0 turns it off).
-DEFAULT_COMPACT_AFTER_EVENTS = 50_000
-
-
 @dataclass
 class IngestReport:
     """What one ingest run did; printed by the CLI, returned by the library."""
@@ -89,7 +84,7 @@ def finish(store: Store | SharedWriter, report: IngestReport, settings: Settings
 def maybe_compact(store: Store | SharedWriter, report: IngestReport, settings: Settings) -> bool:
     """``Store.compact`` (one transaction, then CHECKPOINT) when the job wrote at least
     ``compact_after_events`` events: bulk loads leave ``events`` in arrival order."""
-    threshold = int(settings.extra.get("compact_after_events", DEFAULT_COMPACT_AFTER_EVENTS))
+    threshold = settings.store.compact_after_events
     if threshold <= 0 or report.events_written < threshold:
         return False
     store.compact()

@@ -50,7 +50,7 @@ class TimeTagger:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        language = str(settings.extra.get("time_language", "en"))
+        language = settings.time.language
         extra = tuple(p for p in settings.user_dictionaries if p.name.startswith("time"))
         self.lexicon: Lexicon = load_lexicon(language, extra)
         self.narrative = settings.time_strategy == "narrative"
