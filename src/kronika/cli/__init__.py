@@ -18,6 +18,7 @@ _COMMAND_MODULES = (
     "kronika.cli.actors_cmd",
     "kronika.cli.serve_cmd",
     "kronika.cli.train_cmd",
+    "kronika.cli.config_cmd",
 )
 
 

@@ -65,7 +65,12 @@ def extract(
     format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.jsonl,
     config: ConfigOption = None,
 ) -> None:
-    """Extract events (jsonl), TimeML, or resolved mentions (entities) from FILE; no database."""
+    """Extract events (jsonl), TimeML, or resolved mentions (entities) from FILE; no database.
+
+    n_read = 0
+    Exit status: 0 when at least one article was read (bad records are listed on stderr),
+    2 when none could be (a missing path, an empty file or stdin, only bad records)."""
+            n_read += 1
     from kronika.library import analyses_of
     from kronika.output import entity_records
 
@@ -81,6 +86,9 @@ def extract(
                     sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
                 from kronika.time.timeml import to_timeml
+    if n_read == 0:
+        err.print(f"[red]error[/red] no article could be read from {path}")
+        raise typer.Exit(code=2)
 
                 origin = analysis.article.origin or ""
                 src = Path(origin.rsplit(":", 1)[0]) if origin else None
@@ -102,7 +110,20 @@ def ingest(
     """Read, analyse and store articles (re-ingesting the same article is a no-op).
 
     The store file is opened for each batch's commit and released between batches, so a
-    running `kronika serve` keeps answering reads during the job."""
+    running `kronika serve` keeps answering reads during the job.
+
+    Exit status: 0 when every path was read and the store holds at least one article from
+    them (stored now or earlier; bad records are listed and kept in ingest_errors); 1 when
+    present, missing = _split_missing(paths)
+    if not present:
+        _report_problems(missing)
+        err.print("[red]error[/red] nothing to read: no path exists")
+        raise typer.Exit(code=2)
+    db_file = Path(settings.db_path)
+    new_store = not db_file.exists()
+    some paths do not exist (the others were read and stored); 2 when no article could be
+    stored (every path missing, empty input, only bad records: no new store file is left
+    behind) or on a settings or store error."""
     from kronika.jobs import ingest as run_ingest
     from kronika.store.writer import SharedWriter
 
@@ -113,16 +134,44 @@ def ingest(
             task = bar.add_task("ingesting", total=None)
             advance = lambda n: bar.advance(task, n)  # noqa: E731
             if dask:
+    report.problems[:0] = missing
                 from kronika.jobs.dask import ingest_dask
+    if report.articles_written + report.articles_skipped == 0:
+        if new_store:  # nothing in it worth keeping: do not leave an empty store behind
+            for leftover in (db_file, db_file.with_name(db_file.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        err.print("[red]error[/red] no article could be stored"
+                  + (f"; {db_file} not created" if new_store else ""))
+        raise typer.Exit(code=2)
+    if missing:
+        raise typer.Exit(code=1)
 
-                report = ingest_dask(paths, settings, store=store, address=dask, progress=advance)
+
+def _split_missing(paths: list[Path]) -> tuple[list[Path | str], list[IngestProblem]]:
+    """The paths to read, and a K100 problem for each that does not exist: one typo must
+    not cost the other paths their run (``-`` is stdin)."""
+    present: list[Path | str] = []
+    missing: list[IngestProblem] = []
+    for p in paths:
+        if str(p) == "-" or p.exists():
+            present.append(p)
+        else:
+            missing.append(IngestProblem(str(p), "no such file or directory", "K100"))
+    return present, missing
+
+                report = ingest_dask(present, settings, store=store, address=dask, progress=advance)
             else:
-                report = run_ingest(paths, settings, store=store, progress=advance)
+                report = run_ingest(present, settings, store=store, progress=advance)
     except KronikaError as exc:
         raise fail(exc) from exc
     _print_report(report)
 
 
+    dups = getattr(report, "duplicates", [])
+    for d in dups[:10]:
+        err.print(f"[yellow]skipped[/yellow] {d.origin}: {d.reason}")
+    if len(dups) > 10:
+        err.print(f"… and {len(dups) - 10} more records with the same text as a stored article")
 def _print_report(report: Any) -> None:
     err.print(
         f"articles: {report.articles_seen} read, {report.articles_written} stored, "

@@ -2,9 +2,18 @@
 
 Why strict: the article date anchors every relative time expression ("Thursday", "last
 week") and so every event date. A wrong date silently shifts all of an article's events,
-so ingest accepts only absolute dates it can read without guessing (ISO 8601 dates and
-datetimes, compact ``YYYYMMDD``, and the RFC 2822 dates feeds and mail headers use) and
-turns everything else into a reason the user can act on.
+so ingest accepts only absolute dates it can read without guessing and turns everything
+else into a reason the user can act on. Accepted (a time and zone after the date are
+allowed and ignored: the calendar day is kept as written):
+
+* ISO 8601 dates and datetimes: ``2024-05-17``, ``2024-05-17T10:00:00+02:00``,
+  ``2024-05-17 10:00:00 +0000``, ``2024-05-17 10:00 UTC``; compact ``20240517``;
+* English month names, either order: ``May 17, 2024``, ``17 May 2024``, ``Friday, May 17,
+  2024``, ``Sept. 3, 2024``, ``17th May 2024``, ``17-May-2024``;
+* RFC 2822, as feeds and mail headers write it: ``Fri, 17 May 2024 10:00:00 +0000``.
+
+Refused: all-numeric day/month forms (``05/06/2024`` is May 6 or 5 June depending on the
+writer), dates without a day (``May 2024``), relative dates ("yesterday").
 """
 
 from __future__ import annotations
@@ -26,6 +35,26 @@ _FILENAME = re.compile(r"(?<!\d)(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?!\d)")
 EARLIEST_DATE = dt.date(100, 1, 1)
 LATEST_DATE = dt.date(9899, 12, 31)
 _RFC2822_HINT = re.compile(r"[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}|\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
+# English month names are part of the date *formats* accepted here (like RFC 2822's own
+# month abbreviations), not a tunable lexicon: the month is the index of the first three
+# letters in this string. Locale-independent on purpose (strptime's %B is not).
+_MONTH_ORDER = "janfebmaraprmayjunjulaugsepoctnovdec"
+_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+# What may follow the year: a clock time, then anything short (zone, "AM", "EDT").
+_TIME_TAIL = r"(?:(?:\s*,\s*|\s+|T)(?:at\s+)?\d{1,2}(?::\d{2}){1,2}(?:[.,]\d+)?(?:\s*\S+){0,3})?"
+_MONTH_NAMED = (
+    re.compile(_WEEKDAY + _MON + r"\s+" + _DAY + r",?\s+(?P<y>\d{4})" + _TIME_TAIL, re.I),
+    re.compile(_WEEKDAY + _DAY + r"(?:\s+of)?\s+" + _MON + r",?\s+(?P<y>\d{4})" + _TIME_TAIL, re.I),
+    re.compile(_DAY + "-" + _MON + r"-(?P<y>\d{4})" + _TIME_TAIL, re.I),
+)
+# An ISO date followed by a zone written after a space: "2024-05-17 10:00:00 +0000", "… UTC".
+_ISO_SPACED_ZONE = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:T|\s+)\d{1,2}:\d{2}\S*\s+(?:Z|[A-Z]{2,5}|[+-]\d{2}:?\d{2})"
+)
+_NUMERIC_DMY = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +82,26 @@ def read_date(value: object) -> DateResult:
         return DateResult(None, f"date must be a string like 2019-05-30, got {type(value).__name__}")
     text = value.strip()
     shown = text if len(text) <= 40 else text[:37] + "..."
-    for pattern in (_ISO, _COMPACT):
+    for pattern in (_ISO, _COMPACT, _ISO_SPACED_ZONE):
         m = pattern.fullmatch(text)
         if m:
             return _ymd(m, shown)
+    for pattern in _MONTH_NAMED:
+        m = pattern.fullmatch(text)
+        if m:
+            month = _MONTH_ORDER.index(m.group("mon")[:3].lower()) // 3 + 1
+            return _ymd_values(m.group("y"), month, m.group("d"), shown)
     if _RFC2822_HINT.search(text):
         rfc = _rfc2822(text)
         if rfc is not None:
             return in_range(rfc, shown)
     if not any(c.isdigit() for c in text):
         return DateResult(None, f"date {shown!r} is relative or not a date: give an absolute date (YYYY-MM-DD)")
-    return DateResult(None, f"unreadable date {shown!r}: expected YYYY-MM-DD or an ISO datetime")
+    if _NUMERIC_DMY.fullmatch(text):
+        return DateResult(None, f"unreadable date {shown!r}: day/month order is ambiguous; "
+                                f"write YYYY-MM-DD or the month's name (May 17, 2024)")
+    return DateResult(None, f"unreadable date {shown!r}: expected YYYY-MM-DD, an ISO datetime, "
+                            f"'May 17, 2024', '17 May 2024' or an RFC 2822 date")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -89,8 +127,12 @@ def in_range(day: dt.date, shown: str) -> DateResult:
 
 
 def _ymd(m: re.Match[str], shown: str) -> DateResult:
+    return _ymd_values(m.group("y"), m.group("m"), m.group("d"), shown)
+
+
+def _ymd_values(year: str | int, month: str | int, day_: str | int, shown: str) -> DateResult:
     try:
-        day = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        day = dt.date(int(year), int(month), int(day_))
     except ValueError as exc:
         return DateResult(None, f"impossible date {shown!r}: {exc}")
     return in_range(day, shown)

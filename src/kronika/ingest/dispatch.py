@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 from kronika.config import Settings
 from kronika.errors import IngestError, KronikaError
 from kronika.ingest.decode import decode_bytes
-from kronika.ingest.records import K_DECODE, K_FILE, K_OUTSIDE, K_TOO_LONG, checked
+from kronika.ingest.records import K_DECODE, K_EMPTY, K_FILE, K_OUTSIDE, K_TOO_LONG, checked
 from kronika.ingest.tabular import LongLine, read_csv, read_json, read_jsonl
 from kronika.ingest.text import read_text_article
 from kronika.ingest.web import read_feed, read_html, read_url, sniff_markup
@@ -49,7 +49,8 @@ def iter_records(
 
     Raises ``IngestError`` (K100) up front when a path does not exist; never for bad data.
     """
-    items = [str(p) if not isinstance(p, Path) else p for p in paths]
+    # ``Path("-")`` (what a CLI argument typed as a path gives) means stdin too.
+    items = [str(p) if not isinstance(p, Path) or str(p) == "-" else p for p in paths]
     for item in items:
         if isinstance(item, str) and (item == "-" or _URL.match(item)):
             continue
@@ -126,7 +127,12 @@ def read_file(path: Path, settings: Settings) -> Iterator[Record]:
     try:
         if fmt == "jsonl":
             with open_input(path, gz, settings) as f:
-                yield from read_jsonl(lines_of(f, byte_cap("text", settings)), settings, label=label)
+                any_record = False
+                for rec in read_jsonl(lines_of(f, byte_cap("text", settings)), settings, label=label):
+                    any_record = True
+                    yield rec
+            if not any_record:  # no line held anything: say so rather than nothing at all
+                yield empty_file(label)
             return
         cap = byte_cap(fmt, settings)
         size = path.stat().st_size
@@ -147,7 +153,17 @@ def read_file(path: Path, settings: Settings) -> Iterator[Record]:
     if len(data) > cap:
         yield too_big(label, fmt, len(data), cap, settings, unpacked=True)
         return
+    if not data.strip():
+        yield empty_file(label)
+        return
     yield from read_bytes(data, fmt, settings, label=label, name=name)
+
+
+def empty_file(label: str) -> IngestProblem:
+    """The K104 problem for a file (or stdin) holding nothing but whitespace: said as such,
+    not as the missing date or CSV header a reader would otherwise complain about."""
+    what = "empty input (nothing on stdin)" if label == STDIN_LABEL else "empty file"
+    return IngestProblem(label, what, K_EMPTY)
 
 
 # Formats read whole that hold one article; the others (csv, tsv, json, feed) hold many.
@@ -286,6 +302,9 @@ def _read_stdin(stream: BinaryIO | None, settings: Settings) -> Iterator[Record]
         head.append(first)
         first = next(lines, b"")
     head.append(first)
+    if not first:
+        yield empty_file(STDIN_LABEL)
+        return
     if first.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
         yield from read_jsonl(_prepend(head, lines), settings, label=STDIN_LABEL)
         return

@@ -10,7 +10,7 @@ Problem codes (``IngestProblem.code``)::
     K101  malformed record (bad JSON line, CSV row, a field of the wrong type)
     K102  TimeML file without <TEXT> or a usable DCT (``ingest/timeml.py``)
     K103  missing, relative or impossible date
-    K104  empty text
+    K104  empty text, or an empty file (nothing but whitespace)
     K105  article too long (over ``Settings.max_article_chars``)
     K106  undecodable bytes or binary junk
     K107  unreadable file, unsupported format, broken gzip, failed download

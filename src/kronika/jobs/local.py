@@ -26,6 +26,25 @@ from kronika.store.writer import SharedWriter
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A record skipped because an article with the same text and date is already stored
+    (or was read earlier in this run) under another document id or from another place.
+
+    Article ids hash only text and date, so a renamed file or a JSON line with a new
+    ``id`` is the same article: the reader is told which one it duplicates."""
+
+    origin: str  # where the skipped record was read (file:line)
+    article_id: str  # the article it duplicates (same id: same text and date)
+    doc_id: str | None  # the skipped record's own id
+    earlier: str | None  # the stored (or earlier) article's doc_id, else its origin
+
+    @property
+    def reason(self) -> str:
+        where = f" ({self.earlier})" if self.earlier else ""
+        return f"same text as article {self.article_id}{where}; not stored again"
+
+
 @dataclass
 class IngestReport:
     """What one ingest run did; printed by the CLI, returned by the library."""
@@ -37,6 +56,9 @@ class IngestReport:
     problems: list[IngestProblem] = field(default_factory=list)
     learned_snapshot: int | None = None  # the learned-actor snapshot the job coded with
     compacted: bool = False
+    # skipped records whose text was stored under another doc id or read twice in this run
+    # (a plain re-ingest of the same files is only counted in ``articles_skipped``)
+    duplicates: list[Duplicate] = field(default_factory=list)
 
 
 def ingest(
@@ -110,17 +132,22 @@ def new_articles(
     chunk: int = 256,
 ) -> Iterator[Article]:
     """Articles not yet stored (nor seen earlier in this run), looked up a chunk at a time;
-    bad records go to ``problems``. Shared by the local and the Dask job."""
-    seen: set[str] = set()
+    bad records go to ``problems``; content duplicates under another name go to
+    ``report.duplicates``. Shared by the local and the Dask job."""
+    seen: dict[str, tuple[str | None, str | None]] = {}  # id → (doc_id, origin): no text held
     buf: list[Article] = []
 
     def drain() -> Iterator[Article]:
-        known = store.known_article_ids(a.id for a in buf)
+        known = stored_names(store, [a.id for a in buf])
         for a in buf:
             if a.id in known or a.id in seen:
                 report.articles_skipped += 1
+                earlier = known[a.id] if a.id in known else seen[a.id]
+                if earlier[0] != a.doc_id or a.id in seen:
+                    report.duplicates.append(Duplicate(
+                        a.origin or a.id, a.id, a.doc_id, earlier[0] or earlier[1]))
                 continue
-            seen.add(a.id)
+            seen[a.id] = (a.doc_id, a.origin)
             yield a
         buf.clear()
 
@@ -133,6 +160,21 @@ def new_articles(
         if len(buf) >= chunk:
             yield from drain()
     yield from drain()
+
+
+def stored_names(store: Store | SharedWriter, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """``{article id: (doc_id, origin)}`` for the ``ids`` already stored (one indexed
+    look-up): the skip test, plus what a duplicate's message names."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    sql = "SELECT id, doc_id, origin FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))"
+    if isinstance(store, SharedWriter):
+        with store.open() as opened:
+            rows = opened.fetch_tuples(sql, [wanted])
+    else:
+        rows = store.fetch_tuples(sql, [wanted])
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def write_results(
