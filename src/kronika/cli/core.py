@@ -67,17 +67,17 @@ def extract(
 ) -> None:
     """Extract events (jsonl), TimeML, or resolved mentions (entities) from FILE; no database.
 
-    n_read = 0
     Exit status: 0 when at least one article was read (bad records are listed on stderr),
     2 when none could be (a missing path, an empty file or stdin, only bad records)."""
-            n_read += 1
     from kronika.library import analyses_of
     from kronika.output import entity_records
 
     settings = load_settings(config)
     problems: list[IngestProblem] = []
+    n_read = 0
     try:
         for analysis in analyses_of([path], settings, problems):
+            n_read += 1
             if format is ExtractFormat.jsonl:
                 for ev in analysis.events:
                     sys.stdout.write(json.dumps(ev.to_json(), ensure_ascii=False) + "\n")
@@ -86,9 +86,6 @@ def extract(
                     sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
                 from kronika.time.timeml import to_timeml
-    if n_read == 0:
-        err.print(f"[red]error[/red] no article could be read from {path}")
-        raise typer.Exit(code=2)
 
                 origin = analysis.article.origin or ""
                 src = Path(origin.rsplit(":", 1)[0]) if origin else None
@@ -96,6 +93,9 @@ def extract(
     except KronikaError as exc:
         raise fail(exc) from exc
     _report_problems(problems)
+    if n_read == 0:
+        err.print(f"[red]error[/red] no article could be read from {path}")
+        raise typer.Exit(code=2)
 
 
 @app.command()
@@ -114,13 +114,6 @@ def ingest(
 
     Exit status: 0 when every path was read and the store holds at least one article from
     them (stored now or earlier; bad records are listed and kept in ingest_errors); 1 when
-    present, missing = _split_missing(paths)
-    if not present:
-        _report_problems(missing)
-        err.print("[red]error[/red] nothing to read: no path exists")
-        raise typer.Exit(code=2)
-    db_file = Path(settings.db_path)
-    new_store = not db_file.exists()
     some paths do not exist (the others were read and stored); 2 when no article could be
     stored (every path missing, empty input, only bad records: no new store file is left
     behind) or on a settings or store error."""
@@ -128,14 +121,28 @@ def ingest(
     from kronika.store.writer import SharedWriter
 
     settings = load_settings(config, db_path=db, workers=workers, batch_size=batch_size)
+    present, missing = _split_missing(paths)
+    if not present:
+        _report_problems(missing)
+        err.print("[red]error[/red] nothing to read: no path exists")
+        raise typer.Exit(code=2)
+    db_file = Path(settings.db_path)
+    new_store = not db_file.exists()
     store = SharedWriter(settings.db_path)  # holds the file only while it commits a batch
     try:
         with _progress() as bar:
             task = bar.add_task("ingesting", total=None)
             advance = lambda n: bar.advance(task, n)  # noqa: E731
             if dask:
-    report.problems[:0] = missing
                 from kronika.jobs.dask import ingest_dask
+
+                report = ingest_dask(present, settings, store=store, address=dask, progress=advance)
+            else:
+                report = run_ingest(present, settings, store=store, progress=advance)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    report.problems[:0] = missing
+    _print_report(report)
     if report.articles_written + report.articles_skipped == 0:
         if new_store:  # nothing in it worth keeping: do not leave an empty store behind
             for leftover in (db_file, db_file.with_name(db_file.name + ".wal")):
@@ -159,19 +166,7 @@ def _split_missing(paths: list[Path]) -> tuple[list[Path | str], list[IngestProb
             missing.append(IngestProblem(str(p), "no such file or directory", "K100"))
     return present, missing
 
-                report = ingest_dask(present, settings, store=store, address=dask, progress=advance)
-            else:
-                report = run_ingest(present, settings, store=store, progress=advance)
-    except KronikaError as exc:
-        raise fail(exc) from exc
-    _print_report(report)
 
-
-    dups = getattr(report, "duplicates", [])
-    for d in dups[:10]:
-        err.print(f"[yellow]skipped[/yellow] {d.origin}: {d.reason}")
-    if len(dups) > 10:
-        err.print(f"… and {len(dups) - 10} more records with the same text as a stored article")
 def _print_report(report: Any) -> None:
     err.print(
         f"articles: {report.articles_seen} read, {report.articles_written} stored, "
@@ -179,6 +174,11 @@ def _print_report(report: Any) -> None:
         f"problems: {len(report.problems)}"
     )
     _report_problems(report.problems)
+    dups = getattr(report, "duplicates", [])
+    for d in dups[:10]:
+        err.print(f"[yellow]skipped[/yellow] {d.origin}: {d.reason}")
+    if len(dups) > 10:
+        err.print(f"… and {len(dups) - 10} more records with the same text as a stored article")
 
 
 @app.command()
