@@ -12,12 +12,9 @@ from typing import Any
 
 from kronika.errors import QueryError
 from kronika.model import SYMMETRIC_TYPES
-from kronika.query.filters import EventFilter, store_where
+from kronika.query.filters import QUAD_CLASSES, EventFilter, store_where
 from kronika.store import Store
 
-QUAD_CLASSES: tuple[str, ...] = (
-    "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict",
-)
 INTERVALS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 # level → (member expression over event_actors ``ea``, flattened source, flattened target)
 LEVELS: dict[str, tuple[str, str, str]] = {

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kronika.errors import QueryError
-from kronika.model import type_names
+from kronika.model import PLOVER_TYPES, STATUSES, TYPE_ALIASES, plover_type, type_names
 from kronika.numbers import looks_numeric, parse_int
+from kronika.query.lookup import ActorMatch, check_known, resolve_values
 from kronika.store.dates import date_interval
 from kronika.store.keys import MEMBER_FORM
 
@@ -22,17 +23,24 @@ if TYPE_CHECKING:
     from kronika.store import Store
 
 DEFAULT_MAX_PAGE = 1000  # Settings.api_max_page's default; callers pass their own
+QUAD_CLASSES: tuple[str, ...] = (
+    "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict",
+)
+UNKNOWN_VALUE = "K513"  # a type, status or quad class that does not exist
 
 
 @dataclass(frozen=True)
 class EventFilter:
     """Which events a query is about. Every field is optional; they combine with AND.
 
-    ``actor``/``source``/``target`` (and each half of ``dyad``) match a country code
-    ("RUS"), an actor code ("RUSGOV"), or an entity or mention text ("Sergey Lavrov"),
-    case-insensitively, against any member of a compound side. ``type``, ``quad_class``
-    and ``status`` take one value or several separated by commas; ``type`` takes PLOVER
-    2021 names and their old aliases (DEMAND for REQUEST), case-insensitively.
+    ``actor``/``source``/``target`` (and each half of ``dyad``) are read by the one actor
+    lookup (``kronika.query.lookup``): a country code, name or demonym ("RUS", "Russia",
+    "Russians" alike), a capital, an organisation, a person ("Lavrov"), an actor code
+    ("RUSGOV"), or a name the store holds; matched case-insensitively against any member
+    of a compound side. ``type``, ``quad_class`` and ``status`` take one value or several
+    separated by commas; ``type`` takes PLOVER 2021 names and their old aliases (DEMAND
+    for REQUEST), case-insensitively. An unknown value of any of these is a coded
+    ``QueryError`` listing what is valid, never an empty answer.
     """
 
     actor: str | None = None
@@ -66,6 +74,9 @@ def page(flt: EventFilter, max_page: int | None = None) -> tuple[int, int]:
 # (``Store.actor_key_forms``); None = unknown, try every form.
 KeyForms = dict[str, frozenset[tuple[str, str]]] | None
 
+# What each actor value stands for (``lookup.resolve_values``); None = resolve on the spot.
+Matches = dict[str, ActorMatch] | None
+
 # The events column tested for each flattened form, and how the value is compared.
 _FLAT_TESTS = {
     "country": "e.{side}_country = upper(?)",
@@ -79,8 +90,17 @@ _MEMBER_TEST = (
 )
 
 
-def _side(side: str, value: str, params: list[Any], forms: KeyForms = None) -> str:
-    """Match one side: flattened first member, or any later member of a compound side.
+def _side(side: str, value: str, params: list[Any], forms: KeyForms = None,
+          matches: Matches = None) -> str:
+    """Match one side against every store term ``value`` stands for (``lookup``)."""
+    terms = matches[value].terms if matches and value in matches else (value,)
+    tests = [_term(side, t, params, forms) for t in terms]
+    tests = [t for t in tests if t != "FALSE"] or ["FALSE"]
+    return tests[0] if len(tests) == 1 else f"({' OR '.join(tests)})"
+
+
+def _term(side: str, value: str, params: list[Any], forms: KeyForms = None) -> str:
+    """Match one term: flattened first member, or any later member of a compound side.
 
     With ``forms`` only the columns that name ``value`` somewhere in the store are tested
     (same result, a fraction of the cost); a value named nowhere matches nothing."""
@@ -96,18 +116,41 @@ def _side(side: str, value: str, params: list[Any], forms: KeyForms = None) -> s
     return f"({' OR '.join(tests)})" if tests else "FALSE"
 
 
-def _either(value: str, params: list[Any], forms: KeyForms = None) -> str:
-    return f"({_side('source', value, params, forms)} OR {_side('target', value, params, forms)})"
+def _either(value: str, params: list[Any], forms: KeyForms = None, matches: Matches = None) -> str:
+    return (f"({_side('source', value, params, forms, matches)} OR "
+            f"{_side('target', value, params, forms, matches)})")
 
 
-def _listed(column: str, value: str, params: list[Any]) -> str:
-    params.append([v.strip() for v in str(value).split(",") if v.strip()])
+def _items(value: str) -> list[str]:
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def _listed(column: str, name: str, value: str, valid: tuple[str, ...], params: list[Any]) -> str:
+    """``column`` in the comma-separated ``value``; every item must be one of ``valid``."""
+    items = [v.lower() for v in _items(value)]
+    bad = [v for v in items if v not in valid]
+    if bad or not items:
+        raise QueryError(f"unknown {name} {', '.join(map(repr, bad or [value]))}: valid are {', '.join(valid)}",
+                         code=UNKNOWN_VALUE)
+    params.append(items)
     return f"list_contains(?::VARCHAR[], {column})"
+
+
+def check_types(value: str) -> list[str]:
+    """The PLOVER 2021 names of the comma-separated ``value`` ("demand" → REQUEST), or a
+    coded error listing the valid names and aliases."""
+    items = _items(value)
+    bad = [v for v in items if plover_type(v) not in PLOVER_TYPES]
+    if bad or not items:
+        aliases = ", ".join(f"{old} for {new}" for old, new in TYPE_ALIASES.items())
+        raise QueryError(f"unknown type {', '.join(map(repr, bad or [value]))}: valid are "
+                         f"{', '.join(PLOVER_TYPES)} (or {aliases})", code=UNKNOWN_VALUE)
+    return [plover_type(v) for v in items]
 
 
 def _types(value: str, params: list[Any]) -> str:
     """Types by their 2021 names or old aliases ("DEMAND" → REQUEST); see ``type_names``."""
-    params.append(type_names(str(value)))
+    params.append(type_names(check_types(value)))
     return "list_contains(?::VARCHAR[], e.type)"
 
 
@@ -169,37 +212,50 @@ def actor_values(flt: EventFilter) -> list[str]:
 
 
 def store_where(store: Store, flt: EventFilter) -> tuple[str, list[Any]]:
-    """``where`` narrowed by what ``store`` holds: the form every query uses."""
+    """``where`` narrowed by what ``store`` holds: the form every query uses. Actor values
+    are read by the one lookup; a value that neither the knowledge base nor the store
+    knows is refused (``lookup.check_known``)."""
     values = actor_values(flt)
-    return where(flt, store.actor_key_forms(values) if values else None)
+    if not values:
+        return where(flt)
+    matches = resolve_values(values)
+    terms = list(dict.fromkeys(t for m in matches.values() for t in m.terms))
+    forms = store.actor_key_forms(terms)
+    check_known(store, matches, forms)
+    return where(flt, forms, matches)
 
 
-def where(flt: EventFilter, forms: KeyForms = None) -> tuple[str, list[Any]]:
+def where(flt: EventFilter, forms: KeyForms = None, matches: Matches = None) -> tuple[str, list[Any]]:
     """The ``WHERE`` clause (over alias ``e`` = events) and its parameters.
 
-    ``forms`` (from ``Store.actor_key_forms(actor_values(flt))``) narrows each actor test
-    to the columns that can match; without it every form is tested."""
+    ``matches`` (``lookup.resolve_values``; resolved here when None) says which store
+    terms each actor value stands for; ``forms`` (from ``Store.actor_key_forms`` over
+    those terms) narrows each test to the columns that can match; without it every form
+    is tested."""
     clauses: list[str] = []
     params: list[Any] = []
+    values = actor_values(flt)
+    if values and matches is None:
+        matches = resolve_values(values)
     if flt.actor:
-        clauses.append(_either(flt.actor, params, forms))
+        clauses.append(_either(flt.actor, params, forms, matches))
     if flt.source:
-        clauses.append(_side("source", flt.source, params, forms))
+        clauses.append(_side("source", flt.source, params, forms, matches))
     if flt.target:
-        clauses.append(_side("target", flt.target, params, forms))
+        clauses.append(_side("target", flt.target, params, forms, matches))
     if flt.dyad:
         if len(flt.dyad) != 2 or not all(flt.dyad):
             raise QueryError(f"dyad needs exactly two actors, got {flt.dyad!r}", code="K505")
         a, b = flt.dyad
-        ab = f"({_side('source', a, params, forms)} AND {_side('target', b, params, forms)})"
-        ba = f"({_side('source', b, params, forms)} AND {_side('target', a, params, forms)})"
+        ab = f"({_side('source', a, params, forms, matches)} AND {_side('target', b, params, forms, matches)})"
+        ba = f"({_side('source', b, params, forms, matches)} AND {_side('target', a, params, forms, matches)})"
         clauses.append(f"({ab} OR {ba})")
     if flt.type:
         clauses.append(_types(flt.type, params))
     if flt.quad_class:
-        clauses.append(_listed("e.quad_class", flt.quad_class, params))
+        clauses.append(_listed("e.quad_class", "quad_class", flt.quad_class, QUAD_CLASSES, params))
     if flt.status:
-        clauses.append(_listed("e.status", flt.status, params))
+        clauses.append(_listed("e.status", "status", flt.status, STATUSES, params))
     _dates(flt, clauses, params)
     if flt.place is not None and str(flt.place).strip():
         _place(flt.place, clauses, params)
