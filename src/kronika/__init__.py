@@ -16,22 +16,12 @@ spaCy and every stage.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "Settings": "kronika.config",
-    "Pipeline": "kronika.pipeline",
-    "analyses_of": "kronika.library",
-    "analyze": "kronika.library",
-    "query_events": "kronika.library",
-    "stats": "kronika.library",
-    "export": "kronika.library",
-    "extract": "kronika.library",
-    "ingest_paths": "kronika.library",
-}
+# Names the library module provides; each loads on first use (see ``__getattr__``).
+_LIBRARY = frozenset({"analyses_of", "analyze", "export", "extract", "ingest_paths", "query_events", "stats"})
 
 __all__ = [
     "Pipeline", "Settings", "__version__", "analyses_of", "analyze", "export", "extract", "ingest_paths",
@@ -40,7 +30,18 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kronika' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    """The public names, imported on first access with plain imports (so the import graph
+    sees them), not at ``import kronika``: the pipeline pulls in spaCy and every stage."""
+    if name == "Settings":
+        from kronika.config import Settings
+
+        return Settings
+    if name == "Pipeline":
+        from kronika.pipeline import Pipeline
+
+        return Pipeline
+    if name in _LIBRARY:
+        from kronika import library
+
+        return getattr(library, name)
+    raise AttributeError(f"module 'kronika' has no attribute {name!r}")

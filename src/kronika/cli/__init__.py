@@ -3,28 +3,20 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from kronika.cli.app import app
 
-# Each module registers its commands on import.
-_COMMAND_MODULES = (
-    "kronika.cli.core",
-    "kronika.cli.evaluate_timex",
-    "kronika.cli.evaluate_geo",
-    "kronika.cli.evaluate_events",
-    "kronika.cli.evaluate_actors",
-    "kronika.cli.actors_cmd",
-    "kronika.cli.serve_cmd",
-    "kronika.cli.train_cmd",
-    "kronika.cli.config_cmd",
-)
-
 
 def _register() -> None:
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name)
+    """Import the command modules: each registers its commands on ``app`` as it loads, in this
+    order (the order ``kronika --help`` and docs/cli.md list them), so sorting is off here."""
+    # isort: off
+    from kronika.cli import (  # noqa: F401
+        core, export_cmd, evaluate_timex, evaluate_geo, evaluate_events, evaluate_actors, actors_cmd,
+        serve_cmd, train_cmd, config_cmd,
+    )
+    # isort: on
 
 
 def main() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -24,9 +23,11 @@ class SpacyParser:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        import spacy  # here, not at module level: importing kronika.nlp stays cheap until a parser is built
+
         try:
-            module = importlib.import_module(settings.spacy_model)
-            self.nlp: Any = module.load()
+            # An installed model package by name: spaCy imports it and calls its load().
+            self.nlp: Any = spacy.load(settings.spacy_model)
         except Exception as exc:  # ImportError, OSError from a broken model package
             raise NlpError(
                 f"cannot load spaCy model {settings.spacy_model!r}: {exc}. "
