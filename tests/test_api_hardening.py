@@ -148,17 +148,23 @@ def disposition_params(value: str) -> tuple[str, str]:
 
 
 def test_api_dyad_csv_with_a_cyrillic_name_downloads(client: TestClient) -> None:
-    """The reproduction of F2."""
+    """The reproduction of F2: a name no store or knowledge base holds is now refused
+    (K514, issue 20) with the name intact in the JSON; a known one downloads."""
     res = client.get("/api/dyads/Россия/JPN?format=csv")
+    assert res.status_code == 422 and "'Россия'" in res.json()["detail"] and res.json()["code"] == "K514"
+    res = client.get("/api/dyads/Russia/JPN?format=csv")
     assert res.status_code == 200
     fallback, exact = disposition_params(res.headers["content-disposition"])
-    assert exact == "dyad-Россия-JPN.csv" and fallback == "dyad-_-JPN.csv"
+    assert exact == "dyad-Russia-JPN.csv" and fallback == "dyad-Russia-JPN.csv"
+    assert content_disposition("dyad-Россия-JPN.csv") == (
+        "attachment; filename=\"dyad-_-JPN.csv\"; filename*=UTF-8''dyad-%D0%A0%D0%BE%D1%81%D1%81%D0%B8%D1%8F-JPN.csv")
 
 
 def test_api_dyad_csv_quote_in_a_name_adds_no_parameter(client: TestClient) -> None:
     res = client.get("/api/dyads/" + quote('a"; filename*=UTF-8\'\'evil.exe', safe="") + "/JPN?format=csv")
-    assert res.status_code == 200
-    fallback, exact = disposition_params(res.headers["content-disposition"])
+    assert res.status_code == 422 and res.json()["code"] == "K514"  # an actor nothing knows (issue 20)
+    assert "content-disposition" not in res.headers
+    fallback, exact = disposition_params(content_disposition('dyad-a"; filename*=UTF-8\'\'evil.exe-JPN.csv'))
     assert exact == 'dyad-a"; filename*=UTF-8\'\'evil.exe-JPN.csv' and '"' not in fallback and ";" not in fallback
 
 
@@ -174,6 +180,9 @@ def visible(name: str) -> str:
 @given(a=ACTOR, b=ACTOR)
 def test_api_dyad_csv_header_is_ascii_and_names_the_file_exactly(client: TestClient, a: str, b: str) -> None:
     res = client.get(f"/api/dyads/{quote(a, safe='')}/{quote(b, safe='')}", params={"format": "csv"})
+    if res.status_code == 422:  # an actor nothing knows is refused with a code (issue 20), no download
+        assert res.json()["code"] in ("K514", "K515") and "content-disposition" not in res.headers
+        return
     assert res.status_code == 200, res.text[:300]
     value = res.headers["content-disposition"]
     assert value.isascii() and "\r" not in value and "\n" not in value
