@@ -38,7 +38,7 @@ ENV_PREFIX = "KRONIKA_"
 # ``KRONIKA_*`` variables that are not settings (so not "unknown"): read by one command only.
 OTHER_ENV = MappingProxyType({
     "KRONIKA_API_TOKEN_FILE": "kronika serve --token-file",
-    "KRONIKA_LOAD_TEST_TOKEN": "benchmarks/load_test.py (the token it hands its server)",
+    "KRONIKA_LOAD_TEST_TOKEN": "the token benchmarks/load_test.py hands its server",
 })
 
 
