@@ -6,6 +6,7 @@ from kronika.query.aggregates import (
     QUAD_CLASSES,
     actor_network,
     dyad_coarse,
+    dyad_report,
     dyad_series,
     summary,
     volume,
@@ -22,9 +23,12 @@ from kronika.query.events import (
     timeline,
 )
 from kronika.query.filters import EventFilter
+from kronika.query.intensity import PENTA_CLASSES, intensity
+from kronika.query.lookup import ActorMatch, default_lookup
 
 __all__ = [
-    "QUAD_CLASSES", "EventFilter", "NotFoundError", "actor_network", "article_view",
-    "count_events", "dyad_coarse", "dyad_series", "find_events", "get_cluster", "get_event",
-    "iter_event_records", "list_clusters", "map_points", "summary", "timeline", "volume",
+    "PENTA_CLASSES", "QUAD_CLASSES", "ActorMatch", "EventFilter", "NotFoundError", "actor_network",
+    "article_view", "count_events", "default_lookup", "dyad_coarse", "dyad_report", "dyad_series",
+    "find_events", "get_cluster", "get_event", "intensity", "iter_event_records", "list_clusters",
+    "map_points", "summary", "timeline", "volume",
 ]

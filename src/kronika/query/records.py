@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kronika.model import TYPE_ALIASES
+from kronika.query.intensity import intensity
 from kronika.store import Store
 
 # Alias ``e`` = events.
@@ -70,6 +71,8 @@ def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
     """The contract record plus ``cluster_id``, ``article_date``, ``article_title``
     (and, with ``spans``, the character offsets a viewer highlights)."""
     loc = None
+    type_ = TYPE_ALIASES.get(row["type"], row["type"])  # DEMAND in a store not yet migrated
+    scale = intensity()
     if row["location_name"] is not None:
         loc = {
             "name": row["location_name"], "geonameid": row["location_geonameid"],
@@ -82,12 +85,15 @@ def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
         "doc_id": row["doc_id"],
         "sentence": row["sentence"],
         "evidence": row["evidence"],
-        "type": TYPE_ALIASES.get(row["type"], row["type"]),  # DEMAND in a store not yet migrated
+        "type": type_,
         "mode": row["mode"],
         "contexts": list(row["contexts"] or []),
         "status": row["status"],
         "cameo": row["cameo"],
         "quad_class": row["quad_class"],
+        # Derived (issue 20), not stored: see ``kronika.query.intensity``.
+        "penta_class": scale.penta(row["cameo"], type_, row["quad_class"]),
+        "goldstein": scale.score(row["cameo"], type_, row["mode"]),
         "source": _json(row["source"]),
         "target": _json(row["target"]),
         "date": {"value": row["date_value"], "text": row["date_text"], "origin": row["date_origin"]},
