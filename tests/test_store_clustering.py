@@ -80,20 +80,30 @@ def test_store_clustering_compatibility(store: Store, a: tuple, b: tuple, same: 
     assert (first == second) is same
 
 
-def test_store_clustering_document_dates_tolerate_a_day(store: Store) -> None:
-    # No date in the text: the article date stands in, and reports lag by a day.
+def test_store_clustering_document_dates_join_no_other_sentence(store: Store) -> None:
+    """No date in the text: the article's date stands in. That is when the happening was
+    reported, not when it happened, so such a mention joins no other article's mention,
+    however close (the audit found "US forces attacked" on consecutive days to be
+    different attacks); only the same sentence coded twice is one cluster."""
     undated = _report("CONSULT", "AAA", "BBB", None, published="2019-06-15")
-    dated = _report("CONSULT", "AAA", "BBB", "2019-06-14")
-    far = _report("CONSULT", "AAA", "BBB", "2019-06-12")
-    a, b, c = _cluster_ids(store, undated, dated, far)
-    assert a == b != c
+    dated = _report("CONSULT", "AAA", "BBB", "2019-06-15")
+    undated_too = _report("CONSULT", "AAA", "BBB", None, published="2019-06-15")
+    assert len(set(_cluster_ids(store, undated, dated, undated_too))) == 3
+    art = syn.article(f"Report number {next(_n)}: they will meet and met. End.", "2019-06-20")
+    _ARTICLES[art.id] = art
+    twice = [syn.event(art, "CONSULT", syn.ref("AAA"), syn.ref("BBB"), None, origin="document", status=s)
+             for s in ("planned", "occurred")]
+    other = syn.event(art, "CONSULT", syn.ref("AAA"), syn.ref("BBB"), None, sentence=1, origin="document")
+    store.write_batch([syn.analysis(art, [*twice, other])])
+    ids = [store.scalar("SELECT cluster_id FROM events WHERE event_id = ?", [e.event_id]) for e in (*twice, other)]
+    assert ids[0] == ids[1] != ids[2]
 
 
 @pytest.mark.parametrize("batches", [False, True], ids=["one-batch", "batch-per-article"])
 def test_store_clustering_never_chains_past_the_window(store: Store, batches: bool) -> None:
-    """Daily reports of daily attacks: each is a day from the previous one, but a cluster
-    holds only what fits one window (first day to last day), document dates included."""
-    days = [_report("ASSAULT", "USA", "IRQ", None, published=f"2005-06-{d:02d}") for d in range(10, 16)]
+    """Daily reports of daily attacks: each a day from the previous one, but a cluster holds
+    only what fits one window, first day to last day (default: 1 day)."""
+    days = [_report("ASSAULT", "USA", "IRQ", f"2005-06-{d:02d}") for d in range(10, 16)]
     ids = _cluster_ids(store, *days, batches=batches)
     assert ids[0] == ids[1] != ids[2] == ids[3] != ids[4] == ids[5]
     spans = store.fetch_tuples("SELECT max(date_end) - min(date_start) FROM events GROUP BY cluster_id")
@@ -101,16 +111,34 @@ def test_store_clustering_never_chains_past_the_window(store: Store, batches: bo
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("AAAMIL", "AAAMIL", True), ("AAA", "AAAMIL", True), ("AAAMIL", "AAAGOV", False), (None, "AAAREB", True)],
+)
+def test_store_clustering_actor_codes_must_agree(store: Store, a: str | None, b: str | None, same: bool) -> None:
+    """One dyad at the actor level: a code may refine the other ("AAA" → "AAAMIL"), not differ."""
+    events = []
+    for code in (a, b):
+        art = syn.article(f"Report number {next(_n)} about officials. End.", "2019-06-20")
+        _ARTICLES[art.id] = art
+        src = syn.ref("AAA", actor=code) if code else ActorRef("someone", None, "AAA")
+        events.append(syn.event(art, "ASSAULT", src, syn.ref("BBB"), "2019-06-14"))
+    first, second = _cluster_ids(store, *events)
+    assert (first == second) is same
+
+
+@pytest.mark.parametrize(
     ("s1", "s2", "same"),
     [("occurred", "occurred", True), ("planned", "occurred", True), ("occurred", "hypothetical", False),
-     ("occurred", "denied", False), ("hypothetical", "hypothetical", True), ("denied", "planned", False)],
+     ("occurred", "denied", False), ("hypothetical", "hypothetical", True), ("denied", "planned", False),
+     ("planned@2019-06-15", "occurred", False)],  # a plan and its outcome share their date
 )
 def test_store_clustering_statuses(store: Store, s1: str, s2: str, same: bool) -> None:
     events = []
-    for status in (s1, s2):
+    for spec in (s1, s2):
+        status, _, date = spec.partition("@")
         art = syn.article(f"Report number {next(_n)} about officials. End.", "2019-06-20")
         _ARTICLES[art.id] = art
-        events.append(syn.event(art, "CONSULT", syn.ref("AAA"), syn.ref("BBB"), "2019-06-14", status=status))
+        events.append(syn.event(art, "CONSULT", syn.ref("AAA"), syn.ref("BBB"), date or "2019-06-14", status=status))
     first, second = _cluster_ids(store, *events)
     assert (first == second) is same
 
@@ -147,7 +175,7 @@ def test_store_clustering_settings_refuse_negative_values() -> None:
 def test_store_recluster_redoes_a_store_under_a_rule(store: Store) -> None:
     from kronika.store.clustering import ClusterRule
 
-    evs = [_report("CONSULT", "AAA", "BBB", f"2019-06-{d}") for d in (10, 13, 18)]
+    evs = [_report("CONSULT", "AAA", "BBB", f"2019-06-{d}", published=f"2019-06-{d}") for d in (10, 13, 18)]
     assert len(set(_cluster_ids(store, *evs))) == 3
     assert store.recluster(ClusterRule(window_days=7)) == 2
     ids = [store.scalar("SELECT cluster_id FROM events WHERE event_id = ?", [e.event_id]) for e in evs]

@@ -1,15 +1,17 @@
 """Cross-article event clustering: the same happening reported by many articles.
 
 A cluster stands for one happening, so every member must agree with every other member
-(complete linkage), not merely with one neighbour — chains of "close enough" pairs are
+(complete linkage), not merely with one neighbour: chains of "close enough" pairs are
 how a cluster "reported by 7 articles" came to hold nine unrelated attacks spread over
-seven months (issue 20). An event joins a cluster only when, against the whole cluster:
+seven months (issue 20). An event joins a cluster only when, against every member:
 
 * **type and dyad** agree: the same ``cluster_key`` (type plus the country pair,
-  unordered for CONSULT/AGREE/COOPERATE; see ``rows.cluster_key``);
-* **status** is compatible: equal, or one ``planned`` and the other ``occurred`` (a
-  meeting announced for Thursday and the meeting held on Thursday are one happening);
-  ``denied`` and ``hypothetical`` mentions join only their own kind;
+  unordered for CONSULT/AGREE/COOPERATE; see ``rows.cluster_key``), and on each side
+  the same actor code or one that only adds detail to the other ("USA" and "USAMIL"
+  agree, "USAMIL" and "USALEG" do not; an unknown code agrees with any);
+* **status** is compatible: equal, or one ``planned`` and the other ``occurred`` on
+  overlapping dates (a meeting announced for Thursday and the meeting held on Thursday
+  are one happening); ``denied`` and ``hypothetical`` mentions join only their own kind;
 * **dates** fit one window: from the earliest first day to the latest last day of the
   cluster, the new event included, at most ``window_days`` days
   (``Settings.cluster_window_days``). So a coarse date ("2005", "2005-06") that covers
@@ -17,12 +19,21 @@ seven months (issue 20). An event joins a cluster only when, against the whole c
   reports, and an event dated only by its article (origin ``document``) never joins
   anything further away than the window either;
 * **places** are within ``distance_km`` (``Settings.cluster_distance_km``, great-circle)
-  of every located member, or unknown.
+  of every located member, or unknown;
+* **dates stated**: two mentions join only when both dates come from the text (origin
+  ``text``), or they are one sentence coded twice. An event the text does not date falls
+  back to its article's date (origin ``document``): that is when it was *reported*, not
+  when it happened, so "same type, same countries, same day" says nothing. In the hand
+  audit of the demo store (``docs/audits/clusters-50.tsv``) such pairs, two undated
+  attacks in one article or "US forces attacked" in reports of consecutive days, were
+  mostly different happenings. A document-date fallback therefore never joins another
+  sentence at all, let alone across more than the window.
 
 Assignment is incremental and never rewrites stored rows: each new event joins the
 smallest-id compatible cluster, stored or formed earlier in the same batch, else founds a
 cluster named after its own ``event_id``. Events without a key or a date are clusters of
 one. ``recluster`` redoes a whole store under a rule (stores built with other settings).
+The hand audit behind these rules: ``docs/audits/clusters-50.tsv``.
 """
 
 from __future__ import annotations
@@ -32,11 +43,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
 
 from kronika.config import Settings
 from kronika.errors import ConfigError
+from kronika.model import SYMMETRIC_TYPES
 from kronika.store.rows import EVENT_COLUMNS, Row
 
 _IX = {name: i for i, (name, _) in enumerate(EVENT_COLUMNS)}
@@ -83,43 +96,55 @@ class Item:
 
     event_id: str
     key: str
-    status: str | None
     start: dt.date
     end: dt.date
-    point: tuple[float, float] | None  # (lat, lon)
+    status: str | None = None
+    point: tuple[float, float] | None = None  # (lat, lon)
     geonameid: int | None = None
+    article_id: str = ""
+    sentence: int = -1
+    dated: bool = False  # the date comes from the text (origin "text"), not the article date
+    source_actor: str | None = None
+    target_actor: str | None = None
 
 
 @dataclass(slots=True)
 class Cluster:
-    """A cluster's extent so far: what a newcomer must agree with."""
+    """A cluster so far: its members (what a newcomer must agree with) and date extent."""
 
     cluster_id: str
     key: str
     start: dt.date
     end: dt.date
-    statuses: set[str | None] = field(default_factory=set)
-    points: list[tuple[float, float]] = field(default_factory=list)
-    geonameids: set[int] = field(default_factory=set)
+    members: list[Item] = field(default_factory=list)
 
     def add(self, item: Item) -> None:
         self.start, self.end = min(self.start, item.start), max(self.end, item.end)
-        self.statuses.add(item.status)
-        if item.point is not None:
-            self.points.append(item.point)
-        elif item.geonameid is not None:
-            self.geonameids.add(item.geonameid)
+        self.members.append(item)
+
+
+def _point(lat: float | None, lon: float | None) -> tuple[float, float] | None:
+    return (float(lat), float(lon)) if lat is not None and lon is not None else None
+
+
+def make_item(r: Sequence[Any]) -> Item | None:
+    """An ``Item`` from the values named by ``_ITEM_COLUMNS``, None when it cannot be clustered."""
+    (eid, key, status, start, end, lat, lon, gid, art, sent, origin, src, tgt) = r
+    if key is None or start is None or end is None:
+        return None
+    return Item(str(eid), str(key), start, end, status, _point(lat, lon), gid, str(art), int(sent),
+                origin == "text", src, tgt)
+
+
+_ITEM_COLUMNS = ("event_id", "cluster_key", "status", "date_start", "date_end", "location_lat",
+                 "location_lon", "location_geonameid", "article_id", "sentence", "date_origin",
+                 "source_actor", "target_actor")
+_ITEM_SQL = ", ".join(f"e.{c}" for c in _ITEM_COLUMNS)
 
 
 def item_of(row: Row) -> Item | None:
     """The clustering view of an ``events`` row, None when it cannot be clustered."""
-    key, start, end = row[_IX["cluster_key"]], row[_IX["date_start"]], row[_IX["date_end"]]
-    if key is None or start is None or end is None:
-        return None
-    lat, lon = row[_IX["location_lat"]], row[_IX["location_lon"]]
-    point = (float(lat), float(lon)) if lat is not None and lon is not None else None
-    return Item(row[_IX["event_id"]], key, row[_IX["status"]], start, end, point,
-                row[_IX["location_geonameid"]])
+    return make_item([row[_IX[c]] for c in _ITEM_COLUMNS])
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -134,24 +159,47 @@ def statuses_compatible(a: str | None, b: str | None) -> bool:
     return a == b or frozenset({a, b}) in _STATUS_PAIRS
 
 
+def codes_agree(a: str | None, b: str | None) -> bool:
+    """Actor codes of one side: equal, one refining the other ("USA" ⊂ "USAMIL"), or unknown."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _sides_agree(a: Item, b: Item) -> bool:
+    same = codes_agree(a.source_actor, b.source_actor) and codes_agree(a.target_actor, b.target_actor)
+    if same or a.key.split("|", 1)[0] not in SYMMETRIC_TYPES:
+        return same
+    return codes_agree(a.source_actor, b.target_actor) and codes_agree(a.target_actor, b.source_actor)
+
+
+def agree(a: Item, b: Item, rule: ClusterRule) -> bool:
+    """Could ``a`` and ``b`` be reports of one happening (apart from the date window)?"""
+    if a.status != b.status:
+        if not statuses_compatible(a.status, b.status):
+            return False
+        if a.start > b.end or b.start > a.end:  # a plan and its outcome share their date
+            return False
+    if not (a.dated and b.dated) and (a.article_id, a.sentence) != (b.article_id, b.sentence):
+        return False
+    if not _sides_agree(a, b):
+        return False
+    if a.point is not None and b.point is not None:
+        return km(a.point, b.point) <= rule.distance_km
+    if a.point is None and b.point is None and a.geonameid is not None and b.geonameid is not None:
+        return a.geonameid == b.geonameid
+    return True
+
+
 def fits(item: Item, cluster: Cluster, rule: ClusterRule) -> bool:
     """May ``item`` join ``cluster`` without any pair of members disagreeing?"""
     if item.key != cluster.key:
         return False
     if (max(item.end, cluster.end) - min(item.start, cluster.start)).days > rule.window_days:
         return False
-    if not all(statuses_compatible(item.status, s) for s in cluster.statuses):
-        return False
-    if item.point is not None:
-        return all(km(item.point, p) <= rule.distance_km for p in cluster.points)
-    # Located by id only (no coordinates): it must be the id every located member has.
-    if item.geonameid is not None and (cluster.points or cluster.geonameids - {item.geonameid}):
-        return False
-    return True
+    return all(agree(item, m, rule) for m in cluster.members)
 
 
 def compatible(a: Item, b: Item, rule: ClusterRule = DEFAULT_RULE) -> bool:
-    """Could ``a`` and ``b`` be one happening (a cluster of the two)?"""
+    """Could ``a`` and ``b`` form one cluster?"""
     solo = Cluster(a.event_id, a.key, a.start, a.end)
     solo.add(a)
     return fits(b, solo, rule)
@@ -168,19 +216,10 @@ WHERE e.cluster_id IS NOT NULL
   AND e.date_start <= n.we AND e.date_end >= n.ws
 """
 
-_CLUSTER_EXTENTS = """
-SELECT cluster_id, any_value(cluster_key), min(date_start), max(date_end),
-       list(DISTINCT status), list([location_lat, location_lon]) FILTER (WHERE location_lat IS NOT NULL
-                                                                       AND location_lon IS NOT NULL),
-       list(DISTINCT location_geonameid) FILTER (WHERE location_lat IS NULL OR location_lon IS NULL)
-FROM events WHERE cluster_id IN (SELECT unnest($1::VARCHAR[])) AND date_start IS NOT NULL
-GROUP BY cluster_id
-"""
-
 
 def stored_clusters(con: duckdb.DuckDBPyConnection, items: Sequence[Item], rule: ClusterRule) -> list[Cluster]:
-    """The stored clusters any of ``items`` could join: same key, a member within the
-    window of the item (a necessary condition), described by their whole extent."""
+    """The stored clusters any of ``items`` could join (same key, a member within the
+    window of the item: a necessary condition), with all their members."""
     if not items:
         return []
     w = rule.window_days
@@ -189,12 +228,17 @@ def stored_clusters(con: duckdb.DuckDBPyConnection, items: Sequence[Item], rule:
     ids = [r[0] for r in con.execute(_STORED_CANDIDATES, params).fetchall()]
     if not ids:
         return []
-    out = []
-    for cid, key, start, end, statuses, points, gids in con.execute(_CLUSTER_EXTENTS, [ids]).fetchall():
-        out.append(Cluster(cid, key, start, end, set(statuses or []),
-                           [(float(p[0]), float(p[1])) for p in points or []],
-                           {g for g in gids or [] if g is not None}))
-    return out
+    rows = con.execute(
+        f"SELECT e.cluster_id, {_ITEM_SQL} FROM events e WHERE e.cluster_id IN (SELECT unnest($1::VARCHAR[])) "
+        "ORDER BY e.cluster_id, e.event_id", [ids]).fetchall()
+    clusters: dict[str, Cluster] = {}
+    for cid, *values in rows:
+        item = make_item(values)
+        if item is None:
+            continue
+        c = clusters.setdefault(cid, Cluster(cid, item.key, item.start, item.end))
+        c.add(item)
+    return list(clusters.values())
 
 
 def place_items(items: Iterable[Item | None], clusters: Iterable[Cluster], rule: ClusterRule) -> list[str | None]:
@@ -228,31 +272,20 @@ def assign(con: duckdb.DuckDBPyConnection, rows: Sequence[Row], rule: ClusterRul
     return [row[:cid_ix] + (cid or row[eid_ix],) + row[cid_ix + 1:] for row, cid in zip(rows, cids, strict=True)]
 
 
-_ALL_EVENTS = """
-SELECT e.event_id, e.cluster_key, e.status, e.date_start, e.date_end, e.location_lat, e.location_lon,
-       e.location_geonameid
-FROM events e JOIN articles a ON a.id = e.article_id
-ORDER BY a.date, e.article_id, e.sentence, e.event_id
-"""
-
-
 def recluster(con: duckdb.DuckDBPyConnection, rule: ClusterRule = DEFAULT_RULE) -> int:
     """Assign every stored event afresh under ``rule``, articles taken in date order (as
     an ingest in date order would); returns how many clusters there are now. Why: the
     rule is a setting, and a store built under another rule keeps its old clusters until
     it is redone. Run it inside a write transaction (``Store.recluster`` does)."""
-    rows = con.execute(_ALL_EVENTS).fetchall()
-    items = [
-        None if key is None or start is None or end is None else
-        Item(eid, key, status, start, end,
-             (float(lat), float(lon)) if lat is not None and lon is not None else None, gid)
-        for eid, key, status, start, end, lat, lon, gid in rows
-    ]
-    cids = place_items(items, [], rule)
-    pairs = [(r[0], cid or r[0]) for r, cid in zip(rows, cids, strict=True)]
+    rows = con.execute(
+        f"SELECT {_ITEM_SQL} FROM events e JOIN articles a ON a.id = e.article_id "
+        "ORDER BY a.date, e.article_id, e.sentence, e.event_id").fetchall()
+    cids = place_items([make_item(r) for r in rows], [], rule)
+    ids = [str(r[0]) for r in rows]
+    new = [cid or eid for eid, cid in zip(ids, cids, strict=True)]
     con.execute("CREATE OR REPLACE TEMP TABLE _recluster AS SELECT unnest($1::VARCHAR[]) AS event_id, "
-                "unnest($2::VARCHAR[]) AS cluster_id", [[p[0] for p in pairs], [p[1] for p in pairs]])
+                "unnest($2::VARCHAR[]) AS cluster_id", [ids, new])
     con.execute("UPDATE events SET cluster_id = r.cluster_id FROM _recluster r "
                 "WHERE events.event_id = r.event_id AND events.cluster_id IS DISTINCT FROM r.cluster_id")
     con.execute("DROP TABLE _recluster")
-    return len({cid for _, cid in pairs})
+    return len(set(new))
