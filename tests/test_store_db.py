@@ -203,25 +203,13 @@ def test_store_compound_sides_keep_every_member(tmp_path: Path) -> None:
     assert [s["country"] for s in src] == ["AAA", "BBB"]
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
 def test_store_export_writes_every_table(tmp_path: Path, fmt: str) -> None:
     with Store(tmp_path / "k.duckdb") as store:
         store.write_batch([_analysis()])
         paths = store.export(fmt, tmp_path / "out")
     assert {p.name.split(".")[0] for p in paths} >= {"articles", "events", "event_actors", "actor_mentions"}
     assert all(p.exists() and p.stat().st_size > 0 for p in paths if not p.name.startswith("ingest_errors"))
-
-
-def test_store_export_plover_records_follow_the_contract(tmp_path: Path) -> None:
-    a = _analysis()
-    with Store(tmp_path / "k.duckdb") as store:
-        store.write_batch([a])
-        [path] = store.export("plover", tmp_path / "out")
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    expected = a.events[0].to_json()
-    assert len(records) == 1
-    assert {k: records[0][k] for k in expected} == expected
-    assert records[0]["cluster_id"] and records[0]["article_date"] == "2021-03-01"
 
 
 def test_store_export_refuses_unknown_format(tmp_path: Path) -> None:

@@ -97,8 +97,10 @@ def stats(db: Path | str = "kronika.duckdb") -> dict[str, Any]:
 
 
 def export(db: Path | str, fmt: str, dest: Path | str) -> list[Path]:
-    """Export a store as parquet, csv, jsonl or plover; returns the files written."""
+    """Export a store into the folder ``dest`` as parquet, jsonl, csv, plover, gexf or geojson
+    (with codebook.md and metadata.json); returns the files written."""
+    from kronika.exports import export as run_export
     from kronika.store import Store
 
     with Store(db, read_only=True) as store:
-        return store.export(fmt, Path(dest))
+        return run_export(store, fmt, Path(dest)).files

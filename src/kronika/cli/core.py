@@ -1,4 +1,4 @@
-"""Core commands: extract, ingest, watch, events, export, import, stats."""
+"""Core commands: extract, ingest, watch, events, stats (export and import: ``export_cmd``)."""
 
 from __future__ import annotations
 
@@ -40,13 +40,6 @@ class TableFormat(StrEnum):
     csv = "csv"
 
 
-class ExportFormat(StrEnum):
-    parquet = "parquet"
-    csv = "csv"
-    jsonl = "jsonl"
-    plover = "plover"
-
-
 def fail(exc: KronikaError) -> typer.Exit:
     err.print(f"[red]error[/red] {exc}")
     return typer.Exit(code=2)
@@ -85,7 +78,7 @@ def extract(
                 for rec in entity_records(analysis):
                     sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
             else:
-                from kronika.time.timeml import to_timeml
+                from kronika.timeml import to_timeml
 
                 origin = analysis.article.origin or ""
                 src = Path(origin.rsplit(":", 1)[0]) if origin else None
@@ -281,44 +274,6 @@ def _flat(r: dict[str, Any]) -> dict[str, str]:
         "target": _side(r.get("target")), "location": str(loc.get("name") or "-"),
         "confidence": str(r.get("confidence")), "evidence": str(r.get("evidence")),
     }
-
-
-@app.command()
-def export(
-    dest: Annotated[Path, typer.Argument(help="Output folder (parquet/csv) or file (jsonl/plover)")],
-    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.parquet,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Export the store as Parquet, CSV, JSON lines or PLOVER records."""
-    from kronika.store import Store
-
-    settings = load_settings(config, db_path=db)
-    try:
-        with Store(settings.db_path, read_only=True) as store:
-            written = store.export(format.value, dest)
-    except KronikaError as exc:
-        raise fail(exc) from exc
-    for p in written:
-        err.print(f"wrote {p}")
-
-
-@app.command("import")
-def import_(
-    source: Annotated[Path, typer.Argument(help="A folder written by `kronika export` (parquet or jsonl)")],
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Load an export back (restore a backup): adds the articles the store lacks, in one transaction."""
-    from kronika.store.writer import SharedWriter
-
-    settings = load_settings(config, db_path=db)
-    try:
-        result = SharedWriter(settings.db_path).import_export(source)
-    except KronikaError as exc:
-        raise fail(exc) from exc
-    err.print(f"articles: {result.articles_written} imported, {result.articles_skipped} already stored; "
-              f"events: {result.events_written}; problems: {result.problems}")
 
 
 @app.command()

@@ -1,9 +1,12 @@
-"""Export a store to files (Parquet, CSV, JSON lines, PLOVER records); import Parquet or JSON lines.
+"""Whole-store backups (Parquet, JSON lines: every table) and reading exports back.
 
 Why DuckDB's own ``COPY``: it streams each table straight to the file in its native
 format (no pandas, no Arrow in Python), so a multi-million-event store exports in
-seconds with flat memory. The ``plover`` format is the event record contract of
-DESIGN.md (plus ``cluster_id``/``article_date``), one JSON object per line.
+seconds with flat memory. The analyst formats (the one events CSV, PLOVER records, GEXF,
+GeoJSON) are written by ``kronika.exports`` on the query side: ``store`` never imports
+``query`` (issue 21). Reading back stays here, for every format that can be read back:
+a Parquet or JSON lines backup folder, a CSV export folder (``events.csv`` in the layout of
+``store.eventcsv`` plus ``articles.csv``) or a lone events CSV file.
 
 Import is the other half of scale-out (workers write Parquet, one writer imports it) and
 of backups (``kronika export`` → ``kronika import`` restores).
@@ -13,35 +16,33 @@ no-op; imported events are re-clustered against what the store already holds.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
 
 from kronika.errors import StoreError
 from kronika.model import TYPE_ALIASES
-from kronika.store import clustering, keys
+from kronika.store import clustering, eventcsv, keys
 from kronika.store.db import BatchResult, Store, store_error
-from kronika.store.rows import EVENT_COLUMNS, Row, insert_rows
+from kronika.store.rows import ARTICLE_COLUMNS, EVENT_ACTOR_COLUMNS, EVENT_COLUMNS, Row, insert_rows
 
 TABLES: tuple[str, ...] = (
     "articles", "sentences", "actor_mentions", "places", "timexes", "events", "event_actors",
     "ingest_errors",
 )
-FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl", "plover")
-_COPY_OPTIONS = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)", "jsonl": "(FORMAT json)"}
-_SUFFIX = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl"}
-_PLOVER_CHUNK = 50_000
+FORMATS: tuple[str, ...] = ("parquet", "jsonl")  # whole-store backups; the rest: ``kronika.exports``
+_COPY_OPTIONS = {"parquet": "(FORMAT parquet)", "jsonl": "(FORMAT json)"}
+_SUFFIX = {"parquet": "parquet", "jsonl": "jsonl"}
 _TYPE_IX, _KEY_IX = ([n for n, _ in EVENT_COLUMNS].index(c) for c in ("type", "cluster_key"))
 
 
 def export(store: Store, fmt: str, dest: Path) -> list[Path]:
-    """Write every table (or, for ``plover``, the event records) under ``dest``."""
+    """Write every table under the folder ``dest`` (a backup ``import`` restores)."""
     if fmt not in FORMATS:
-        raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}", code="K408")
+        raise StoreError(f"unknown export format {fmt!r} for a store backup ({', '.join(FORMATS)}); "
+                         "csv, plover, gexf and geojson are written by kronika.exports.export "
+                         "(`kronika export --format ...`)", code="K408")
     dest.mkdir(parents=True, exist_ok=True)
-    if fmt == "plover":
-        return [_export_plover(store, dest / "events.plover.jsonl")]
     out: list[Path] = []
     for table in TABLES:
         path = dest / f"{table}.{_SUFFIX[fmt]}"
@@ -55,15 +56,6 @@ def export(store: Store, fmt: str, dest: Path) -> list[Path]:
     return out
 
 
-def _export_plover(store: Store, path: Path) -> Path:
-    from kronika.query import EventFilter, iter_event_records
-
-    with path.open("w", encoding="utf-8") as fh:
-        for record in iter_event_records(store, EventFilter(), chunk=_PLOVER_CHUNK):
-            fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-    return path
-
-
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -74,19 +66,17 @@ def import_parquet(store: Store, folder: Path) -> BatchResult:
 
 
 def import_export(store: Store, folder: Path) -> BatchResult:
-    """Add what an export folder (``kronika export --format parquet|jsonl``) holds and this
-    store lacks, in one transaction; then compact and refresh the learned-actor snapshot,
-    so a restored store behaves like the one that was backed up."""
+    """Add what an export (``kronika export --format parquet|jsonl|csv``, a folder, or one
+    events CSV file) holds and this store lacks, in one transaction; then compact and
+    refresh the learned-actor snapshot, so a restored store behaves like the one that was
+    backed up. A CSV export restores articles and events (not the mention tables)."""
     fmt = _export_format(folder)
-    reader = _READERS[fmt]
-    files = {t: folder / f"{t}.{_SUFFIX[fmt]}" for t in TABLES}
-    missing = [str(p) for t, p in files.items() if t != "ingest_errors" and not p.exists()]
-    if missing:
-        raise StoreError(f"not a complete Kronika {fmt} export, missing: {', '.join(missing)}", code="K409")
     try:
         with store.transaction() as con:
-            src = {t: reader(con, t, p) for t, p in files.items() if p.exists()}
-            result = _import(con, src)
+            if fmt == "csv":
+                result = _import_csv(con, folder)
+            else:
+                result = _import_tables(con, folder, fmt)
     except StoreError:
         raise
     except Exception as exc:
@@ -98,14 +88,59 @@ def import_export(store: Store, folder: Path) -> BatchResult:
     return result
 
 
+def _import_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> BatchResult:
+    reader = _READERS[fmt]
+    files = {t: folder / f"{t}.{_SUFFIX[fmt]}" for t in TABLES}
+    missing = [str(p) for t, p in files.items() if t != "ingest_errors" and not p.exists()]
+    if missing:
+        raise StoreError(f"not a complete Kronika {fmt} export, missing: {', '.join(missing)}", code="K409")
+    return _import(con, {t: reader(con, t, p) for t, p in files.items() if p.exists()})
+
+
+_CSV_TABLES = {"articles": ARTICLE_COLUMNS, "events": EVENT_COLUMNS, "event_actors": EVENT_ACTOR_COLUMNS}
+_EMPTY_TABLES = ("sentences", "actor_mentions", "places", "timexes")
+
+
+def _import_csv(con: duckdb.DuckDBPyConnection, path: Path) -> BatchResult:
+    """Events in the one CSV layout (``store.eventcsv``), with the folder's ``articles.csv``
+    when there is one: loaded into temporary tables, then added by the same ``_import`` as
+    a Parquet backup (new articles only, re-clustered, actor keys indexed)."""
+    events_file = path / "events.csv" if path.is_dir() else path
+    with events_file.open(encoding="utf-8-sig", newline="") as fh:
+        batch = eventcsv.parse_event_rows(fh, str(events_file))
+    articles = batch.articles
+    articles_file = events_file.with_name("articles.csv")
+    if path.is_dir() and articles_file.exists():
+        with articles_file.open(encoding="utf-8-sig", newline="") as fh:
+            full = {r[0]: r for r in eventcsv.parse_article_rows(fh, str(articles_file))}
+        articles = [full.get(a[0], a) for a in articles]
+    src: dict[str, str] = {}
+    for table, rows in (("articles", articles), ("events", batch.events), ("event_actors", batch.event_actors)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _csv_{table} AS SELECT * FROM {table} LIMIT 0")
+        insert_rows(con, f"_csv_{table}", _CSV_TABLES[table], rows)
+        src[table] = f"_csv_{table}"
+    for table in _EMPTY_TABLES:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _csv_{table} AS SELECT * FROM {table} LIMIT 0")
+        src[table] = f"_csv_{table}"
+    result = _import(con, src)
+    for table in src:
+        con.execute(f"DROP TABLE {src[table]}")
+    return result
+
+
 def _export_format(folder: Path) -> str:
+    if folder.is_file() and folder.suffix.lower() == ".csv":
+        return "csv"
     if not folder.is_dir():
-        raise StoreError(f"{folder} is not a folder: import reads what `kronika export` wrote", code="K409")
+        raise StoreError(f"{folder} is not a folder nor a .csv file: import reads what `kronika export` wrote",
+                         code="K409")
     for fmt in ("parquet", "jsonl"):
         if (folder / f"articles.{_SUFFIX[fmt]}").exists():
             return fmt
-    raise StoreError(f"{folder} holds no articles.parquet or articles.jsonl: not a Kronika parquet export "
-                     "(nor a jsonl one)", code="K409")
+    if (folder / "events.csv").exists():
+        return "csv"
+    raise StoreError(f"{folder} holds no articles.parquet, articles.jsonl or events.csv: not a Kronika "
+                     "parquet export (nor a jsonl or csv one)", code="K409")
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> str:

@@ -1,0 +1,255 @@
+"""Export commands: export, import, network, map.
+
+Thin wrappers: parse the options into an ``EventFilter``, call ``kronika.exports`` (or the
+store's import) and turn ``KronikaError`` into exit code 2. ``network`` and ``map`` run the
+same query functions as ``/api/network`` and ``/api/map`` (``actor_network``,
+``map_points``), so the command line, the API and the dashboard show the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kronika.cli.app import app
+from kronika.cli.core import ConfigOption, DbOption, err, fail, load_settings, out
+from kronika.errors import KronikaError
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+    csv = "csv"
+    plover = "plover"
+    gexf = "gexf"
+    geojson = "geojson"
+
+
+class NetworkFormat(StrEnum):
+    table = "table"
+    gexf = "gexf"
+    csv = "csv"
+    json = "json"
+
+
+class MapFormat(StrEnum):
+    table = "table"
+    geojson = "geojson"
+    csv = "csv"
+
+
+Since = Annotated[str | None, typer.Option(help="ISO date: events whose date ends on or after it")]
+Until = Annotated[str | None, typer.Option(help="ISO date: events whose date starts on or before it")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER type(s), comma-separated (DEMAND: REQUEST)")]
+StatusOpt = Annotated[str | None, typer.Option(help="occurred|planned|denied|hypothetical (comma-separated)")]
+ActorOpt = Annotated[str | None, typer.Option(help="Either side: country/actor code or name")]
+SourceOpt = Annotated[str | None, typer.Option(help="Source country/actor code or name")]
+TargetOpt = Annotated[str | None, typer.Option(help="Target country/actor code or name")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout")]
+LevelOpt = Annotated[str, typer.Option(help="Network nodes: country|actor|entity")]
+TopOpt = Annotated[int | None, typer.Option("--top", help="Keep the N nodes with most events (and edges among them)")]
+MinWeightOpt = Annotated[int, typer.Option("--min-weight", help="Drop edges with fewer events")]
+
+
+def _filter(**values: Any) -> Any:
+    from kronika.query import EventFilter
+
+    return EventFilter(**values)
+
+
+@contextmanager
+def _target(path: Path | None) -> Iterator[IO[str]]:
+    """The file ``--out`` names (created with its folder), else stdout."""
+    if path is None:
+        yield sys.stdout
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        yield fh
+    err.print(f"wrote {path}")
+
+
+@app.command()
+def export(
+    dest: Annotated[Path, typer.Argument(help="Output folder, created if needed: every format writes a folder "
+                                              "holding its data file(s), codebook.md and metadata.json")],
+    format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="parquet|jsonl: whole-store backup (every table); csv: events.csv (one row per "
+        "event) + articles.csv; plover: events.plover.jsonl (PLOVER records); gexf: network.gexf + "
+        "network.csv; geojson: map.geojson")] = ExportFormat.parquet,
+    since: Since = None,
+    until: Until = None,
+    type: TypeOpt = None,
+    status: StatusOpt = None,
+    actor: ActorOpt = None,
+    source: SourceOpt = None,
+    target: TargetOpt = None,
+    level: LevelOpt = "country",
+    top: TopOpt = None,
+    min_weight: MinWeightOpt = 1,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Export events into a folder, with codebook.md and metadata.json beside the data.
+
+    Filters apply to csv, plover, gexf and geojson; --level, --top and --min-weight to gexf.
+    `kronika import` reads parquet, jsonl and csv exports back."""
+    from kronika.exports import NetworkOptions
+    from kronika.exports import export as run_export
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db)
+    try:
+        flt = _filter(since=since, until=until, type=type, status=status, actor=actor, source=source,
+                      target=target)
+        with Store(settings.db_path, read_only=True) as store:
+            result = run_export(store, format.value, dest, flt,
+                                NetworkOptions(level=level, min_weight=min_weight, top=top))
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    for p in result.files:
+        err.print(f"wrote {p}")
+    err.print("rows: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()))
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(
+        help="What `kronika export` wrote: a parquet, jsonl or csv export folder, or one events CSV file")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Load an export back (restore a backup): adds the articles the store lacks, in one transaction.
+
+    A csv export restores articles and events (not the mention tables a parquet backup holds)."""
+    from kronika.store.writer import SharedWriter
+
+    settings = load_settings(config, db_path=db)
+    try:
+        result = SharedWriter(settings.db_path).import_export(source)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    err.print(f"articles: {result.articles_written} imported, {result.articles_skipped} already stored; "
+              f"events: {result.events_written}; problems: {result.problems}")
+
+
+@app.command()
+def network(
+    format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
+    since: Since = None,
+    until: Until = None,
+    type: TypeOpt = None,
+    status: StatusOpt = None,
+    actor: ActorOpt = None,
+    level: LevelOpt = "country",
+    top: TopOpt = None,
+    min_weight: MinWeightOpt = 1,
+    out_file: OutOpt = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Who acts on whom: the actor network of the filtered events (as /api/network).
+
+    table: the edges, heaviest first; gexf: GEXF 1.3 for Gephi; csv: one row per edge;
+    json: {nodes, edges} as the API returns it."""
+    from kronika import __version__
+    from kronika.exports import NetworkOptions, network_of
+    from kronika.exports.codebook import query_of
+    from kronika.exports.graph import gexf_text, write_network_csv
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db)
+    try:
+        flt = _filter(since=since, until=until, type=type, status=status, actor=actor)
+        with Store(settings.db_path, read_only=True) as store:
+            net = network_of(store, flt, NetworkOptions(level=level, min_weight=min_weight, top=top))
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    if format is NetworkFormat.table:
+        _network_table(net, out_file)
+        return
+    with _target(out_file) as fh:
+        if format is NetworkFormat.gexf:
+            desc = f"Kronika actor network ({level} level); query: {query_of(flt) or 'all events'}"
+            fh.write(gexf_text(net, creator=f"Kronika {__version__}", description=desc))
+        elif format is NetworkFormat.csv:
+            write_network_csv(net, fh)
+        else:
+            fh.write(json.dumps(net, ensure_ascii=False, indent=1) + "\n")
+
+
+def _network_table(net: dict[str, Any], out_file: Path | None) -> None:
+    from kronika.query import QUAD_CLASSES
+
+    labels = {n["id"]: n["label"] for n in net["nodes"]}
+    table = Table(title=f"{len(net['nodes'])} nodes, {len(net['edges'])} edges")
+    for col in ("source", "target", "events", *(q.replace("_", " ") for q in QUAD_CLASSES)):
+        table.add_column(col, justify="left" if col in ("source", "target") else "right")
+    for e in net["edges"]:
+        table.add_row(f"{labels.get(e['source'], e['source'])} ({e['source']})",
+                      f"{labels.get(e['target'], e['target'])} ({e['target']})", str(e["weight"]),
+                      *(str(e["by_quad"].get(q, 0)) for q in QUAD_CLASSES))
+    _print_table(table, out_file)
+
+
+def _print_table(table: Table, out_file: Path | None) -> None:
+    if out_file is None:
+        out.print(table)
+        return
+    from rich.console import Console
+
+    with _target(out_file) as fh:
+        Console(file=fh, width=170, no_color=True).print(table)
+
+
+@app.command("map")
+def map_(
+    format: Annotated[MapFormat, typer.Option("--format", "-f")] = MapFormat.table,
+    since: Since = None,
+    until: Until = None,
+    type: TypeOpt = None,
+    status: StatusOpt = None,
+    actor: ActorOpt = None,
+    limit: Annotated[int | None, typer.Option(help="The N newest located events [default: all]")] = None,
+    out_file: OutOpt = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Located events of the filter (as /api/map): a table, GeoJSON Points or CSV.
+
+    GeoJSON coordinates are [longitude, latitude] (RFC 7946)."""
+    from kronika.exports import located_points
+    from kronika.exports.graph import geojson, write_map_csv
+    from kronika.store import Store
+
+    settings = load_settings(config, db_path=db)
+    try:
+        flt = _filter(since=since, until=until, type=type, status=status, actor=actor)
+        with Store(settings.db_path, read_only=True) as store:
+            points = located_points(store, flt, limit)
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    if format is MapFormat.table:
+        table = Table(title=f"{len(points)} located events")
+        for col in ("date", "type", "place", "lat", "lon", "source", "target"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("evidence", overflow="ellipsis", no_wrap=True, max_width=60)
+        for p in points:
+            table.add_row(str(p["date"] or ""), p["type"], str(p["place"] or ""), f"{p['lat']:.4f}",
+                          f"{p['lon']:.4f}", str(p["source_country"] or "-"), str(p["target_country"] or "-"),
+                          str(p["evidence"] or ""))
+        _print_table(table, out_file)
+        return
+    with _target(out_file) as fh:
+        if format is MapFormat.geojson:
+            fh.write(json.dumps(geojson(points), ensure_ascii=False, default=str) + "\n")
+        else:
+            write_map_csv(points, fh)
