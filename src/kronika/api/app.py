@@ -77,13 +77,13 @@ def create_app(
     *,
     dashboard: bool = True,
 ) -> FastAPI:
-    """The app over the store at ``store_path`` (default ``settings.db_path``).
+    """The app over the store at ``store_path`` (default ``settings.store.db_path``).
 
     ``pipeline_factory`` builds the analysis pipeline for ``POST /api/articles`` on first
     use; by default it builds ``kronika.pipeline.Pipeline(settings)``.
     """
     factory = pipeline_factory if pipeline_factory is not None else _default_pipeline(settings)
-    path = Path(store_path) if store_path is not None else Path(settings.db_path)
+    path = Path(store_path) if store_path is not None else settings.store.db_path
     linger = settings.api.linger_s
     ctx = ApiContext(settings=settings, access=StoreAccess(path, linger_s=linger), pipeline_factory=factory)
     app = FastAPI(title="Kronika", version=version(), docs_url=None, redoc_url=None,
@@ -126,7 +126,7 @@ def _meta_routes(app: FastAPI) -> None:
     def health(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
         return {"status": "ok", "store": ctx.access.path.exists(),
-                "writable": bool(ctx.settings.api_token)}
+                "writable": bool(ctx.settings.api.token)}
 
     @app.get("/api/version", tags=["meta"], summary="Kronika version")
     def get_version() -> dict[str, str]:

@@ -60,10 +60,10 @@ def serve(
     if host in LOOPBACK and settings.api.allowed_hosts is None:
         # A page on another site must not reach this server by rebinding its DNS name.
         settings = settings.replace(api_allowed_hosts=(*LOOPBACK, "[::1]"))
-    if not Path(settings.db_path).exists():
-        typer.echo(f"note: {settings.db_path} does not exist yet; pages stay empty until "
+    if not settings.store.db_path.exists():
+        typer.echo(f"note: {settings.store.db_path} does not exist yet; pages stay empty until "
                    "articles are ingested", err=True)
     limits = ServerLimits.from_settings(settings)
-    mode = "read-write (token set)" if settings.api_token else "read-only"
+    mode = "read-write (token set)" if settings.api.token else "read-only"
     typer.echo(f"Kronika on http://{host}:{port}/  ({mode}; API reference at /docs)", err=True)
     uvicorn.run(serve_app(create_app(settings), limits), host=host, port=port, **uvicorn_options(limits))
