@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from kronika.evaluate.timex import gold_files, read_timexes
-from kronika.ingest.timeml import parse_dct, split_timeml
+from kronika.timeml import parse_dct, split_timeml
 
 # phrases resolved by the DCT alone (an optional "the" is dropped before grouping)
 _DEICTIC = re.compile(

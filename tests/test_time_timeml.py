@@ -14,9 +14,8 @@ from typer.testing import CliRunner
 from conftest import SHARED
 from kronika.errors import IngestError
 from kronika.evaluate import timex as tx
-from kronika.ingest.timeml import read_timeml_article, split_timeml
 from kronika.model import Article, TimeExpr
-from kronika.time import to_timeml
+from kronika.timeml import read_timeml_article, split_timeml, to_timeml
 
 TBAQ = SHARED / "data" / "timeml" / "TBAQ-cleaned"
 SCORER = SHARED / "eval" / "score_timex.py"

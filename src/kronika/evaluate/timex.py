@@ -200,9 +200,9 @@ def run_and_score(gold_dir: Path, tag_files: Tagger, show: bool = False,
 
 def kronika_tagger(settings: Settings) -> Tagger:
     """A ``tag_files`` callable that runs spaCy (batched) and the time stage only."""
-    from kronika.ingest.timeml import read_timeml_article
     from kronika.nlp import SpacyParser
-    from kronika.time import TimeTagger, to_timeml
+    from kronika.time import TimeTagger
+    from kronika.timeml import read_timeml_article, to_timeml
 
     parser = SpacyParser(settings)
     tagger = TimeTagger(settings)

@@ -7,7 +7,7 @@ Public API::
 Formats: the seed format (``date YYYY-MM-DD`` then the text), plain text with a date
 header or a dated file name, JSON lines / JSON arrays, CSV/TSV (fields ``text``, ``date``,
 optional ``title``, ``url``, ``source``, ``id``), HTML pages (trafilatura), RSS/Atom feeds
-(feedparser), TimeML (``ingest/timeml.py``), any of them gzipped, ``-`` for stdin and
+(feedparser), TimeML (``kronika/timeml.py``), any of them gzipped, ``-`` for stdin and
 ``http(s)://`` URLs of feeds or pages. Bad records become ``IngestProblem``s (codes in
 ``ingest/records.py``) and reading goes on; article ids depend only on text and date, so
 the same article read from any format gets the same id.

@@ -317,11 +317,10 @@ def _prepend(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _read_timeml(path: Path, settings: Settings) -> Record:
-    """TimeML files belong to the time stage's reader, imported only when one is met."""
-    try:
-        from kronika.ingest.timeml import read_timeml_article
-    except ImportError as exc:
-        return IngestProblem(str(path), f"no TimeML reader available: {exc}", K_FILE)
+    """A TimeML file, read by ``kronika.timeml`` (which also writes TIMEX3 tags back through the
+    same character map); imported only when one is met."""
+    from kronika.timeml import read_timeml_article
+
     try:
         return checked(read_timeml_article(path), settings)
     except KronikaError as exc:

@@ -8,7 +8,7 @@ text and date always give the same article id.
 Problem codes (``IngestProblem.code``)::
 
     K101  malformed record (bad JSON line, CSV row, a field of the wrong type)
-    K102  TimeML file without <TEXT> or a usable DCT (``ingest/timeml.py``)
+    K102  TimeML file without <TEXT> or a usable DCT (``kronika/timeml.py``)
     K103  missing, relative or impossible date
     K104  empty text, or an empty file (nothing but whitespace)
     K105  article too long (over ``Settings.max_article_chars``)

@@ -1,10 +1,10 @@
-"""The time stage: TIMEX3 extraction and normalization, TimeML writing.
+"""The time stage: TIMEX3 extraction and normalization.
 
-``TimeTagger(settings)(doc) -> tuple[TimeExpr, ...]``; ``to_timeml(article, times)``.
-Rules are data (``kronika/data/time/<lang>.yaml``), compiled once per tagger.
+``TimeTagger(settings)(doc) -> tuple[TimeExpr, ...]``. Rules are data
+(``kronika/data/time/<lang>.yaml``), compiled once per tagger. TimeML files are read and
+written by ``kronika.timeml`` (one format module), not by this stage.
 """
 
 from kronika.time.tagger import TimeTagger
-from kronika.time.timeml import to_timeml
 
-__all__ = ["TimeTagger", "to_timeml"]
+__all__ = ["TimeTagger"]
