@@ -68,7 +68,11 @@ async def event(
 @router.get("/summary", summary="Store overview: counts by type, status, quad class; top actors and dyads")
 async def summary(request: Request, format: FormatParam = Format.json) -> Response:
     q = _q()
-    return render(await run_query(request, q.summary), format, "summary")
+    from kronika.query.span import date_span
+
+    # ``dates``: the articles' date span and what lies outside it (the overview's axis).
+    data = await run_query(request, lambda st: {**q.summary(st), "dates": date_span(st)})
+    return render(data, format, "summary")
 
 
 @router.get("/volume", summary="Events per period by quad class (for the overview chart)")

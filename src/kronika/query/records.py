@@ -20,6 +20,12 @@ from kronika.model import TYPE_ALIASES
 from kronika.query.intensity import intensity
 from kronika.store import Store
 
+# An event is *background* when its date ends more than this many days before the date of
+# the article reporting it: "the 1945 surrender", "in 2003 the war began" — history the
+# article mentions, not news it reports. A derived flag (extraction keeps the date as
+# written); charts and lists use it to keep the news in view (docs/clusters-and-dates.md).
+BACKGROUND_DAYS = 365
+
 # Alias ``e`` = events.
 EVENT_SELECT = """e.event_id, e.article_id, e.doc_id, e.sentence, e.evidence, e.type, e.mode,
     e.contexts, e.status, e.cameo, e.quad_class, e.source, e.target, e.date_value,
@@ -67,9 +73,18 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def is_background(date_end: Any, article_date: Any) -> bool:
+    """True when the event's last day lies more than ``BACKGROUND_DAYS`` before its
+    article's date (either unknown: False)."""
+    if date_end is None or article_date is None:
+        return False
+    return (article_date - date_end).days > BACKGROUND_DAYS
+
+
 def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
-    """The contract record plus ``cluster_id``, ``article_date``, ``article_title``
-    (and, with ``spans``, the character offsets a viewer highlights)."""
+    """The contract record plus ``cluster_id``, ``article_date``, ``article_title``,
+    ``background`` (see ``BACKGROUND_DAYS``) and, with ``spans``, the character offsets a
+    viewer highlights."""
     loc = None
     type_ = TYPE_ALIASES.get(row["type"], row["type"])  # DEMAND in a store not yet migrated
     scale = intensity()
@@ -102,6 +117,7 @@ def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
         "cluster_id": row["cluster_id"],
         "article_date": _iso(row["article_date"]),
         "article_title": row["article_title"],
+        "background": is_background(row["date_end"], row["article_date"]),
     }
     if spans:
         record.update(
