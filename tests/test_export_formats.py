@@ -229,10 +229,11 @@ def test_export_folder_carries_codebook_and_metadata(db: Path, exported: dict[st
     assert meta["models"]["events/model"]["version"] == model["version"]
     assert meta["knowledge_base"]["actors/countries.yaml"]["version"] is not None
     book = (folder / "codebook.md").read_text(encoding="utf-8")
-    for heading in ("## Files", "## Event types", "## Modes found", "## Contexts found", "## Statuses",
+    for heading in ("## Files", "## Event types", "## Modes", "## Contexts", "## Statuses",
                     "## Actor codes", "## Sectors", "## Versions"):
         assert heading in book, heading
     assert "| REQUEST |" in book and "| GOV |" in book and "| USAGOV | USA | United States |" in book
+    assert "| CONSULT | visit |" in book and "| cbrn |" in book and "| diplomatic |" in book
     assert model["version"] in book
 
 

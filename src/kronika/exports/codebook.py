@@ -125,6 +125,27 @@ def vocabulary(store: Store, flt: EventFilter) -> dict[str, list[tuple[Any, ...]
     }
 
 
+def known_modes_and_contexts() -> tuple[set[tuple[str, str]], set[str]]:
+    """Every (type, mode) and context the coder can write: the CAMEO2PLOVER table, the
+    mode model's labels and the context words of the grammar (all data files)."""
+    from kronika.events.ontology import load_cameo_table
+
+    modes: set[tuple[str, str]] = set()
+    contexts: set[str] = set()
+    for coding in load_cameo_table().values():
+        if coding.mode:
+            modes.add((coding.type, coding.mode))
+        contexts.update(coding.contexts)
+    card = "events/model/mode/meta.json"
+    if data_path(card).exists():
+        for label in json.loads(read_text(card)).get("labels", []):
+            type_, _, mode = str(label).partition(":")
+            if mode and mode != "-":
+                modes.add((type_, mode))
+    contexts.update((load_yaml("events/grammar.yaml") or {}).get("contexts", {}))
+    return modes, contexts
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     def cell(v: Any) -> str:
         return "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
@@ -161,8 +182,15 @@ def codebook_text(fmt: str, meta: Mapping[str, Any], vocab: Mapping[str, list[tu
     lines += ["## Event types (PLOVER 2021)", "",
               *_table(("type", "definition", "events here"),
                       [(t, d, types.get(t, 0)) for t, d in book["types"].items()])]
-    lines += ["## Modes found", "", *_table(("type", "mode", "events here"), vocab["modes"])]
-    lines += ["## Contexts found", "", *_table(("context", "events here"), vocab["contexts"])]
+    known_modes, known_contexts = known_modes_and_contexts()
+    found_modes = {(t, m): n for t, m, n in vocab["modes"]}
+    lines += ["## Modes", "", "PLOVER modes the coder can write (how an event was done), by type.", "",
+              *_table(("type", "mode", "events here"),
+                      [(t, m, found_modes.get((t, m), 0)) for t, m in sorted(known_modes | set(found_modes))])]
+    found_contexts = dict(vocab["contexts"])
+    lines += ["## Contexts", "", "PLOVER contexts the coder can write (what an event was about).", "",
+              *_table(("context", "events here"),
+                      [(c, found_contexts.get(c, 0)) for c in sorted(known_contexts | set(found_contexts))])]
     statuses, quads = dict(vocab["statuses"]), dict(vocab["quad_classes"])
     lines += ["## Statuses", "", *_table(("status", "meaning", "events here"),
                                           [(s, d, statuses.get(s, 0)) for s, d in book["statuses"].items()])]
