@@ -11,10 +11,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from kronika.errors import QueryError
 from kronika.query.errors import NotFoundError
 from kronika.query.filters import EventFilter, page, store_where
 from kronika.query.records import fetch_records
 from kronika.store import Store
+
+# What a view counts: ``reports`` (stored event rows: one per sentence that reports a
+# happening; every count before issue 20) or ``events`` (happenings: distinct clusters,
+# so a meeting reported by thirty outlets counts once). See ``store.clustering``.
+COUNTS: tuple[str, ...] = ("reports", "events")
+
+
+def check_count(count: str) -> str:
+    """``count`` when it is one of ``COUNTS`` (any case), else a coded ``QueryError``."""
+    value = str(count).strip().lower()
+    if value not in COUNTS:
+        raise QueryError(f"count={count!r} is not one of {', '.join(COUNTS)} "
+                         "(reports: every stored report; events: each happening once)", code="K513")
+    return value
+
+
+def count_sql(count: str = "reports", alias: str = "e") -> str:
+    """The SQL aggregate that counts ``count`` over events aliased ``alias`` (a fixed
+    fragment, safe to inline; ``alias`` must be a literal of the caller). An event without
+    a cluster id (none in a migrated store) counts as a happening of its own."""
+    if check_count(count) == "reports":
+        return "count(*)"
+    return f"count(DISTINCT coalesce({alias}.cluster_id, {alias}.event_id))"
+
+
+def count_matching(store: Store, flt: EventFilter | None = None, count: str = "reports") -> int:
+    """How many reports or events (happenings) match ``flt``: the figure every view shows
+    beside its list, in the unit the reader chose."""
+    clause, params = store_where(store, flt or EventFilter())
+    return int(store.scalar(f"SELECT {count_sql(count)} FROM events e {clause}", params) or 0)
+
 
 _CLUSTER_COLUMNS = """e.cluster_id,
        any_value(e.type) AS type,

@@ -1,0 +1,45 @@
+"""Events, not reports (issue 20, item 5): every view can count happenings or reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kronika.errors import QueryError
+from kronika.query import EventFilter
+from kronika.query.clusters import COUNTS, count_matching, count_sql
+from kronika.store import Store
+from kronika.store import synthetic as syn
+
+
+def _write(store: Store) -> None:
+    analyses = []
+    for outlet in range(3):  # one meeting, three outlets
+        art = syn.article(f"Outlet {outlet}: the ministers met on Friday. End.", "2019-06-15")
+        analyses.append(syn.analysis(art, [syn.event(art, "CONSULT", syn.ref("AAA"), syn.ref("BBB"), "2019-06-14")]))
+    for day in ("2019-06-01", "2019-06-20"):  # two different accusations
+        art = syn.article(f"On {day} AAA accused BBB. End.", day)
+        analyses.append(syn.analysis(art, [syn.event(art, "ACCUSE", syn.ref("AAA"), syn.ref("BBB"), day)]))
+    store.write_batch(analyses)
+
+
+def test_clusters_count_events_or_reports(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.duckdb") as store:
+        _write(store)
+        assert COUNTS == ("reports", "events")
+        assert count_matching(store) == 5 == count_matching(store, count="reports")
+        assert count_matching(store, count="events") == 3
+        assert count_matching(store, EventFilter(type="CONSULT"), count="EVENTS") == 1
+        assert count_matching(store, EventFilter(type="CONSULT"), count="reports") == 3
+        # The fragment other views group by: one happening per period, however many reports.
+        rows = store.fetch_tuples(f"SELECT e.type, {count_sql('events')}, {count_sql('reports')} "
+                                  "FROM events e GROUP BY 1 ORDER BY 1")
+    assert rows == [("ACCUSE", 2, 2), ("CONSULT", 1, 3)]
+
+
+@pytest.mark.parametrize("bad", ["mentions", "", "events; DROP TABLE events"])
+def test_clusters_count_unit_is_checked(bad: str) -> None:
+    with pytest.raises(QueryError, match="reports, events") as err:
+        count_sql(bad)
+    assert err.value.code == "K513"
