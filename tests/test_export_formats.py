@@ -49,7 +49,8 @@ def _tricky() -> list[Any]:
                       place=syn.place("Minus", 1, -33.9, -70.6, "CL"))
     b = syn.article("@Someone requested aid from Japan. End.", "2021-04-01", title="+plus")
     req = syn.event(b, "REQUEST", syn.ref("PHL"), syn.ref("JPN"), "2021-04-01")
-    return [syn.analysis(a, [compound, quoted, minus]), syn.analysis(b, [req])]
+    recalled = syn.event(b, "AID", syn.ref("USA"), syn.ref("IRQ"), "2003")  # background: years before
+    return [syn.analysis(a, [compound, quoted, minus]), syn.analysis(b, [req, recalled])]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_export_csv_round_trips_through_import(db: Path, exported: dict[str, Pat
     res = runner.invoke(app, ["import", str(exported["csv"]), "--db", str(restored)])
     assert res.exit_code == 0, res.output
     want, got = _records(db), _records(restored)
-    assert sorted(got) == sorted(want) and len(got) == 204
+    assert sorted(got) == sorted(want) and len(got) == 205
     for event_id, record in want.items():
         for field, value in record.items():
             if field != "cluster_id":
@@ -116,8 +117,15 @@ def test_export_csv_file_alone_imports_its_events(db: Path, exported: dict[str, 
            {k: {f: v for f, v in r.items() if f != "cluster_id"} for k, r in want.items()}
 
 
-def test_export_csv_is_the_documented_layout(exported: dict[str, Path]) -> None:
+def test_export_csv_is_the_documented_layout(db: Path, exported: dict[str, Path]) -> None:
     rows = _csv(exported["csv"] / "events.csv")
+    records = _records(db)
+    for row in rows:  # the derived columns say what the query layer says
+        record = records[row["event_id"]]
+        assert float(row["goldstein"]) == record["goldstein"] and row["penta_class"] == record["penta_class"]
+        assert row["background"] == str(record["background"]).lower()
+    by_type = {(r["type"], r["date"]): r["background"] for r in rows if r["article_title"] == "'+plus"}
+    assert by_type == {("AID", "2003"): "true", ("REQUEST", "2021-04-01"): "false"}
     assert list(rows[0]) == list(CSV_COLUMNS)
     book = yaml.safe_load(data_path("export/codebook.yaml").read_text(encoding="utf-8"))
     assert list(book["csv"]) == list(CSV_COLUMNS), "every CSV column is documented, in file order"
@@ -148,6 +156,7 @@ def test_export_plover_records_follow_the_plover_layout(db: Path, exported: dict
         assert rec["event"] == [src["type"]] and rec["context"] == src["contexts"]
         assert (rec["date"], rec["enddate"]) == (src["date_start"], src["date_end"])
         assert rec["quad_code"] == quads.get(src["quad_class"]) and rec["link"] == src["cluster_id"]
+        assert rec["event_scale"] == src["goldstein"] is not None
         assert rec["text"] == src["evidence"] and rec["text_info"]["start"] == src["evidence_start"]
         if src["location"]:
             assert (rec["event_loc"]["latitude"], rec["event_loc"]["longitude"]) == (src["location"]["lat"],

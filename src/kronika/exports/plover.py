@@ -4,7 +4,7 @@ Field names follow the PLOVER manual's "JSON Data Fields" chapter (Open Event Da
 Alliance, https://github.com/openeventdata/PLOVER): ``id``, ``date``/``enddate``,
 ``source``/``recipient`` (lists of actor objects: ``code``, ``sector``, ``actor_text``,
 ``identifier_text``, ``office``), ``event`` (a list of categories), ``mode``, ``context``,
-``quad_code``, ``event_loc`` (GeoNames field names), ``event_text``, ``text``,
+``quad_code``, ``event_scale`` (the Goldstein score), ``event_loc`` (GeoNames field names), ``event_text``, ``text``,
 ``text_info``, ``cite_info``, ``link``, ``coder``, ``coded_date``. PLOVER invites named
 extra fields; what Kronika knows that PLOVER has no name for sits under ``kronika``.
 The mapping is documented field by field in ``data/export/codebook.yaml`` (codebook.md).
@@ -60,6 +60,7 @@ def plover_record(record: Mapping[str, Any], *, coder: str, codebook: str, coded
         "mode": record.get("mode") or "",
         "context": list(record.get("contexts") or []),
         "quad_code": QUAD_CODES.get(record.get("quad_class") or ""),
+        "event_scale": record.get("goldstein"),
         "event_loc": _location(record.get("location")),
         "event_text": [record["trigger"]] if record.get("trigger") else [],
         "text": record.get("evidence"),
@@ -72,6 +73,7 @@ def plover_record(record: Mapping[str, Any], *, coder: str, codebook: str, coded
         "coded_date": coded_date,
         "kronika": {
             "status": record.get("status"), "cameo": record.get("cameo"),
+            "penta_class": record.get("penta_class"), "background": record.get("background"),
             "confidence": record.get("confidence"), "date_value": date.get("value"),
             "date_text": date.get("text"), "date_origin": date.get("origin"),
             "article_date": record.get("article_date"),

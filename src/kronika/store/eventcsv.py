@@ -37,8 +37,8 @@ from kronika.store.rows import ARTICLE_COLUMNS, EVENT_COLUMNS, Row, cluster_key
 # (written into every export's codebook.md); a test keeps the two in step.
 CSV_COLUMNS: tuple[str, ...] = (
     "event_id", "article_id", "doc_id", "article_date", "article_title", "sentence",
-    "date", "date_start", "date_end", "date_text", "date_origin",
-    "type", "mode", "contexts", "status", "quad_class", "cameo",
+    "date", "date_start", "date_end", "date_text", "date_origin", "background",
+    "type", "mode", "contexts", "status", "quad_class", "penta_class", "goldstein", "cameo",
     "source_actor", "source_country", "source_sector", "source_entity", "source_text", "source_role",
     "target_actor", "target_country", "target_sector", "target_entity", "target_text", "target_role",
     "location_name", "location_geonameid", "location_lat", "location_lon", "location_country",
@@ -48,6 +48,9 @@ CSV_COLUMNS: tuple[str, ...] = (
 # The companion table of a CSV export folder: one row per article the events come from.
 ARTICLE_CSV_COLUMNS: tuple[str, ...] = tuple(n for n, _ in ARTICLE_COLUMNS)
 REQUIRED: tuple[str, ...] = ("event_id", "article_id", "type", "article_date")
+# Derived by the query layer from what is stored (dates, CAMEO code): written for the
+# analyst, ignored by the reader (the target store derives them again, identically).
+DERIVED: tuple[str, ...] = ("background", "penta_class", "goldstein")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 SIDE_FIELDS: tuple[str, ...] = ("actor", "country", "sector", "entity", "text", "role")
 _INT_COLUMNS = frozenset({"sentence", "location_geonameid", "evidence_start", "evidence_end", "trigger_start",
@@ -104,9 +107,11 @@ def csv_values(record: Mapping[str, Any]) -> dict[str, Any]:
         "article_title": record.get("article_title"), "sentence": record.get("sentence"),
         "date": date.get("value"), "date_start": record.get("date_start"),
         "date_end": record.get("date_end"), "date_text": date.get("text"),
-        "date_origin": date.get("origin"), "type": record.get("type"), "mode": record.get("mode"),
+        "date_origin": date.get("origin"), "background": record.get("background"),
+        "type": record.get("type"), "mode": record.get("mode"),
         "contexts": "; ".join(record.get("contexts") or []) or None, "status": record.get("status"),
-        "quad_class": record.get("quad_class"), "cameo": record.get("cameo"),
+        "quad_class": record.get("quad_class"), "penta_class": record.get("penta_class"),
+        "goldstein": record.get("goldstein"), "cameo": record.get("cameo"),
         "location_name": loc.get("name"), "location_geonameid": loc.get("geonameid"),
         "location_lat": loc.get("lat"), "location_lon": loc.get("lon"),
         "location_country": loc.get("country"),
@@ -222,7 +227,8 @@ def _side(row: Mapping[str, str | None], side: str, where: str) -> tuple[str | N
 
 
 def _event_row(row: Mapping[str, str | None], where: str) -> tuple[Row, list[Row]]:
-    v = {c: _typed(c, row.get(c), where) for c in CSV_COLUMNS if c not in ("source_json", "target_json")}
+    v = {c: _typed(c, row.get(c), where) for c in CSV_COLUMNS
+         if c not in ("source_json", "target_json", *DERIVED)}
     src_json, src = _side(row, "source", where)
     tgt_json, tgt = _side(row, "target", where)
     interval = date_interval(v["date"]) if v["date"] else None
