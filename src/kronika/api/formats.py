@@ -1,9 +1,15 @@
-"""Rendering query results as JSON or CSV (``?format=csv``).
+"""Rendering query results as JSON or CSV (``?format=csv``), and event downloads.
 
 Why CSV at all: analysts paste event lists into spreadsheets. Nested records (actor
 sides, dates, locations) are flattened to dotted columns (``source.actor``), lists are
 joined with "; ", and text cells that a spreadsheet would run as a formula (leading
 ``= + - @``) are prefixed with an apostrophe (CSV injection).
+
+Event downloads (``GET /api/events?<filters>&format=csv|jsonl|parquet``) are not a page:
+every matching event, written in the one events CSV layout of ``kronika.query.export``
+(the layout ``kronika export`` writes and ``kronika import`` reads), as JSON lines of the
+event record, or as Parquet. ``write_download`` writes them to a temporary file a chunk at
+a time (memory stays flat however many rows match) and the response streams that file.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -30,6 +37,24 @@ TABLE_KEYS = ("items", "events", "rows", "series", "points", "edges", "clusters"
 class Format(StrEnum):
     json = "json"
     csv = "csv"
+
+
+class EventFormat(StrEnum):
+    """``/api/events``: one page of JSON, or a download of every matching event."""
+
+    json = "json"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+MEDIA_TYPES = {EventFormat.csv: "text/csv; charset=utf-8", EventFormat.jsonl: "application/x-ndjson",
+               EventFormat.parquet: "application/vnd.apache.parquet"}
+# Typed Parquet columns of the events CSV layout (every other column is text).
+_PARQUET_TYPES = {"sentence": "BIGINT", "location_geonameid": "BIGINT", "evidence_start": "BIGINT",
+                  "evidence_end": "BIGINT", "trigger_start": "BIGINT", "location_lat": "DOUBLE",
+                  "location_lon": "DOUBLE", "confidence": "DOUBLE", "goldstein": "DOUBLE",
+                  "article_date": "DATE", "date_start": "DATE", "date_end": "DATE"}
 
 
 _PLAIN = frozenset({str, int, bool})  # float is not: NaN/inf become null
@@ -157,3 +182,50 @@ def render(data: Any, fmt: Format, filename: str = "kronika") -> Response:
         )
     body = json.dumps(jsonable(data), ensure_ascii=False, separators=(",", ":"))
     return Response(body, media_type="application/json")
+
+
+def write_download(records: Iterable[Mapping[str, Any]], fmt: EventFormat, path: Path) -> int:
+    """Write every record of ``records`` to ``path`` in ``fmt`` (csv, jsonl or parquet);
+    returns how many. CSV is the one events layout (``kronika.query.export``); Parquet is
+    the same columns, unescaped and typed, converted by DuckDB from a raw CSV beside it."""
+    from kronika.query.export import write_csv
+
+    if fmt is EventFormat.jsonl:
+        n = 0
+        with path.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(jsonable(r), ensure_ascii=False, separators=(",", ":")) + "\n")
+                n += 1
+        return n
+    if fmt is EventFormat.csv:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            return write_csv(records, fh)
+    return _write_parquet(records, path)
+
+
+def _write_parquet(records: Iterable[Mapping[str, Any]], path: Path) -> int:
+    import duckdb
+
+    from kronika.query.export import CSV_COLUMNS, csv_values
+
+    raw = path.with_suffix(".raw.csv")
+    n = 0
+    try:
+        with raw.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(CSV_COLUMNS)
+            for r in records:
+                values = csv_values(r)
+                writer.writerow(["" if values.get(c) is None else values[c] for c in CSV_COLUMNS])
+                n += 1
+        cols = ", ".join(f'TRY_CAST("{c}" AS {_PARQUET_TYPES[c]}) AS "{c}"' if c in _PARQUET_TYPES else f'"{c}"'
+                         for c in CSV_COLUMNS)  # names from the layout's constants only
+        con = duckdb.connect()
+        try:  # paths go as arguments, not SQL text
+            rel = con.read_csv(str(raw), header=True, all_varchar=True, quotechar='"', escapechar='"')
+            rel.project(cols).write_parquet(str(path))
+        finally:
+            con.close()
+    finally:
+        raw.unlink(missing_ok=True)
+    return n

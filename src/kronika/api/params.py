@@ -16,10 +16,10 @@ from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BeforeValidator
 
 from kronika.errors import QueryError
-from kronika.model import PLOVER_TYPES, STATUSES, TYPE_ALIASES, plover_type
+from kronika.model import STATUSES
 from kronika.numbers import parse_decimal, parse_int
 
-QUAD_CLASSES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
+QUAD_CLASSES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")  # = query's
 ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", re.ASCII)  # ASCII digits: "٢٠١٩" is refused
 MAX_TEXT = 200
 MAX_OFFSET = 10_000_000
@@ -85,14 +85,30 @@ def check_choice(value: str | None, name: str, choices: tuple[str, ...], upper: 
 
 
 def check_type(value: str | None) -> str | None:
-    """A PLOVER 2021 type, given its name or an old alias (``DEMAND`` → ``REQUEST``)."""
+    """PLOVER 2021 types, one or several separated by commas, by name or old alias
+    (``DEMAND`` → ``REQUEST``): the query layer's own check (``K513``, valid names listed),
+    so every door refuses the same values the same way."""
     if value is None or value.strip() == "":
         return None
-    v = plover_type(value)
-    if v not in PLOVER_TYPES:
-        aliases = ", ".join(f"{old} for {new}" for old, new in TYPE_ALIASES.items())
-        raise bad(f"type must be one of {', '.join(PLOVER_TYPES)} (or {aliases})")
-    return v
+    from kronika.query.filters import check_types
+
+    try:
+        return ",".join(check_types(value))
+    except QueryError as exc:
+        raise bad(str(exc.args[0]), exc.code) from None
+
+
+def check_values(value: str | None, name: str, valid: tuple[str, ...]) -> str | None:
+    """``status`` or ``quad_class``: one value or several separated by commas, each one of
+    ``valid`` (the query layer's check, ``K513``)."""
+    if value is None or value.strip() == "":
+        return None
+    from kronika.query.filters import check_listed
+
+    try:
+        return ",".join(check_listed(name, value, valid))
+    except QueryError as exc:
+        raise bad(str(exc.args[0]), exc.code) from None
 
 
 def parse_dyad(value: str | None) -> tuple[str, str] | None:
@@ -139,13 +155,14 @@ def page(request: Request, limit: Limit = None, offset: Offset = 0) -> Page:
 
 
 def event_filter_values(
-    actor: Annotated[str | None, Query(description="Either side: country/actor code or name")] = None,
-    source: Annotated[str | None, Query(description="Source actor code or name")] = None,
-    target: Annotated[str | None, Query(description="Target actor code or name")] = None,
+    actor: Annotated[str | None, Query(description="Either side: a country code, name or demonym, a capital, "
+                                       "an organisation, a person or an actor code (one lookup)")] = None,
+    source: Annotated[str | None, Query(description="Source actor (as actor)")] = None,
+    target: Annotated[str | None, Query(description="Target actor (as actor)")] = None,
     dyad: Annotated[str | None, Query(description="Two actors, e.g. JPN,RUS")] = None,
-    type: Annotated[str | None, Query(description="PLOVER 2021 type, e.g. CONSULT (DEMAND: REQUEST)")] = None,
-    quad_class: Annotated[str | None, Query(description="verbal_cooperation, …")] = None,
-    status: Annotated[str | None, Query(description="occurred|planned|denied|hypothetical")] = None,
+    type: Annotated[str | None, Query(description="PLOVER 2021 types, e.g. CONSULT or CONSULT,AGREE (DEMAND: REQUEST)")] = None,
+    quad_class: Annotated[str | None, Query(description="verbal_cooperation, … (several: comma-separated)")] = None,
+    status: Annotated[str | None, Query(description="occurred|planned|denied|hypothetical (several: comma-separated)")] = None,
     since: Annotated[str | None, Query(description="ISO date; events on or after")] = None,
     until: Annotated[str | None, Query(description="ISO date; events on or before")] = None,
     place: Annotated[str | None, Query(description="Place name or GeoNames id")] = None,
@@ -161,8 +178,8 @@ def event_filter_values(
         "target": check_name(target, "target"),
         "dyad": parse_dyad(dyad),
         "type": check_type(type),
-        "quad_class": check_choice(quad_class, "quad_class", QUAD_CLASSES, upper=False),
-        "status": check_choice(status, "status", STATUSES, upper=False),
+        "quad_class": check_values(quad_class, "quad_class", QUAD_CLASSES),
+        "status": check_values(status, "status", STATUSES),
         "since": check_date(since, "since"),
         "until": check_date(until, "until"),
         "place": check_name(place, "place"),

@@ -3,31 +3,47 @@
 Every endpoint is a thin wrapper: validate parameters (``params``), run the named query
 on a read-only store under the time limit (``context.run_query``), render (``formats``).
 The dashboard draws only what these endpoints return, so every page has a JSON twin.
+
+Nothing is cut silently (issue 20): every list says how many events match (``total``)
+and links the next page (``next``, a relative URL with the same filters); and
+``/api/events?<filters>&format=csv|jsonl|parquet`` downloads every matching event, not a
+page (``download``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
+import tempfile
+from pathlib import Path as FilePath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
+import anyio
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 
-from kronika.api.context import run_query
-from kronika.api.formats import Format, render
+from kronika.api.access import interrupt
+from kronika.api.context import ctx_of, run_query
+from kronika.api.formats import MEDIA_TYPES, EventFormat, Format, content_disposition, render, write_download
 from kronika.api.params import (
     FilterValues,
-    Limit,
     PageParams,
     check_date,
     check_name,
     make_filter,
-    parse_dyad,
     whole,
 )
 
 router = APIRouter(prefix="/api", tags=["read"])
 
 FormatParam = Annotated[Format, Query(description="json (default) or csv")]
+EventFormatParam = Annotated[EventFormat, Query(
+    description="json (default: one page) or csv, jsonl, parquet (every matching event, streamed)")]
+# A download may run this many times the query time limit: it reads every matching row.
+DOWNLOAD_TIME_FACTOR = 20
 ActorCode = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f/\\]+$")]
 
 
@@ -37,21 +53,69 @@ def _q():  # the query module, imported late so the API starts without it being 
     return q
 
 
-@router.get("/events", summary="Events matching a filter, paged")
+@router.get("/events", summary="Events matching a filter: paged JSON, or every match as CSV, JSON lines or Parquet")
 async def events(request: Request, flt: FilterValues, pg: PageParams,
-                 format: FormatParam = Format.json) -> Response:
+                 format: EventFormatParam = EventFormat.json) -> Response:
+    """JSON: one page (``limit``, at most ``api_max_page``) with ``total`` and ``next``.
+    ``format=csv|jsonl|parquet``: every event matching the filters (from ``offset``, up
+    to ``limit`` when one is given, uncapped), streamed as a file download."""
     q = _q()
+    if format is not EventFormat.json:
+        wanted = request.query_params.get("limit")
+        limit = whole("limit", lo=1).func(wanted) if wanted else None  # validated like the page size
+        return await download(request, make_filter(flt), format, pg.offset, limit)
     f = make_filter(flt, pg)
+    data = await run_query(request, lambda st: q.events_page(st, f, max_page=pg.limit))
+    return render(with_next(request, data), Format.json, "events")
 
-    def work(store: Any) -> dict[str, Any]:
-        items = q.find_events(store, f, max_page=pg.limit)
-        total = q.count_events(store, f)
-        return {"total": total, "limit": pg.limit, "offset": pg.offset, "items": items}
 
-    data = await run_query(request, work)
-    nxt = pg.offset + pg.limit
-    data["next_offset"] = nxt if nxt < int(data["total"] or 0) else None
-    return render(data, format, "events")
+def with_next(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    """Add ``next`` (the relative URL of the next page, same filters; None on the last)
+    and ``showing`` ("101–200 of 523") to a paged answer."""
+    nxt = data.get("next_offset")
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
+    data["next"] = (f"{request.url.path}?{urlencode([*params, ('limit', data['limit']), ('offset', nxt)])}"
+                    if nxt is not None else None)
+    first = data["offset"] + 1 if data["items"] else data["offset"]
+    data["showing"] = f"{first}–{data['offset'] + len(data['items'])} of {data['total']}"
+    return data
+
+
+async def download(request: Request, flt: Any, fmt: EventFormat, offset: int = 0,
+                   limit: int | None = None) -> Response:
+    """Every event matching ``flt`` as a file: written a chunk at a time to a temporary
+    file under a read-only store (memory stays flat; the store is released before the
+    client reads), then streamed and deleted. Time limit: ``DOWNLOAD_TIME_FACTOR`` x the
+    query limit."""
+    from kronika.query.export import iter_export_records
+
+    ctx = ctx_of(request)
+    fd, name = tempfile.mkstemp(prefix="kronika-", suffix=f".{fmt.value}")
+    os.close(fd)  # the writer reopens it by name
+    path = FilePath(name)
+    opened: list[Any] = []
+
+    def work(store: Any) -> int:
+        records = iter_export_records(store, flt)
+        stop = None if limit is None else offset + limit
+        return write_download(itertools.islice(records, offset, stop), fmt, path)
+
+    try:
+        with anyio.fail_after(ctx.query_timeout_s * DOWNLOAD_TIME_FACTOR):
+            n = await anyio.to_thread.run_sync(lambda: ctx.access.read(work, on_open=opened.append),
+                                               abandon_on_cancel=True)
+    except TimeoutError as exc:
+        for store in opened:
+            with contextlib.suppress(Exception):
+                interrupt(store)
+        path.unlink(missing_ok=True)
+        raise HTTPException(status_code=504, detail="the download took too long; narrow the filter") from exc
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return FileResponse(path, media_type=MEDIA_TYPES[fmt], background=BackgroundTask(path.unlink, missing_ok=True),
+                        headers={"Content-Disposition": content_disposition(f"events.{fmt.value}"),
+                                 "X-Total-Count": str(n)})
 
 
 @router.get("/events/{event_id}", summary="One event with its evidence spans")
@@ -96,22 +160,21 @@ async def dyad(
     interval: Annotated[str, Query(pattern="^(day|week|month|quarter|year)$")] = "month",
     since: str | None = None,
     until: str | None = None,
-    symmetric: bool = True,
+    directed: Annotated[bool, Query(description="only events with A as source and B as target")] = False,
+    symmetric: Annotated[bool, Query(description="old name: symmetric=false is directed=true")] = True,
     format: FormatParam = Format.json,
 ) -> Response:
+    """Per period: events by quad and penta class, by type, the balance and the mean
+    Goldstein score (``kronika.query.dyad_report``, which ``kronika dyad`` prints too).
+    A and B are read by the one actor lookup ("Japan" = "JPN" = "Japanese")."""
     q = _q()
     a_, b_ = check_name(a, "a"), check_name(b, "b")
     s, u = check_date(since, "since"), check_date(until, "until")
-
-    def work(st: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        args = {"interval": interval, "since": s, "until": u, "symmetric": symmetric}
-        return q.dyad_series(st, a_, b_, **args), q.dyad_coarse(st, a_, b_, **args)
-
-    rows, coarse = await run_query(request, work)
+    is_directed = directed or not symmetric
+    data = await run_query(request, lambda st: q.dyad_report(st, a_, b_, interval, s, u, directed=is_directed))
     # ``coarse``: events dated more coarsely than one period ("2019" in a monthly series),
     # kept out of ``series`` and listed here by their own date (CSV renders ``series``).
-    return render({"a": a_, "b": b_, "interval": interval, "series": rows, "coarse": coarse},
-                  format, f"dyad-{a_}-{b_}")
+    return render(data, format, f"dyad-{a_}-{b_}")
 
 
 @router.get("/network", summary="Actor network: who acts on whom, weighted by events")
@@ -128,21 +191,14 @@ async def network(
     return render(data, format, "network")
 
 
-@router.get("/timeline", summary="Events in date order for an actor, a dyad or a place")
-async def timeline(
-    request: Request,
-    actor: str | None = None,
-    dyad: str | None = None,
-    place: str | None = None,
-    limit: Limit = None,
-    format: FormatParam = Format.json,
-) -> Response:
+@router.get("/timeline", summary="Events in date order (oldest first) for any filter: an actor, a dyad, a place …")
+async def timeline(request: Request, flt: FilterValues, pg: PageParams, format: FormatParam = Format.json) -> Response:
+    """A page of the chronology with ``total`` and ``next`` (``kronika.query.timeline_page``,
+    which ``kronika timeline`` prints too)."""
     q = _q()
-    cap = request.app.state.kronika.settings.api_max_page
-    n = min(limit or min(200, cap), cap)
-    a, d, p = check_name(actor, "actor"), parse_dyad(dyad), check_name(place, "place")
-    rows = await run_query(request, lambda st: q.timeline(st, actor=a, dyad=d, place=p, limit=n, max_page=cap))
-    return render({"items": rows}, format, "timeline")
+    f = make_filter(flt, pg)
+    data = await run_query(request, lambda st: q.timeline_page(st, f, max_page=pg.limit))
+    return render(with_next(request, data), format, "timeline")
 
 
 @router.get("/clusters", summary="Cross-article event clusters (one real event, many reports)")

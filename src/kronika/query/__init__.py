@@ -16,11 +16,13 @@ from kronika.query.errors import NotFoundError
 from kronika.query.events import (
     article_view,
     count_events,
+    events_page,
     find_events,
     get_event,
     iter_event_records,
     map_points,
     timeline,
+    timeline_page,
 )
 from kronika.query.filters import EventFilter
 from kronika.query.intensity import PENTA_CLASSES, intensity
@@ -28,7 +30,7 @@ from kronika.query.lookup import ActorMatch, default_lookup
 
 __all__ = [
     "PENTA_CLASSES", "QUAD_CLASSES", "ActorMatch", "EventFilter", "NotFoundError", "actor_network",
-    "article_view", "count_events", "default_lookup", "dyad_coarse", "dyad_report", "dyad_series",
+    "article_view", "count_events", "default_lookup", "events_page", "dyad_coarse", "dyad_report", "dyad_series",
     "find_events", "get_cluster", "get_event", "intensity", "iter_event_records", "list_clusters",
-    "map_points", "summary", "timeline", "volume",
+    "map_points", "summary", "timeline", "timeline_page", "volume",
 ]

@@ -20,6 +20,22 @@ def find_events(store: Store, flt: EventFilter, max_page: int | None = None) -> 
     return _page(store, flt, _ORDER_RECENT, max_page)
 
 
+def events_page(store: Store, flt: EventFilter, max_page: int | None = None) -> dict[str, Any]:
+    """One page of ``find_events`` with the paging facts every door shows ("N of M and
+    how to get the rest"): ``items``, ``total`` (all matching events), ``limit``,
+    ``offset`` and ``next_offset`` (None on the last page). Shared by ``GET /api/events``
+    and ``kronika events``."""
+    items = find_events(store, flt, max_page)
+    return _paged(items, count_events(store, flt), flt, max_page)
+
+
+def _paged(items: list[dict[str, Any]], total: int, flt: EventFilter, max_page: int | None) -> dict[str, Any]:
+    limit, offset = page(flt, max_page)
+    nxt = offset + limit
+    return {"total": total, "limit": limit, "offset": offset, "items": items,
+            "next_offset": nxt if nxt < total else None}
+
+
 def _page(store: Store, flt: EventFilter, order: str, max_page: int | None, *, spans: bool = False) -> list[dict[str, Any]]:
     """One page of records: the inner top-N picks row ids reading only the filter and
     order columns, the outer query reads the wide columns of just those rows (see
@@ -79,6 +95,13 @@ def timeline(
     flt = replace(base, actor=actor or base.actor, dyad=dyad or base.dyad,
                   place=place if place is not None else base.place, limit=limit)
     return _page(store, flt, _ORDER_CHRONO, max_page, spans=True)
+
+
+def timeline_page(store: Store, flt: EventFilter, max_page: int | None = None) -> dict[str, Any]:
+    """A page of the chronology of ``flt`` (oldest first, with evidence spans) and its
+    paging facts, as ``events_page``. Shared by ``GET /api/timeline`` and ``kronika timeline``."""
+    items = _page(store, flt, _ORDER_CHRONO, max_page, spans=True)
+    return _paged(items, count_events(store, flt), flt, max_page)
 
 
 def map_points(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:

@@ -125,14 +125,20 @@ def _items(value: str) -> list[str]:
     return [v.strip() for v in str(value).split(",") if v.strip()]
 
 
-def _listed(column: str, name: str, value: str, valid: tuple[str, ...], params: list[Any]) -> str:
-    """``column`` in the comma-separated ``value``; every item must be one of ``valid``."""
+def check_listed(name: str, value: str, valid: tuple[str, ...]) -> list[str]:
+    """The items of the comma-separated ``value`` (lower case), each one of ``valid``, or a
+    coded error listing the valid values."""
     items = [v.lower() for v in _items(value)]
     bad = [v for v in items if v not in valid]
     if bad or not items:
         raise QueryError(f"unknown {name} {', '.join(map(repr, bad or [value]))}: valid are {', '.join(valid)}",
                          code=UNKNOWN_VALUE)
-    params.append(items)
+    return items
+
+
+def _listed(column: str, name: str, value: str, valid: tuple[str, ...], params: list[Any]) -> str:
+    """``column`` in the comma-separated ``value``; every item must be one of ``valid``."""
+    params.append(check_listed(name, value, valid))
     return f"list_contains(?::VARCHAR[], {column})"
 
 

@@ -125,7 +125,9 @@ class ActorLookup:
         """Known names closest to ``value``: knowledge-base countries, demonyms, capitals,
         organisations and curated people, and ``extra`` (names the store holds)."""
         names = dict(self._vocabulary())
-        names.update({_norm(x): x for x in extra if x})
+        for x in extra:  # the knowledge base's spelling first ("Japan (JPN)", not the stored "japan")
+            if x:
+                names.setdefault(_norm(x), x)
         key = _norm(value)
         close = difflib.get_close_matches(key, list(names), n=_SUGGESTIONS, cutoff=0.6)
         if len(key) <= 3:  # a code: compare codes too ("JPX" → JPN)
