@@ -11,10 +11,11 @@ PORT   ?= 8000
 
 .PHONY: demo test lint install clean bench
 
-$(STAMP): pyproject.toml
+# The exact tested package set (constraints.txt) inside the ranges pyproject.toml declares.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
