@@ -231,3 +231,28 @@ def test_cli_extract_and_ingest_read_stdin(tmp_path: Path, shared_models: None) 
 
     code, out = _cli("extract", "-", input=b"")
     assert code == 2 and "[K104] empty input" in out
+
+
+def test_cli_ingest_reads_a_feed_url(tmp_path: Path, shared_models: None) -> None:
+    """A URL on the command line is fetched (a path type would have folded ``//`` into ``/``
+    and called it missing); an unreachable one is the reader's problem, not K100."""
+    import functools
+    import http.server
+    import threading
+
+    from conftest import ROOT
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / "examples" / "formats"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/regional-news.rss"
+        db = tmp_path / "k.duckdb"
+        code, out = _cli("ingest", url, "--db", str(db))
+        assert code == 0, out
+        assert "3 read, 3 stored" in out and "K100" not in out
+        code, out = _cli("ingest", f"http://127.0.0.1:{server.server_address[1]}/nothing.rss", "--db", str(db))
+        assert code == 2 and "[K107] cannot fetch" in out and "K100" not in out, out
+    finally:
+        server.shutdown()
+        server.server_close()
