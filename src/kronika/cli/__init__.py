@@ -13,7 +13,7 @@ def _register() -> None:
     order (the order ``kronika --help`` and docs/cli.md list them), so sorting is off here."""
     # isort: off
     from kronika.cli import (  # noqa: F401
-        core, export_cmd, evaluate_timex, evaluate_geo, evaluate_events, evaluate_actors, actors_cmd,
+        core, analysis_cmd, export_cmd, evaluate_timex, evaluate_geo, evaluate_events, evaluate_actors, actors_cmd,
         serve_cmd, train_cmd, config_cmd,
     )
     # isort: on

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import csv
+import itertools
 import json
 import re
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 from rich.columns import Columns
@@ -206,50 +208,99 @@ def watch(
 @app.command()
 def events(
     db: DbOption = None,
-    source: Annotated[str | None, typer.Option(help="Source country/actor code or name")] = None,
-    target: Annotated[str | None, typer.Option(help="Target country/actor code or name")] = None,
-    actor: Annotated[str | None, typer.Option(help="Either side")] = None,
-    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. CONSULT (DEMAND: REQUEST)")] = None,
-    status: Annotated[str | None, typer.Option(help="occurred|planned|denied|hypothetical")] = None,
+    source: Annotated[str | None, typer.Option(help="Source actor (as --actor)")] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor (as --actor)")] = None,
+    actor: Annotated[str | None, typer.Option(help="Either side: a country code, name or demonym, a capital, an "
+                                              "organisation, a person or an actor code")] = None,
+    dyad: Annotated[str | None, typer.Option(help="Two actors, either direction: A,B")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type(s), comma-separated (DEMAND: REQUEST)")] = None,
+    status: Annotated[str | None, typer.Option(help="occurred|planned|denied|hypothetical (comma-separated)")] = None,
     since: Annotated[str | None, typer.Option(help="ISO date (event date overlaps)")] = None,
     until: Annotated[str | None, typer.Option(help="ISO date")] = None,
     text: Annotated[str | None, typer.Option(help="Search evidence text")] = None,
     article: Annotated[str | None, typer.Option("--article", help="Article id")] = None,
     doc: Annotated[str | None, typer.Option("--doc", help="The input's own id (file name, JSONL id)")] = None,
-    limit: Annotated[int, typer.Option(help="Rows to show")] = 50,
+    limit: Annotated[int, typer.Option(help="Rows to show, newest first (any number)")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many rows first")] = 0,
+    all_rows: Annotated[bool, typer.Option("--all", help="Every matching event, streamed (ignores --limit)")] = False,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """List stored events with filters."""
-    from kronika.query import EventFilter, find_events
+    """List stored events with filters, and say how many match ("showing N of M").
+
+    Actor values go through the one actor lookup (JPN = Japan = Japanese); an unknown actor,
+    type or status exits 2 naming the valid values. csv is the one events layout of
+    `kronika export`."""
+    from kronika.query import EventFilter, count_events, find_events
+    from kronika.query.export import iter_export_records
     from kronika.store import Store
 
     settings = load_settings(config, db_path=db)
     try:
         flt = EventFilter(
-            source=source, target=target, actor=actor, type=type.upper() if type else None,
+            source=source, target=target, actor=actor, dyad=split_dyad(dyad) if dyad else None, type=type,
             status=status, since=since, until=until, text=text, article_id=article, doc_id=doc,
-            limit=limit,
+            limit=limit, offset=offset,
         )
         with Store(settings.db_path, read_only=True) as store:
-            rows = find_events(store, flt)
+            total = count_events(store, flt)
+            rows: Iterable[dict[str, Any]] = (
+                itertools.islice(iter_export_records(store, flt), offset, None) if all_rows
+                else find_events(store, flt, max_page=max(limit, 1)))
+            with output(out_file) as fh:
+                shown = emit_events(rows, format, fh)
+                footer = showing(shown, total, offset)
+                if format is TableFormat.table and out_file is None:
+                    out.print(footer)
+                else:
+                    err.print(footer)
     except KronikaError as exc:
         raise fail(exc) from exc
-    emit_events(rows, format)
 
 
-def emit_events(rows: list[dict[str, Any]], format: TableFormat) -> None:
-    """Print event records as a Rich table, JSON lines or CSV."""
-    if format is TableFormat.jsonl:
-        for r in rows:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+def split_dyad(value: str) -> tuple[str, str]:
+    """"JPN,RUS" → ("JPN", "RUS"); anything but two names is the query layer's K505."""
+    parts = tuple(p.strip() for p in value.split(",") if p.strip())
+    return parts if len(parts) == 2 else (value, "")  # type: ignore[return-value]
+
+
+def showing(shown: int, total: int, offset: int = 0) -> str:
+    """The "N of M" line every listing prints, with how to get the rest."""
+    if shown >= total and offset == 0:
+        return f"all {total} matching event{'' if total == 1 else 's'}"
+    first = offset + 1 if shown else offset
+    return (f"showing {first}–{offset + shown} of {total} matching events — "
+            "use --all for every one, or --limit N / --offset N")
+
+
+@contextmanager
+def output(path: Path | None) -> Iterator[IO[str]]:
+    """The file ``--out`` names (its folder created), else stdout."""
+    if path is None:
+        yield sys.stdout
         return
-    flat = [_flat(r) for r in rows]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        yield fh
+    err.print(f"wrote {path}")
+
+
+def emit_events(rows: Iterable[dict[str, Any]], format: TableFormat, fh: IO[str] | None = None) -> int:
+    """Write event records to ``fh`` (stdout) as a Rich table, JSON lines or CSV (the one
+    events layout of ``kronika.query.export``); returns how many."""
+    fh = fh or sys.stdout
     if format is TableFormat.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(flat[0]) if flat else ["event_id"])
-        writer.writeheader()
-        writer.writerows(flat)
-        return
+        from kronika.query.export import write_csv
+
+        return write_csv(rows, fh)
+    if format is TableFormat.jsonl:
+        n = 0
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+            n += 1
+        return n
+    flat = [_flat(r) for r in rows]
     table = Table(show_lines=False)
     for col in ("date", "type", "status", "source", "target", "location"):
         table.add_column(col, no_wrap=col in ("date", "type", "status"), max_width=30)
@@ -257,7 +308,8 @@ def emit_events(rows: list[dict[str, Any]], format: TableFormat) -> None:
     for f in flat:
         table.add_row(f["date"], f["type"], f["status"], f["source"], f["target"], f["location"],
                       f["evidence"])
-    out.print(table)
+    (out if fh is sys.stdout else Console(file=fh, width=170)).print(table)
+    return len(flat)
 
 
 def _side(side: Any) -> str:

@@ -1,0 +1,165 @@
+"""The analyst's command line (issue 20, items 1–4): `kronika dyad`, `kronika timeline` and
+`kronika events` on the same query functions as the API, nothing silently cut, one actor
+lookup, coded refusals (exit 2) that list what is valid."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from kronika.api import create_app
+from kronika.config import Settings
+from kronika.query import EventFilter, count_events
+from kronika.store import Store
+from kronika.store.synthetic import generate
+from test_api_fixtures import N_EVENTS, build_store
+
+N_BIG = 2500
+
+
+def _app():  # type: ignore[no-untyped-def]
+    from kronika.cli import _register, app
+
+    _register()
+    return app
+
+
+def _run(db: Path, *args: str) -> Any:
+    return CliRunner().invoke(_app(), [*args, "--db", str(db)], env={"COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("cli-analysis") / "demo.duckdb")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-big") / "big.duckdb"
+    with Store(path) as s:
+        generate(s, N_BIG, seed=5)
+    return path
+
+
+# ----------------------------------------------------------------------------- dyad
+
+
+@pytest.mark.parametrize("name", ["Japan", "JPN", "Japanese", "japanese"])
+def test_cli_dyad_names_codes_and_demonyms_give_the_same_series(demo: Path, name: str) -> None:
+    reference = _run(demo, "dyad", "JPN", "RUS", "--by", "month", "--format", "csv")
+    res = _run(demo, "dyad", name, "Russia", "--by", "month", "--format", "csv")
+    assert res.exit_code == 0 and reference.exit_code == 0
+    assert res.stdout == reference.stdout
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert sum(int(r["events"]) for r in rows) == 7  # every JPN–RUS event of the fixture
+
+
+def test_cli_dyad_json_is_what_the_api_answers(demo: Path) -> None:
+    res = _run(demo, "dyad", "Japan", "Russia", "--by", "week", "--directed", "--format", "json")
+    api = TestClient(create_app(Settings(), store_path=demo)).get(
+        "/api/dyads/Japan/Russia", params={"interval": "week", "directed": "true"}).json()
+    assert json.loads(res.stdout) == api
+    assert api["directed"] is True and api["totals"]["events"] == 5  # JPN as source only
+
+
+def test_cli_dyad_table_and_file_output(demo: Path, tmp_path: Path) -> None:
+    res = _run(demo, "dyad", "Japan", "Russia", "--by", "year")
+    assert res.exit_code == 0
+    assert "Japan (JPN) ↔ Russia (RUS), by year: 7 events" in res.stdout and "mean Goldstein" in res.stdout
+    out = tmp_path / "sub" / "dyad.csv"
+    res = _run(demo, "dyad", "Japan", "Russia", "--by", "day", "--format", "csv", "--out", str(out))
+    assert res.exit_code == 0 and out.exists()
+    rows = list(csv.DictReader(out.open()))
+    assert rows[0]["kind"] == "period" and sum(int(r["events"]) for r in rows) == 7
+
+
+def test_cli_dyad_unknown_actor_exits_2_with_nearest_names(demo: Path) -> None:
+    res = _run(demo, "dyad", "Japn", "Russia")
+    assert res.exit_code == 2
+    assert "K514" in res.output and "Japan (JPN)" in res.output
+
+
+# ----------------------------------------------------------------------------- timeline
+
+
+def test_cli_timeline_pages_and_says_how_many(demo: Path) -> None:
+    total = 8  # events with Japan on either side in the fixture
+    res = _run(demo, "timeline", "Japanese", "--limit", "3")
+    assert res.exit_code == 0
+    assert f"showing 1–3 of {total} matching events" in res.stdout and "--all" in res.stdout
+    res = _run(demo, "timeline", "Japan", "--all", "--format", "json")
+    page = json.loads(res.stdout)
+    assert page["total"] == len(page["items"]) == total
+    dates = [r["date_start"] for r in page["items"]]
+    assert dates == sorted(dates)
+    api = TestClient(create_app(Settings(), store_path=demo)).get(
+        "/api/timeline", params={"actor": "Japan", "limit": 100}).json()
+    assert [r["event_id"] for r in api["items"]] == [r["event_id"] for r in page["items"]]
+
+
+def test_cli_timeline_filters(demo: Path) -> None:
+    res = _run(demo, "timeline", "JPN", "--type", "CONSULT", "--status", "planned", "--format", "jsonl")
+    recs = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [(r["type"], r["status"]) for r in recs] == [("CONSULT", "planned")]
+
+
+# ----------------------------------------------------------------------------- events
+
+
+@pytest.mark.parametrize("name", ["REQUEST", "DEMAND", "request"])
+def test_cli_events_type_request_and_its_old_name_demand(demo: Path, name: str) -> None:
+    res = _run(demo, "events", "--type", name, "--format", "jsonl")
+    assert res.exit_code == 0
+    recs = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert [r["type"] for r in recs] == ["REQUEST"]
+
+
+@pytest.mark.parametrize(("args", "code", "listed"), [
+    (("--type", "REQUST"), "K513", "REQUEST"),
+    (("--status", "ocurred"), "K513", "occurred"),
+    (("--actor", "Japn"), "K514", "Japan (JPN)"),
+    (("--source", "JPX"), "K515", "Japan (JPN)"),
+    (("--dyad", "Rusia,JPN"), "K514", "Russia (RUS)"),
+])
+def test_cli_events_unknown_values_exit_2_listing_valid_ones(demo: Path, args: tuple[str, ...], code: str,
+                                                            listed: str) -> None:
+    res = _run(demo, "events", *args)
+    assert res.exit_code == 2
+    text = " ".join(res.output.split())  # rich wraps the message
+    assert code in text and listed in text
+
+
+def test_cli_events_says_n_of_m(big: Path) -> None:
+    res = _run(big, "events")
+    assert res.exit_code == 0
+    assert f"showing 1–50 of {N_BIG} matching events — use --all" in res.stdout
+
+
+def test_cli_events_limit_beyond_a_page_returns_every_row(big: Path) -> None:
+    res = _run(big, "events", "--limit", "100000", "--format", "jsonl")
+    ids = [json.loads(line)["event_id"] for line in res.stdout.splitlines() if line.startswith("{")]
+    assert len(ids) == len(set(ids)) == N_BIG  # more than the old 1,000-row cap
+
+
+def test_cli_events_all_streams_every_row_as_csv(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.csv"
+    res = _run(big, "events", "--all", "--format", "csv", "--out", str(out))
+    assert res.exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == N_BIG and {"event_id", "goldstein", "penta_class"} <= set(rows[0])
+    with Store(big, read_only=True) as s:
+        total = count_events(s, EventFilter(actor="RUS"))
+    res = _run(big, "events", "--all", "--actor", "Russia", "--format", "jsonl")
+    assert sum(1 for line in res.stdout.splitlines() if line.startswith("{")) == total
+
+
+def test_cli_events_fixture_count(demo: Path) -> None:
+    res = _run(demo, "events", "--limit", "100")
+    assert f"all {N_EVENTS} matching events" in res.stdout
