@@ -27,7 +27,8 @@ MODEL_CARDS: tuple[str, ...] = ("events/model/meta.json", "events/model/mode/met
 KNOWLEDGE_FILES: tuple[str, ...] = (
     "actors/countries.yaml", "actors/organisations.yaml", "actors/agents.yaml", "actors/leaders.tsv",
     "actors/phoenix.tsv", "actors/cameo_countries.tsv", "events/cameo2plover.txt", "events/CAMEO.2.0.txt",
-    "events/grammar.yaml", "events/predicates.yaml", "events/plover_versions.yaml", "events/calibration.yaml",
+    "events/goldstein.tsv", "events/grammar.yaml", "events/predicates.yaml", "events/plover_versions.yaml",
+    "events/calibration.yaml",
 )
 # Which sections of the codebook describe the files of each format.
 FORMAT_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -58,14 +59,15 @@ def _file_version(relpath: str) -> dict[str, Any]:
     content hash, so two exports name the same tables only when they are the same bytes."""
     text = read_text(relpath)
     version: Any = None
-    if relpath.endswith(".yaml"):
-        data = load_yaml(relpath)
-        version = data.get("version") if isinstance(data, dict) else None
-    else:
-        for line in text.splitlines()[:40]:
-            if line.lstrip("# ").lower().startswith("version:"):
-                version = line.split(":", 1)[1].strip()
-                break
+    # The declaration sits at the head of every versioned file: a top-level ``version:`` key
+    # (YAML) or a ``# version:`` comment (TSV). Read as a line, not by parsing the whole
+    # file (the actor tables are megabytes of YAML).
+    for line in text.splitlines()[:60]:
+        head = line.lstrip("# ") if relpath.endswith((".tsv", ".txt")) else line
+        if head.lower().startswith("version:"):
+            value = head.split(":", 1)[1].strip()
+            version = int(value) if value.isdigit() else value
+            break
     return {"version": version, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]}
 
 

@@ -58,21 +58,27 @@ _INT_COLUMNS = frozenset({"sentence", "location_geonameid", "evidence_start", "e
 _FLOAT_COLUMNS = frozenset({"location_lat", "location_lon", "confidence"})
 
 
+_GUARDED = frozenset(FORMULA_START)
+
+
 def safe_text(value: str) -> str:
     """``value`` as a cell no spreadsheet runs as a formula (see the module docstring)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return "'" + value if value[:1] in _GUARDED else value
 
 
 def _cell(value: Any) -> Any:
+    kind = type(value)  # exact-type fast paths: this runs once per cell
+    if kind is str:
+        return "'" + value if value[:1] in _GUARDED else value
     if value is None:
         return ""
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, bool):
-        return str(value).lower()
+    if kind is int or kind is float:
+        return value
+    if kind is bool:
+        return "true" if value else "false"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    return value
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def _members(side: Any) -> list[Mapping[str, Any]]:
@@ -81,7 +87,9 @@ def _members(side: Any) -> list[Mapping[str, Any]]:
     return [m for m in (side if isinstance(side, list) else [side]) if isinstance(m, Mapping)]
 
 
-def _joined(members: list[Mapping[str, Any]], key: str) -> str | None:
+def _joined(members: list[Mapping[str, Any]], key: str) -> Any:
+    if len(members) == 1:  # the common case: one actor on the side
+        return members[0].get(key)
     values = [m.get(key) for m in members]
     if all(v is None for v in values):
         return None
