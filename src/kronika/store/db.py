@@ -357,7 +357,8 @@ class Store:
             raise StoreError(f"learned actors not refreshed: {exc}", code="K407") from exc
 
     def export(self, fmt: str, dest: Path | str) -> list[Path]:
-        """Write the store to ``dest`` (a folder) as parquet|csv|jsonl|plover."""
+        """Back the whole store up into the folder ``dest`` as parquet|jsonl (every table);
+        the analyst formats (csv, plover, gexf, geojson) are ``kronika.exports.export``."""
         from kronika.store.exchange import export
 
         return export(self, fmt, Path(dest))
@@ -369,7 +370,8 @@ class Store:
         return import_export(self, Path(folder))
 
     def import_export(self, folder: Path | str) -> BatchResult:
-        """Restore from a ``kronika export`` folder (parquet or jsonl): see ``exchange``."""
+        """Restore from a ``kronika export`` (a parquet, jsonl or csv folder, or an events
+        CSV file): see ``exchange``."""
         from kronika.store.exchange import import_export
 
         return import_export(self, Path(folder))
