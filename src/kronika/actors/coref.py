@@ -14,21 +14,21 @@ from typing import TYPE_CHECKING
 from kronika.actors.kb import COUNTRY, DEMONYM, METONYM
 from kronika.actors.matching import Match, np_head, span_text
 from kronika.model import ActorMention, ParsedDoc, Token
+from kronika.resources import word_set
 
 if TYPE_CHECKING:
     from kronika.actors.resolver import _Work
 
 PLACE_TAGS = (COUNTRY, DEMONYM, METONYM)
-PRONOUNS = frozenset({"he", "she"})
-ROLE_QUALIFIERS = frozenset({"deputy", "vice", "former", "ex", "acting", "interim", "junior", "assistant"})
+# The words each reference-back pass looks for (data, with the reasons: actors/words.yaml).
+PRONOUNS = word_set("actors/words.yaml", "pronouns")
+ROLE_QUALIFIERS = word_set("actors/words.yaml", "role_qualifiers")  # "deputy minister" is another office
 # "the group": singular nouns that refer back to the last organisation named.
-GROUP_NOUNS = frozenset({"group", "organisation", "organization", "movement", "alliance", "militia", "faction"})
+GROUP_NOUNS = word_set("actors/words.yaml", "group_nouns")
 # "the two countries", "both sides": plural nouns that refer back to a pair of countries.
-PLURAL_HEADS = frozenset({"country", "side", "nation", "government", "neighbor", "neighbour", "leader"})
+PLURAL_HEADS = word_set("actors/words.yaml", "plural_heads")
 # Role words that, with "the" and no country, point back to a person already named.
-COREF_HEADS = frozenset({"minister", "president", "premier", "chancellor", "secretary", "leader",
-                         "spokesman", "spokeswoman", "ambassador", "envoy", "general", "king",
-                         "prime minister", "foreign minister", "defense minister", "defence minister"})
+COREF_HEADS = word_set("actors/words.yaml", "coref_heads")
 
 
 class References:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kronika.actors.kb import AGENT, MAX_TOKENS, KnowledgeBase, Lex, token_key
 from kronika.model import ParsedDoc, Token
+from kronika.resources import word_set
 
 NOMINAL = frozenset({"NOUN", "PROPN"})
 # Dependencies that keep a modifier inside the noun phrase of its head.
@@ -22,12 +23,7 @@ NOT_NAMES = frozenset({
     "LANGUAGE", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY",
 })
 # Courtesy titles are not part of a name ("Ms Byrne" is "Byrne").
-HONORIFICS = frozenset({"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Dame", "Madam"})
-# A country or capital governed by one of these is (usually) a place, not an agent.
-LOCATIVE_PREPS = frozenset({
-    "in", "at", "from", "into", "near", "across", "throughout", "within", "inside",
-    "outside", "around", "off", "via", "through", "under",
-})
+HONORIFICS = word_set("actors/words.yaml", "honorifics")
 
 
 @dataclass(frozen=True, slots=True)

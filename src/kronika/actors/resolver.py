@@ -35,7 +35,6 @@ from kronika.actors.kb import (
 )
 from kronika.actors.learned import LearnedIndex
 from kronika.actors.matching import (
-    LOCATIVE_PREPS,
     Match,
     acts,
     find_matches,
@@ -47,13 +46,18 @@ from kronika.actors.matching import (
 )
 from kronika.config import Settings
 from kronika.model import ActorMention, ParsedDoc, TimeExpr, Token
+from kronika.resources import word_set
 
-HEAD_ROLES = frozenset({"president", "acting president", "prime minister", "premier", "chancellor",
-                        "king", "queen", "emperor"})
+WORDS = "actors/words.yaml"  # the English words the resolver reads (data, with the reasons)
+# Offices that lead a country.
+HEAD_ROLES = word_set(WORDS, "head_roles")
+# A country or capital governed by one of these is (usually) a place, not an agent; not the
+# geo stage's list of where events happen ("sanctions on Iran": Iran is a target).
+PLACE_NOT_AGENT_PREPS = word_set("english/prepositions.yaml", "place_not_agent")
 # The Phoenix files' last revision: an open-ended Phoenix tenure is unchecked after it.
 PHOENIX_UNTIL = dt.date(2015, 2, 28)
 # Role words for weapons (agents.yaml): "Israeli missiles" is Israel's military, "missiles" alone nobody.
-WEAPONS = frozenset({"missiles", "warship"})
+WEAPONS = word_set(WORDS, "weapons")
 
 
 @dataclass(frozen=True, slots=True)
@@ -691,7 +695,7 @@ class ActorResolver(References):
             return ActorMention(**base, code=a.country, country=a.country, kind="country",
                                 how=f"demonym modifying '{doc.tokens[head].text}'", confidence=0.6)
         prep = governing_prep(doc, m.last)
-        locative = prep in LOCATIVE_PREPS
+        locative = prep in PLACE_NOT_AGENT_PREPS
         how = "country name" if lex.tag == COUNTRY else "demonym"
         if lex.tag == DEMONYM:
             home, ethnic = self._ethnic(w, a.country or "", m.start)

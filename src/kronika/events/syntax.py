@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from kronika.events.lexicon import Lexicon
 from kronika.model import ActorMention, ParsedDoc, Token
+from kronika.resources import word_set
 
 SUBJ = frozenset({"nsubj", "csubj"})
 OBJ = frozenset({"dobj", "dative", "obj", "iobj"})
-TARGET_PREPS = frozenset({"with", "against", "to", "on", "over", "at", "toward", "towards",
-                          "into", "from", "upon", "onto", "for"})
-NOUN_TARGET_PREPS = frozenset({"with", "against", "on", "over", "to", "toward", "towards", "upon",
-                               "into", "at"})
+# Prepositions whose phrase names a predicate's target, of a verb and of an event noun (data:
+# english/prepositions.yaml, with the reasons).
+TARGET_PREPS = word_set("english/prepositions.yaml", "verb_target")
+NOUN_TARGET_PREPS = word_set("english/prepositions.yaml", "noun_target")
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
-PRONOUNS = frozenset({"we", "they", "he", "she", "i", "it", "us", "them", "him", "her"})
+PRONOUNS = word_set("english/pronouns.yaml", "personal")
 
 
 class DocView:

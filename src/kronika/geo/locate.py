@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 
 from kronika.model import ParsedDoc, PlaceMention, Token
+from kronika.resources import word_set
 
-LOCATIVE_PREPS = frozenset({
-    "in", "at", "near", "on", "outside", "inside", "across", "throughout", "around",
-    "within", "off", "into", "onto",
-})
+# A place in a phrase headed by one of these is where its clause's predicate happened; not the
+# actor stage's list of places that are no agents ("from", "via" say where, not what happened).
+EVENT_PLACE_PREPS = word_set("english/prepositions.yaml", "event_place")
 _SPECIFIC = {"city": 0, "building": 0, "street": 0, "admin2": 1, "admin1": 1, "island": 1,
              "region": 2, "peninsula": 2, "sea": 2, "strait": 2, "gulf": 2, "country": 3}
 _DATELINE = re.compile(
@@ -104,7 +104,7 @@ def _locative_prep(doc: ParsedDoc, p: PlaceMention) -> Token | None:
         if t.dep == "pobj":
             prep = doc.tokens[t.head]
             word = prep.text.lower()
-            if word in LOCATIVE_PREPS:
+            if word in EVENT_PLACE_PREPS:
                 return prep
             if word != "of" or prep.head == prep.i:
                 return None

@@ -26,21 +26,11 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from kronika.geo.gazetteer import GazEntry, Gazetteer, compass_only, km, norm_name
+from kronika.resources import word_map, word_set, word_table
 
-# Feature words that follow or precede a name ("Akita Prefecture", "Idlib province",
-# "the state of Texas") and the gazetteer feature they ask for.
-FEATURE_WORDS: dict[str, str] = {
-    "prefecture": "admin1", "prefectures": "admin1", "province": "admin1",
-    "provinces": "admin1", "state": "admin1", "states": "admin1", "region": "admin1",
-    "regions": "admin1", "governorate": "admin1", "governorates": "admin1",
-    "oblast": "admin1", "oblasts": "admin1", "county": "admin1", "counties": "admin1",
-    "district": "admin1", "districts": "admin1", "territory": "admin1",
-    "city": "city", "cities": "city", "town": "city", "towns": "city",
-    "village": "city", "villages": "city", "capital": "city", "port": "city",
-    "island": "island", "islands": "island",
-    # a governor governs a state or province ("New York Gov. Andrew Cuomo")
-    "governor": "admin1", "gov.": "admin1", "governorship": "admin1",
-}
+WORDS = "geo/words.yaml"  # the English words the geoparser reads (data, with the reasons)
+# Feature words next to a name ("Akita Prefecture", "the state of Texas") → the feature asked for.
+FEATURE_WORDS = word_map(WORDS, "feature_words")
 # Scoring weights (log10-population units): an alternate-name match, a national capital,
 # the country's share of the document's other evidence, and its mere presence there.
 W_PRIOR, W_ALTERNATE, W_CAPITAL, W_CONTEXT, W_PRESENT = 1.0, 1.5, 0.4, 3.0, 0.5
@@ -54,26 +44,13 @@ FAMOUS_PRIOR, FAMOUS_GAP = 6.0, 2.0
 W_CONTAINER = 2.0  # a container's state/province or country reading ("Bronx, New York")
 W_DEMONYM = 0.5  # a demonym ("Iraqi") counts half a place name towards the story's countries
 _LOCAL = frozenset({"city", "admin2"})
-# Words of institution names that are also (parts of) gazetteer names ("International
-# City", "Central", "Union"): never a place on their own inside a longer name.
-GENERIC_WORDS = frozenset(
-    "international national regional central federal state royal general memorial union "
-    "united university college school academy institute hospital airport station center "
-    "centre park hall house tower church cathedral mall market plaza square street road "
-    "avenue bridge stadium arena museum library theatre theater hotel embassy ministry "
-    "department office court council club company bank group trust foundation new old "
-    "great grand little saint st mount lake river".split()
-)
-# A part of a longer name may be read as an airport only when the name says airport
-# ("Gatwick Animal Centre" may not: "Islamic Republic" is no Republic Airport).
-_AIRPORT_WORDS = frozenset({"airport", "airfield", "aerodrome", "terminal"})
+# Institution words never a place on their own inside a longer name ("International City").
+GENERIC_WORDS = word_set(WORDS, "generic_words")
+# A part of a longer name is an airport only when the name says so.
+_AIRPORT_WORDS = word_set(WORDS, "airport_words")
 # Last words of names of things inside a town (never in the country a demonym names).
-_LOCAL_FEATURES = frozenset(
-    "street st road rd avenue ave lane boulevard drive square quarter district neighborhood "
-    "neighbourhood market bazaar hotel restaurant cafe bar club park garden gardens village "
-    "town church mosque synagogue temple cemetery school".split()
-)
-_ABROAD = frozenset({"embassy", "consulate", "consulate-general", "legation", "mission"})
+_LOCAL_FEATURES = word_set(WORDS, "local_features")
+_ABROAD = word_set(WORDS, "abroad_words")
 _ISLANDISH = frozenset({"island", "peninsula", "region"})
 # Features whose point says little about where nearby places are.
 _VAGUE = frozenset({"country", "continent", "sea", "region", "gulf", "strait"})
@@ -130,16 +107,9 @@ def lookup_forms(gaz: Gazetteer, text: str, codes: bool = True) -> list[tuple[Ga
     return []
 
 
-# Demonym endings and the endings of the place names they come from ("Sicilian" →
-# Sicily, "Siberian" → Siberia, "Maltese" → Malta, "Cuban" → Cuba, "Iraqi" → Iraq):
-# tried only for a name the gazetteer lacks.
-DEMONYM_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("ian", ("ia", "y", "", "a", "e", "i")),
-    ("ese", ("", "a", "o", "e")),
-    ("an", ("a", "", "o", "e", "as")),
-    ("ish", ("", "y", "land")),
-    ("i", ("",)),
-)
+# Demonym endings → endings of the place names they come from ("Sicilian" → Sicily), in the
+# order tried; only for a name the gazetteer lacks.
+DEMONYM_ENDINGS = word_table(WORDS, "demonym_endings")
 # A derived demonym must name a well-known place: a country, region or island, or a big city.
 _DEMONYM_FEATURES = frozenset({"country", "admin1", "region", "island", "peninsula", "continent"})
 
