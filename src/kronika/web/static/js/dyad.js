@@ -1,6 +1,7 @@
 // Dyad explorer: cooperation above the axis, conflict below, over time, for any pair.
 // Click a bar to list that period's events; click an event to read its evidence.
-import { QUAD, api, card, chartDiv, dateAxis, el, empty, eventTable, header, openEvent, periodRange, plot, setTwin } from "./util.js";
+import { QUAD, api, articleRange, axisRange, card, chartDiv, dateAxis, el, empty, errorBox, eventTable, header, openEvent, periodRange, plot,
+  setTwin, showAll } from "./util.js";
 
 const INTERVALS = ["week", "month", "quarter", "year"];
 
@@ -10,9 +11,9 @@ async function suggestions() {
     const s = await api("/api/summary");
     const dyads = (s.top_dyads || []).map((d) => [d.a, d.b]);
     const names = new Set([...dyads.flat(), ...(s.top_actors || []).map((r) => r.actor)].filter(Boolean));
-    return { pair: dyads[0] || ["", ""], names: [...names] };
+    return { pair: dyads[0] || ["", ""], names: [...names], dates: s.dates || null };
   } catch (_) {
-    return { pair: ["", ""], names: [] };  // a blank form still works
+    return { pair: ["", ""], names: [], dates: null };  // a blank form still works
   }
 }
 
@@ -25,7 +26,7 @@ function form(a, b, interval, names) {
   return el("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); go(); } },
     el("label", {}, "Actor A", ia), el("label", {}, "Actor B", ib), el("label", {}, "Interval", iv),
     el("button", { type: "submit", text: "Show" }),
-    el("span", { class: "muted", text: "Country codes (JPN), actor codes (RUSGOV) or names." }), list);
+    el("span", { class: "muted", text: "Names (Japan), country codes (JPN), actor codes (RUSGOV) or people (Kono)." }), list);
 }
 
 export async function dyad(main, parts, params, stale) {
@@ -37,9 +38,18 @@ export async function dyad(main, parts, params, stale) {
   main.replaceChildren(...header("Dyad explorer", "How relations between two actors moved: cooperation up, conflict down."),
     form(a || "", b || "", interval, hints.names));
   if (!a || !b) { setTwin("/api/summary"); main.append(card(null, empty("Pick two actors to compare."))); return; }
+  // What the user typed goes to the API as typed: the API resolves names, codes and people
+  // alike, and its refusal ("no actor named ...") is shown as a sentence under the form.
   const path = `/api/dyads/${encodeURIComponent(a)}/${encodeURIComponent(b)}`;
   setTwin(path, { interval });
-  const data = await api(path, { interval });
+  let data;
+  try {
+    data = await api(path, { interval });
+  } catch (err) {
+    if (stale()) return;
+    main.append(errorBox(err));
+    return;
+  }
   if (stale()) return;
   const rows = data.series || [];
   const chart = chartDiv("chart tall", "chart-dyad");
@@ -47,7 +57,9 @@ export async function dyad(main, parts, params, stale) {
   main.append(card(`${a} ↔ ${b}: events per ${interval}`, rows.length ? chart : empty(`No events between ${a} and ${b} yet.`)), card("Events", list));
   if (!rows.length) return;
   chart.dataset.interval = interval;
-  drawDyad(chart, rows);
+  drawDyad(chart, rows, articleRange(hints.dates));
+  const off = outside(rows, articleRange(hints.dates));
+  if (off) chart.after(el("p", { class: "muted outside", "data-testid": "outside-span" }, off, showAll(chart)));
   chart.on("plotly_click", async (ev) => {
     const p = ev.points && ev.points[0];
     if (!p) return;
@@ -62,7 +74,21 @@ export async function dyad(main, parts, params, stale) {
   });
 }
 
-function drawDyad(div, rows) {
+function outside(rows, range) {
+  // "3 events dated outside the articles' span are not on this axis: 1990 (2), 2001 (1)."
+  if (!range) return null;
+  const years = new Map();
+  let n = 0;
+  for (const r of rows) {
+    const p = String(r.period);
+    if (r.events && (p < range[0] || p > range[1])) { n += r.events; years.set(p.slice(0, 4), (years.get(p.slice(0, 4)) || 0) + r.events); }
+  }
+  if (!n) return null;
+  return `${n} events dated outside the articles' span (${range[0]} – ${range[1]}) are not on this axis: `
+    + `${[...years].map(([y, k]) => `${y} (${k})`).join(", ")}. `;
+}
+
+function drawDyad(div, rows, range) {
   const x = rows.map((r) => String(r.period));
   const fmt = { year: "%Y", quarter: "%Y-%m", month: "%Y-%m" }[div.dataset.interval] || "%Y-%m-%d";
   const n = (r, key) => Number((r.by_quad || r)[key] || 0);
@@ -81,7 +107,9 @@ function drawDyad(div, rows) {
   const step = Math.max(1, Math.ceil(Math.max(up, down, 1) / 5));  // whole events on the axis
   plot(div, traces, {
     barmode: "relative", bargap: 0.2, legend: { orientation: "h", x: 0, y: 1.1 }, margin: { l: 60, r: 50, t: 30, b: 40 },
-    xaxis: dateAxis(x.length, div.dataset.interval),
+    xaxis: { ...dateAxis(range ? x.filter((p) => p >= range[0] && p <= range[1]).length : x.length, div.dataset.interval),
+      ...(range && x.some((p) => p >= range[0] && p <= range[1])
+        ? { range: axisRange(range, div.dataset.interval), autorange: false } : {}) },
     yaxis: { title: { text: "← conflict   events   cooperation →" }, zeroline: true, zerolinecolor: "#94a3b8", tick0: 0, dtick: step },
     yaxis2: { overlaying: "y", side: "right", showgrid: false, range: [-1.05, 1.05], dtick: 0.5, title: { text: "balance" }, zeroline: false },
   });

@@ -17,7 +17,9 @@ export async function events(main, _parts, params, stale) {
     const q = Object.fromEntries(new FormData(e.target).entries());
     location.hash = withParams("#/events", q);
   } }, inputs, el("button", { type: "submit", text: "Filter" }),
-  el("a", { href: withParams("/api/events", { ...query, format: "csv", limit: 1000, offset: 0 }), text: "Download CSV" }));
+  // Every matching event, not this page: the API streams the whole filtered query as CSV.
+  el("a", { href: withParams("/api/events", { ...pick(params), format: "csv" }), "data-testid": "download-csv",
+    title: "All matching events as CSV (every row, not just this page)", text: `Download CSV (${res.total} events)` }));
   const to = Math.min(offset + res.items.length, res.total);
   const nav = (o) => { location.hash = withParams("#/events", { ...pick(params), offset: o }); };
   const pager = el("div", { class: "pager" },

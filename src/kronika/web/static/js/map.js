@@ -1,6 +1,6 @@
 // Map: events by place on an offline Natural Earth base map (equirectangular).
 // Markers are places, sized by events and coloured by the dominant quad class.
-import { QUAD, QUAD_COLOR, api, card, chartDiv, el, empty, header, plot, setTwin } from "./util.js";
+import { QUAD, QUAD_COLOR, api, card, chartDiv, el, empty, filterBar, filterParams, header, plot, setTwin, withParams } from "./util.js";
 
 let world = null;
 
@@ -29,7 +29,7 @@ function byPlace(points) {
 }
 
 export async function worldMap(main, _parts, params, stale) {
-  const query = { since: params.since, until: params.until, type: params.type, actor: params.actor, limit: 1000 };
+  const query = { ...filterParams(params), actor: params.actor, limit: 1000 };
   setTwin("/api/map", query);
   const [data, land] = await Promise.all([api("/api/map", query), baseMap()]);
   if (stale()) return;
@@ -37,7 +37,9 @@ export async function worldMap(main, _parts, params, stale) {
   const n = (data.points || []).length;
   const chart = chartDiv("chart map", "chart-map");
   const legend = el("div", { class: "legend" }, QUAD.map(([, name, color]) => el("span", {}, el("span", { class: "sw", style: `background:${color}` }), name)));
+  const actor = el("label", {}, "Actor", el("input", { name: "actor", value: params.actor || "", placeholder: "JPN, Japan", "aria-label": "actor" }));
   main.replaceChildren(...header("Map", "Where events happened (or are planned). Marker size = events; colour = the most common kind. Click a place for its events."),
+    filterBar("map", params, [actor]),
     card(`${places.length} places · ${n} located events${n >= data.limit ? ` (the newest ${data.limit} shown)` : ""}`, chart, legend));
   const maxN = Math.max(...places.map((p) => p.n), 1);
   const dominant = (q) => Object.entries(q).sort((a, b) => b[1] - a[1])[0][0];
@@ -50,9 +52,9 @@ export async function worldMap(main, _parts, params, stale) {
     xaxis: { range: [-180, 180], visible: false, fixedrange: false }, yaxis: { range: [-58, 84], visible: false, scaleanchor: "x" },
     margin: { l: 0, r: 0, t: 0, b: 0 }, hovermode: "closest", dragmode: "pan",
   }, { scrollZoom: true, displayModeBar: true, modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"] });
-  if (!places.length) chart.after(empty("No event has a location yet."));
+  if (!places.length) chart.after(empty("No located event matches these filters."));
   chart.on("plotly_click", (ev) => {
     const p = ev.points && ev.points.find((q) => q.data.mode === "markers");
-    if (p) location.hash = `#/events?place=${encodeURIComponent(p.text)}`;
+    if (p) location.hash = withParams("#/events", { place: p.text, ...filterParams(params), actor: params.actor });
   });
 }

@@ -1,19 +1,18 @@
 // Actor network: who acts on whom. Layout is a small deterministic force simulation so the
 // same data always draws the same picture; node size = events, edge width = weight.
-import { api, card, chartDiv, el, empty, header, plot, setTwin } from "./util.js";
+// Filters (dates, type, status) go to the API; the page draws the top N actors by events
+// and places labels so that none overlaps another (a label that cannot be placed is left
+// to the hover text, and the count of unlabelled nodes is said under the chart).
+import { api, card, chartDiv, el, empty, filterBar, filterParams, header, plot, setTwin, withParams } from "./util.js";
+
+const TOP_DEFAULT = 25;
+const TOP_MAX = 150;
 
 function normalise(data) {
-  const edges = (data.edges || data.links || (Array.isArray(data) ? data : [])).map((e) => ({
-    a: String(e.source ?? e.a ?? e.from), b: String(e.target ?? e.b ?? e.to), w: Number(e.weight ?? e.events ?? e.count ?? 1),
-  })).filter((e) => e.a && e.b && e.a !== "null" && e.b !== "null");
-  const size = new Map();
-  const labels = new Map();
-  for (const n of data.nodes || []) {
-    size.set(String(n.id ?? n.actor ?? n.label), Number(n.events ?? n.weight ?? n.count ?? 0));
-    labels.set(String(n.id ?? n.actor ?? n.label), String(n.label ?? n.id));
-  }
-  for (const e of edges) for (const k of [e.a, e.b]) if (!size.has(k) || !(data.nodes || []).length) size.set(k, (size.get(k) || 0) + e.w);
-  return { nodes: [...size.entries()].map(([id, n]) => ({ id, n, label: labels.get(id) || id })), edges };
+  const edges = (data.edges || []).map((e) => ({ a: String(e.source), b: String(e.target), w: Number(e.weight || 1) }))
+    .filter((e) => e.a && e.b && e.a !== "null" && e.b !== "null");
+  const nodes = (data.nodes || []).map((n) => ({ id: String(n.id), n: Number(n.events || 0), label: String(n.label ?? n.id) }));
+  return { nodes, edges };
 }
 
 function layout(nodes, edges) {
@@ -44,24 +43,37 @@ function layout(nodes, edges) {
 
 export async function network(main, _parts, params, stale) {
   const level = ["country", "actor"].includes(params.level) ? params.level : "country";
-  const query = { level, min_weight: params.min_weight || 1, since: params.since, until: params.until, type: params.type };
+  const top = Math.min(TOP_MAX, Math.max(1, parseInt(params.top || TOP_DEFAULT, 10) || TOP_DEFAULT));
+  const minWeight = Math.max(1, parseInt(params.min_weight || "1", 10) || 1);
+  const query = { level, min_weight: minWeight, ...filterParams(params) };
   setTwin("/api/network", query);
   const data = await api("/api/network", query);
   if (stale()) return;
   const { nodes, edges } = normalise(data);
-  const levelSel = el("select", { name: "level", onchange: (e) => { location.hash = `#/network?level=${e.target.value}&min_weight=${query.min_weight}`; } },
+  const levelSel = el("select", { name: "level" },
     ["country", "actor"].map((l) => el("option", { value: l, selected: l === level, text: l === "country" ? "Countries" : "Actors (country + sector)" })));
-  const minW = el("input", { name: "min_weight", type: "number", min: "1", value: query.min_weight,
-    onchange: (e) => { location.hash = `#/network?level=${level}&min_weight=${Math.max(1, parseInt(e.target.value, 10) || 1)}`; } });
+  const extra = [
+    el("label", {}, "Level", levelSel),
+    el("label", {}, "Top actors", el("input", { name: "top", type: "number", min: "1", max: String(TOP_MAX), value: String(top), "aria-label": "top actors" })),
+    el("label", {}, "Min. events per link", el("input", { name: "min_weight", type: "number", min: "1", value: String(minWeight) })),
+  ];
+  const shown = nodes.slice(0, top);
   const chart = chartDiv("chart map", "chart-network");
+  const note = el("p", { class: "muted", "data-testid": "network-note" });
+  const title = nodes.length > shown.length ? `Top ${shown.length} of ${nodes.length} actors` : `${nodes.length} actors`;
   main.replaceChildren(...header("Actor network", "Who acts on whom. Bigger nodes take part in more events; thicker lines carry more. Click a node for its events."),
-    el("div", { class: "toolbar" }, el("label", {}, "Level", levelSel), el("label", {}, "Min. events per link", minW)),
-    card(`${nodes.length} actors, ${edges.length} links`, nodes.length ? chart : empty("No events with both a source and a target yet.")));
+    filterBar("network", params, extra),
+    card(`${title}, ${edges.length} links`, nodes.length ? chart : empty("No events with both a source and a target match these filters."), note));
   if (!nodes.length) return;
-  draw(chart, nodes.slice(0, 150), edges);
+  await draw(chart, shown, edges, params);
+  const drawn = chart.data[chart.data.length - 1].text || [];
+  const hidden = drawn.filter((t) => !t).length;
+  const rest = nodes.length - shown.length;
+  note.textContent = [hidden > 0 ? `${hidden} smaller nodes have no label where it would overlap another (hover for their names).` : "",
+    rest > 0 ? `${rest} more actors are not drawn: raise "Top actors" to see them.` : ""].filter(Boolean).join(" ");
 }
 
-function draw(div, nodes, edges) {
+async function draw(div, nodes, edges, params) {
   const keep = new Set(nodes.map((n) => n.id));
   const es = edges.filter((e) => keep.has(e.a) && keep.has(e.b));
   const pos = layout(nodes, es);
@@ -73,16 +85,53 @@ function draw(div, nodes, edges) {
       const r = e.w / maxW;
       if (r > lo && r <= hi) { const p = pos.get(e.a), q = pos.get(e.b); x.push(p.x, q.x, null); y.push(p.y, q.y, null); }
     }
-    return { type: "scatter", mode: "lines", x, y, hoverinfo: "skip", line: { width, color: "rgba(71,85,105,0.45)" }, showlegend: false };
+    return { type: "scatter", mode: "lines", x, y, hoverinfo: "skip", line: { width, color: "rgba(71,85,105,0.35)" }, showlegend: false };
   });
   const maxN = Math.max(...nodes.map((n) => n.n), 1);
+  const sizes = nodes.map((n) => 10 + 30 * Math.sqrt(n.n / maxN));
   traces.push({ type: "scatter", mode: "markers+text", x: nodes.map((n) => pos.get(n.id).x), y: nodes.map((n) => pos.get(n.id).y),
-    text: nodes.map((n) => n.id), textposition: "top center", customdata: nodes.map((n) => [n.n, n.label]), showlegend: false,
-    marker: { size: nodes.map((n) => 10 + 30 * Math.sqrt(n.n / maxN)), color: "#2457a6", opacity: 0.85, line: { color: "#fff", width: 1.5 } },
-    hovertemplate: "%{customdata[1]} (%{text}): %{customdata[0]} events<extra></extra>" });
-  plot(div, traces, { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: "x" }, margin: { l: 10, r: 10, t: 10, b: 10 }, hovermode: "closest" });
+    text: nodes.map((n) => n.id), textposition: "top center", customdata: nodes.map((n) => [n.id, n.n, n.label]), showlegend: false,
+    textfont: { size: 12, color: "#1f2933" }, cliponaxis: false,
+    marker: { size: sizes, color: "#2457a6", opacity: 0.85, line: { color: "#fff", width: 1.5 } },
+    hovertemplate: "%{customdata[2]} (%{customdata[0]}): %{customdata[1]} events<extra></extra>" });
+  await plot(div, traces, { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: "x" }, margin: { l: 30, r: 30, t: 30, b: 30 },
+    hovermode: "closest" });
+  await placeLabels(div, traces.length - 1, nodes, sizes);
   div.on("plotly_click", (ev) => {
     const p = ev.points && ev.points.find((q) => q.data.mode === "markers+text");
-    if (p) location.hash = `#/events?actor=${encodeURIComponent(p.text)}`;
+    const id = p && ((p.customdata && p.customdata[0]) || p.text);
+    if (id) location.hash = withParams("#/events", { actor: id, since: params.since, until: params.until, type: params.type, status: params.status });
   });
+}
+
+// Greedy label placement, biggest node first: each label tries above, below, right and
+// left of its marker and takes the first spot that overlaps no label placed before it
+// (boxes measured from the text Plotly drew, 3 px apart); a label with no free spot is
+// dropped (its node keeps its hover text). Deterministic, so the same data reads the same.
+async function placeLabels(div, traceIndex, nodes, sizes) {
+  const texts = [...div.querySelectorAll(".scatterlayer .trace")].pop()?.querySelectorAll(".textpoint text") || [];
+  if (texts.length !== nodes.length) return;
+  const xa = div._fullLayout.xaxis, ya = div._fullLayout.yaxis;
+  const GAP = 3;
+  const boxes = [];
+  const positions = [], labels = [];
+  const hit = (b) => boxes.some((o) => b.x0 < o.x1 + GAP && o.x0 < b.x1 + GAP && b.y0 < o.y1 + GAP && o.y0 < b.y1 + GAP);
+  const order = nodes.map((_, i) => i).sort((a, b) => nodes[b].n - nodes[a].n || (nodes[a].id < nodes[b].id ? -1 : 1));
+  const trace = div.data[traceIndex];
+  for (const i of order) {
+    const bb = texts[i].getBBox();
+    const w = bb.width, h = bb.height, r = sizes[i] / 2;
+    const cx = xa.l2p(trace.x[i]) + xa._offset, cy = ya.l2p(trace.y[i]) + ya._offset;
+    const spots = [
+      ["top center", { x0: cx - w / 2, x1: cx + w / 2, y0: cy - r - 2 - h, y1: cy - r - 2 }],
+      ["bottom center", { x0: cx - w / 2, x1: cx + w / 2, y0: cy + r + 2, y1: cy + r + 2 + h }],
+      ["middle right", { x0: cx + r + 2, x1: cx + r + 2 + w, y0: cy - h / 2, y1: cy + h / 2 }],
+      ["middle left", { x0: cx - r - 2 - w, x1: cx - r - 2, y0: cy - h / 2, y1: cy + h / 2 }],
+    ];
+    const free = spots.find(([, b]) => !hit(b));
+    positions[i] = free ? free[0] : "top center";
+    labels[i] = free ? nodes[i].id : "";
+    if (free) boxes.push(free[1]);
+  }
+  await window.Plotly.restyle(div, { text: [labels], textposition: [positions] }, [traceIndex]);
 }

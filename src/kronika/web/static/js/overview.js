@@ -1,5 +1,6 @@
 // Overview: volume over time by quad class, top actors, top dyads, status mix.
-import { QUAD, STATUS_COLOR, api, card, chartDiv, dateAxis, el, empty, fmtInt, header, pairs, plot, setTwin } from "./util.js";
+import { QUAD, STATUS_COLOR, api, articleRange, axisRange, card, chartDiv, dateAxis, el, empty, fmtInt, header, outsideNote, pairs, plot,
+  setTwin } from "./util.js";
 
 function kpi(label, value, testid, size = "") {
   return el("div", { class: "card kpi", "data-testid": testid }, el("div", { class: `v ${size}`, text: value }), el("div", { class: "l", text: label }));
@@ -12,7 +13,10 @@ export async function overview(main, _parts, _params, stale) {
   const nEvents = Number(s.events || 0);
   const status = pairs(s.by_status);
   const planned = status.find(([k]) => k === "planned");
-  const span = [s.first_date, s.last_date].filter(Boolean).join(" – ");
+  // The articles' span: what the corpus reports on (event dates reach back to whatever
+  // year an article mentions; those are listed under the chart, not drawn).
+  const dates = s.dates || {};
+  const span = [dates.first || s.first_date, dates.last || s.last_date].filter(Boolean).join(" – ");
   const volume = chartDiv("chart", "chart-volume");
   const actors = chartDiv("chart tall", "chart-actors");
   const dyads = chartDiv("chart tall", "chart-dyads");
@@ -23,7 +27,7 @@ export async function overview(main, _parts, _params, stale) {
     el("div", { class: "kpis" },
       kpi("Articles", fmtInt(s.articles), "kpi-articles"), kpi("Events", fmtInt(nEvents), "kpi-events"),
       kpi("Planned or announced", nEvents ? `${Math.round((100 * (planned ? planned[1] : 0)) / nEvents)} %` : "–", "kpi-planned"),
-      kpi("Event dates", span || "–", "kpi-span", "small")),
+      kpi("Article dates", span || "–", "kpi-span", "small")),
     s.ingest_errors ? el("p", { class: "muted", text: `${fmtInt(s.ingest_errors)} input records could not be read (see the ingest_errors table).` }) : null,
   ].filter(Boolean));
   if (!nEvents) {
@@ -31,11 +35,11 @@ export async function overview(main, _parts, _params, stale) {
     return;
   }
   main.append(
-    card("Events over time, by quad class", volume),
+    card("Events over time, by quad class", volume, outsideNote(dates, "events", volume)),
     el("div", { class: "grid g2" }, card("Top actors (click for their events)", actors), card("Top dyads (click to explore)", dyads)),
     el("div", { class: "grid g2" }, card("Status mix", mix), card("Event types", types)),
   );
-  drawVolume(volume, vol.series || []);
+  drawVolume(volume, vol.series || [], articleRange(dates));
   drawTop(actors, topActors(s), (name) => { location.hash = `#/events?actor=${encodeURIComponent(name)}`; }, "#2457a6");
   const dy = topDyads(s);
   drawTop(dyads, dy.map(([a, b, n]) => [`${a} – ${b}`, n]), (label) => {
@@ -69,9 +73,13 @@ function drawTop(div, rows, onClick, color) {
   div.on("plotly_click", (ev) => { if (ev.points && ev.points[0]) onClick(String(ev.points[0].y)); });
 }
 
-function drawVolume(div, rows) {
+function drawVolume(div, rows, range) {
   if (!rows.length) { div.replaceWith(empty("No dated events to chart.")); return; }
   const periods = rows.map((r) => String(r.period));
+  // Default axis: the whole months of the articles' dates (``dates.axis``), widened by half
+  // a month at the start, where the first month's bar is centred on its first day.
+  const xrange = axisRange(range, "month");
+  const inside = xrange ? periods.filter((p) => p >= xrange[0] && p <= xrange[1]).length : periods.length;
   const traces = QUAD.slice().reverse().map(([key, name, color]) => ({
     type: "bar", name, x: periods, y: rows.map((r) => Number(r[key] || 0)), marker: { color },
     hovertemplate: `%{x|%Y-%m}: %{y} ${name.toLowerCase()}<extra></extra>`,
@@ -79,7 +87,7 @@ function drawVolume(div, rows) {
   const other = rows.map((r) => Math.max(0, Number(r.events || 0) - QUAD.reduce((t, [k]) => t + Number(r[k] || 0), 0)));
   if (other.some((n) => n > 0)) traces.push({ type: "bar", name: "Unclassified", x: periods, y: other, marker: { color: "#cbd5e1" } });
   plot(div, traces, { barmode: "stack", bargap: 0.25, legend: { orientation: "h", x: 0, y: 1.12 }, margin: { l: 48, r: 16, t: 30, b: 40 },
-    xaxis: dateAxis(periods.length, "month"), yaxis: { title: { text: "events" } } });
+    xaxis: { ...dateAxis(inside, "month"), ...(xrange ? { range: xrange, autorange: false } : {}) }, yaxis: { title: { text: "events" } } });
   div.on("plotly_click", (ev) => {
     const p = ev.points && ev.points[0];
     if (p) { const m = String(p.x).slice(0, 7); location.hash = `#/events?since=${m}&until=${m}`; }

@@ -14,13 +14,30 @@ export class ApiError extends Error {
   constructor(message, status, code) { super(message); this.status = status; this.code = code; }
 }
 
+// An API error body as one sentence for a person: the server's own ``detail`` when it is
+// text; a list of validation problems ("limit: Input should be ...") joined; never raw JSON.
+export function sentence(detail, fallback = "The request failed.") {
+  if (typeof detail === "string" && detail.trim()) return detail.trim();
+  if (Array.isArray(detail)) {
+    const parts = detail.map((d) => {
+      if (typeof d === "string") return d;
+      const where = Array.isArray(d && d.loc) ? d.loc.filter((x) => x !== "query" && x !== "path" && x !== "body").join(".") : "";
+      const msg = d && (d.msg || d.message) ? String(d.msg || d.message) : "is not valid";
+      return where ? `${where}: ${msg}` : msg;
+    }).filter(Boolean);
+    if (parts.length) return parts.join("; ");
+  }
+  if (detail && typeof detail === "object" && (detail.msg || detail.message)) return String(detail.msg || detail.message);
+  return fallback;
+}
+
 export async function api(path, params = {}) {
   const url = withParams(path, params);
   const res = await fetch(url, { headers: { Accept: "application/json" } });
   if (!res.ok) {
-    let detail = res.statusText, code = null;
-    try { const body = await res.json(); detail = body.detail || detail; code = body.code || null; } catch (_) { /* not JSON */ }
-    throw new ApiError(`${res.status}: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`, res.status, code);
+    let detail = null, code = null;
+    try { const body = await res.json(); detail = body.detail; code = body.code || null; } catch (_) { /* not JSON */ }
+    throw new ApiError(sentence(detail, `The server answered ${res.status} ${res.statusText || ""}`.trim() + "."), res.status, code);
   }
   return res.json();
 }
@@ -97,8 +114,78 @@ export function empty(message) {
 }
 
 export function errorBox(err) {
-  return el("div", { class: "error", role: "alert", text: `Could not load data — ${err.message || err}` });
+  const what = err instanceof ApiError ? err.message : String((err && err.message) || err);
+  const ref = err instanceof ApiError ? [err.code, err.status ? `HTTP ${err.status}` : null].filter(Boolean).join(", ") : "";
+  return el("div", { class: "error", role: "alert", "data-testid": "error" },
+    el("span", { text: `Could not load data: ${what.replace(/[.]?$/, ".")}` }),
+    ref ? el("span", { class: "code", text: ` (${ref})` }) : null);
 }
+
+// The filter bar shared by the network and map pages (and any chart page): dates, type,
+// status; each change rewrites the page's hash so the view (and its JSON twin) follow it.
+export const STATUSES = ["occurred", "planned", "denied", "hypothetical"];
+
+export function filterBar(view, params, extra = []) {
+  const field = (name, label, attrs) => el("label", {}, label, el("input", { name, value: params[name] || "", ...attrs }));
+  const status = el("select", { name: "status" }, el("option", { value: "", text: "any" }),
+    STATUSES.map((s) => el("option", { value: s, selected: params.status === s, text: s })));
+  return el("form", { class: "toolbar", "data-testid": "filters", onsubmit: (e) => {
+    e.preventDefault();
+    const q = Object.fromEntries([...new FormData(e.target).entries()].filter(([, v]) => String(v).trim() !== ""));
+    location.hash = withParams(`#/${view}`, q);
+  } },
+  field("since", "Since", { placeholder: "2005-01", "aria-label": "since" }),
+  field("until", "Until", { placeholder: "2008-12-31", "aria-label": "until" }),
+  field("type", "Type", { placeholder: "ASSAULT", "aria-label": "type" }),
+  el("label", {}, "Status", status), ...extra,
+  el("button", { type: "submit", text: "Apply" }));
+}
+
+export function filterParams(params) {
+  // The filter values the API understands, from the page's hash parameters.
+  return { since: params.since, until: params.until, type: params.type, status: params.status };
+}
+
+// Charts default to the span of the articles' dates (``/api/summary``'s ``dates``): an
+// event dated by a passing "in 1826" must not stretch the axis over two centuries.
+export function articleRange(dates) {
+  return dates && Array.isArray(dates.axis) && dates.axis.length === 2 ? dates.axis : null;
+}
+
+export function axisRange(range, interval = "month") {
+  // ``range`` widened by half a period at the start: a bar is centred on its period's first
+  // day, so the first period's bar would otherwise be cut in half.
+  if (!range) return null;
+  const half = { day: 1, week: 4, month: 16, quarter: 46, year: 183 }[interval] || 16;
+  const d = new Date(`${range[0]}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - half);
+  return [d.toISOString().slice(0, 10), range[1]];
+}
+
+export function outsideNote(dates, what = "events", chart = null) {
+  // "160 events are dated before the articles' span (2004-11-13 – 2022-01-13) and are not on
+  // the axis: 1701 (1), 1826 (1) …" with a link listing them; null when nothing lies outside.
+  if (!dates || !dates.outside) return null;
+  const years = (dates.by_year || []).map((y) => `${y.year} (${y.events})`);
+  const shown = years.length > 12 ? [...years.slice(0, 12), `… ${years.length - 12} more years`] : years;
+  const [lo, hi] = articleRange(dates) || [dates.first, dates.last];
+  const before = dates.before ? el("a", { href: `#/events?until=${dayBefore(lo)}`, text: "list those before" }) : null;
+  const after = dates.after ? el("a", { href: `#/events?since=${dayAfter(hi)}`, text: "list those after" }) : null;
+  return el("p", { class: "muted outside", "data-testid": "outside-span" },
+    `${fmtInt(dates.outside)} ${what} are dated outside the articles' span (${dates.first} – ${dates.last}) and are not on this axis: `,
+    shown.join(", "), ". ", before, before && after ? " · " : null, after,
+    dates.background ? `. ${fmtInt(dates.background)} events are background: dated more than ${dates.background_days} days before their own article.` : null,
+    chart ? " " : null, chart ? showAll(chart) : null);
+}
+
+export function showAll(chart) {
+  // A button that widens ``chart``'s time axis to every date (what lies outside included).
+  return el("button", { type: "button", class: "ghost small", "data-testid": "show-all-dates", text: "Show all dates",
+    onclick: () => window.Plotly.relayout(chart, { "xaxis.autorange": true }) });
+}
+
+function dayBefore(iso) { const d = new Date(`${iso}T00:00:00Z`); d.setUTCDate(d.getUTCDate() - 1); return d.toISOString().slice(0, 10); }
+function dayAfter(iso) { const d = new Date(`${iso}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); }
 
 const BASE_LAYOUT = {
   margin: { l: 48, r: 16, t: 10, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
@@ -158,7 +245,9 @@ export function eventTable(rows, onPick) {
     "data-event": r.event_id, "data-article": r.article_id, tabindex: "0",
     onclick: () => onPick(r), onkeydown: (e) => { if (e.key === "Enter") onPick(r); },
   },
-  el("td", { text: (r.date && r.date.value) || r.date || "" }),
+  el("td", {}, (r.date && r.date.value) || r.date || "", r.background
+    ? el("span", { class: "pill background", title: "dated more than a year before its article: history the article mentions",
+      text: "background" }) : null),
   el("td", {}, el("span", { class: "pill", style: `background:${QUAD_COLOR[r.quad_class] || "#eef1f4"}22`, text: r.type })),
   el("td", {}, statusPill(r.status)),
   el("td", { text: sideLabel(r.source) }),
