@@ -1,4 +1,4 @@
-"""Precision rules of the PLOVER coder (events round 2), on sentences written for these tests.
+"""Precision rules of the PLOVER coder, on sentences written for these tests.
 
 Each case is a general cause of spurious or misdirected events seen when reading the coder's
 output on real news: the wrong clause's subject taken as the source, opinions and questions
@@ -132,7 +132,7 @@ def test_events_precision_the_act_still_codes(code, text: str, type_: str) -> No
     assert type_ in [e.type for e in code(text, KU)]
 
 
-# ------------------------------------------------------------------ constructions added in round 2
+# ------------------------------------------------------------------ constructions that code (type and mode), and their status
 
 
 @pytest.mark.parametrize(

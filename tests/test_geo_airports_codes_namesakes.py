@@ -1,4 +1,4 @@
-"""Round-3 resolution mechanisms: airports, context-only codes, demonym-led names, the
+"""Resolution of hard names: airports, context-only codes, demonym-led names, the
 famous namesake, split historic counties, containers and neighbouring feature words,
 and the world features list. On the real gazetteer (no parse) except where recognition
 itself is the point."""

@@ -1,4 +1,4 @@
-"""Issue 7 additions to the query layer: one event by id, the overview volume series,
+"""The query layer beyond filtering: one event by id, the overview volume series,
 the coarse-date bucket beside a dyad series, and ``Store.compact``.
 
 Reuses the invented corpus of ``test_query_layer`` (generic countries, no seed names).

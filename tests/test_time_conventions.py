@@ -1,4 +1,4 @@
-"""TIMEX3 conventions added in round 3, one test per family: the direction of weekdays
+"""TIMEX3 conventions, one test per family: the direction of weekdays
 under a simple present or a deadline, accounting years and quarters, spelled-out years,
 ISO weeks of a date, titles that look like times, signals outside the extent, durations
 with a qualifier. Sentences are invented; DCT weekdays: 2019-05-31 is a Friday."""
