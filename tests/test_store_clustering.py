@@ -160,6 +160,14 @@ def test_store_clustering_window_and_distance_are_settings(tmp_path: Path) -> No
                                _report("AID", "AAA", "BBB", "2019-06-20"),
                                _report("AID", "AAA", "BBB", "2019-06-15", place=near))
     assert a == c != b
+    # Ingest jobs (CLI, library, watch) write through a SharedWriter built from the settings.
+    from kronika.store.writer import SharedWriter
+
+    writer = SharedWriter.from_settings(settings.replace(db_path=tmp_path / "s.duckdb"))
+    assert writer.cluster_rule == ClusterRule(7, 10.0)
+    first, second = (_report("AID", "AAA", "BBB", d) for d in ("2019-06-14", "2019-06-20"))
+    writer.write_batch([syn.analysis(_ARTICLES[e.article_id], [e]) for e in (first, second)])
+    assert writer.scalar("SELECT count(DISTINCT cluster_id) FROM events") == 1
 
 
 def test_store_clustering_settings_refuse_negative_values() -> None:

@@ -73,7 +73,7 @@ def ingest_paths(paths: Sequence[Path | str], db: Path | str | None = None, *, s
     settings = settings or Settings()
     if db is not None:
         settings = settings.replace(db_path=db)
-    return run(paths, settings, store=SharedWriter(settings.db_path), pipeline=pipeline)
+    return run(paths, settings, store=SharedWriter.from_settings(settings), pipeline=pipeline)
 
 
 def query_events(db: Path | str = "kronika.duckdb", **filters: Any) -> list[dict[str, Any]]:

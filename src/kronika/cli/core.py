@@ -125,7 +125,7 @@ def ingest(
         raise typer.Exit(code=2)
     db_file = Path(settings.db_path)
     new_store = not db_file.exists()
-    store = SharedWriter(settings.db_path)  # holds the file only while it commits a batch
+    store = SharedWriter.from_settings(settings)  # holds the file only while it commits a batch
     try:
         with _progress() as bar:
             task = bar.add_task("ingesting", total=None)

@@ -76,7 +76,7 @@ def watch(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Run rounds forever (or ``rounds`` times); the models load once."""
-    store = SharedWriter(settings.db_path)  # holds the file only while it commits a batch
+    store = SharedWriter.from_settings(settings)  # holds the file only while it commits a batch
     pipeline = Pipeline(settings, learned=learned_index(store))
     watcher = Watcher(target, settings)
     n = 0

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kronika.config import Settings
 from kronika.errors import StoreError
 from kronika.model import Analysis, IngestProblem
 from kronika.store.clustering import DEFAULT_RULE, ClusterRule
@@ -69,6 +70,12 @@ class SharedWriter:
         self.wait_s = wait_s
         self.backoff_s = backoff_s
         self.opens = 0  # how many times the file was opened (tests check the release)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SharedWriter:
+        """The writer for ``settings.db_path``, clustering by ``settings``' rule
+        (``cluster_window_days``, ``cluster_distance_km``)."""
+        return cls(settings.db_path, cluster_rule=ClusterRule.from_settings(settings))
 
     @contextmanager
     def open(self) -> Iterator[Store]:
