@@ -67,7 +67,7 @@ def exported(db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pa
     """One export folder per format, written once through the CLI."""
     root, app, runner = tmp_path_factory.mktemp("out"), _app(), CliRunner()
     out = {}
-    for fmt in ("csv", "plover", "gexf", "geojson", "parquet", "jsonl"):
+    for fmt in ("csv", "plover", "polecat", "gexf", "geojson", "parquet", "jsonl"):
         res = runner.invoke(app, ["export", str(root / fmt), "--format", fmt, "--db", str(db)])
         assert res.exit_code == 0, res.output
         out[fmt] = root / fmt
@@ -170,6 +170,33 @@ def test_export_plover_records_follow_the_plover_layout(db: Path, exported: dict
     assert visit["recipient"][0]["identifier_text"] == "Сергей Лавров"
 
 
+def test_export_polecat_records_follow_the_polecat_layout(db: Path, exported: dict[str, Path]) -> None:
+    """POLECAT's coder (NGEC) writes event_type, event_mode, contexts, attributes.ACTOR/RECIP/LOC,
+    event_geolocation.geo, date_resolved, story_id, headline."""
+    lines = (exported["polecat"] / "events.polecat.jsonl").read_text(encoding="utf-8").splitlines()
+    records = {r["id"]: r for r in map(json.loads, lines)}
+    want = _records(db)
+    assert sorted(records) == sorted(want)
+    for event_id, rec in records.items():
+        src = want[event_id]
+        assert rec["event_type"] == src["type"] and rec["contexts"] == src["contexts"]
+        assert rec["event_mode"] == ([src["mode"]] if src["mode"] else [])
+        assert rec["date_resolved"] == src["date_start"] and rec["pub_date"] == src["article_date"]
+        assert rec["story_id"] == src["article_id"] and rec["event_text"] == src["evidence"]
+        geo = rec["event_geolocation"]["geo"]
+        assert (geo is None) == (src["location"] is None)
+        if geo:
+            assert (geo["lat"], geo["lon"]) == (src["location"]["lat"], src["location"]["lon"])
+    compound = next(r for r in records.values() if r["event_text"].startswith("=SUM"))
+    assert [a["country"] for a in compound["attributes"]["ACTOR"]] == ["USA", "GBR"]
+    assert compound["attributes"]["ACTOR"][0]["wiki"] == "Joe Biden"
+    assert compound["attributes"]["ACTOR"][0]["country_name"] == "United States"
+    assert compound["attributes"]["RECIP"][0]["country"] == "IRN"
+    assert compound["attributes"]["LOC"] == [{"text": "Zürich"}]
+    assert compound["event_geolocation"]["geo"]["country_code3"] == "CHE"
+    assert compound["headline"] == 'Title, with "quotes"\nand a line'
+
+
 def test_export_gexf_has_the_gexf_1_3_shape(db: Path, exported: dict[str, Path]) -> None:
     root = ET.parse(exported["gexf"] / "network.gexf").getroot()
     assert root.tag == f"{GEXF}gexf" and root.get("version") == "1.3"
@@ -210,8 +237,9 @@ def _data_rows(fmt: str, folder: Path) -> dict[str, int]:
     """Rows counted in the files themselves, to check metadata.json against."""
     if fmt == "csv":
         return {n: len(_csv(folder / n)) for n in ("events.csv", "articles.csv")}
-    if fmt == "plover":
-        return {"events.plover.jsonl": len((folder / "events.plover.jsonl").read_text().splitlines())}
+    if fmt in ("plover", "polecat"):
+        name = f"events.{fmt}.jsonl"
+        return {name: len((folder / name).read_text(encoding="utf-8").splitlines())}
     if fmt == "gexf":
         graph = ET.parse(folder / "network.gexf").getroot().find(f"{GEXF}graph")
         assert graph is not None
@@ -225,7 +253,7 @@ def _data_rows(fmt: str, folder: Path) -> dict[str, int]:
             if p.stat().st_size else 0 for p in sorted(folder.glob(f"*.{fmt}"))}
 
 
-@pytest.mark.parametrize("fmt", ["csv", "plover", "gexf", "geojson", "parquet", "jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "plover", "polecat", "gexf", "geojson", "parquet", "jsonl"])
 def test_export_folder_carries_codebook_and_metadata(db: Path, exported: dict[str, Path], fmt: str) -> None:
     folder = exported[fmt]
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))

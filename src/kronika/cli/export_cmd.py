@@ -29,6 +29,7 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     plover = "plover"
+    polecat = "polecat"
     gexf = "gexf"
     geojson = "geojson"
 
@@ -83,7 +84,8 @@ def export(
                                               "holding its data file(s), codebook.md and metadata.json")],
     format: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="parquet|jsonl: whole-store backup (every table); csv: events.csv (one row per "
-        "event) + articles.csv; plover: events.plover.jsonl (PLOVER records); gexf: network.gexf + "
+        "event) + articles.csv; plover: events.plover.jsonl (PLOVER manual records); polecat: "
+        "events.polecat.jsonl (POLECAT's record layout); gexf: network.gexf + "
         "network.csv; geojson: map.geojson")] = ExportFormat.parquet,
     since: Since = None,
     until: Until = None,
@@ -100,7 +102,7 @@ def export(
 ) -> None:
     """Export events into a folder, with codebook.md and metadata.json beside the data.
 
-    Filters apply to csv, plover, gexf and geojson; --level, --top and --min-weight to gexf.
+    Filters apply to csv, plover, polecat, gexf and geojson; --level, --top and --min-weight to gexf.
     `kronika import` reads parquet, jsonl and csv exports back."""
     from kronika.exports import NetworkOptions
     from kronika.exports import export as run_export

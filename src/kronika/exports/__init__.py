@@ -6,6 +6,7 @@ Formats:
   event, the columns the API and ``kronika events`` write too) plus ``articles.csv``; it
   round-trips through ``kronika import``;
 * ``plover`` - ``events.plover.jsonl``, PLOVER JSON records (``exports.plover``);
+* ``polecat`` - ``events.polecat.jsonl``, the same events in POLECAT's record layout;
 * ``gexf`` - ``network.gexf`` (GEXF 1.3) and ``network.csv``, the actor network of the
   filtered events (the ``/api/network`` query);
 * ``geojson`` - ``map.geojson``, located events as Points (the ``/api/map`` query);
@@ -30,7 +31,7 @@ import duckdb
 from kronika.errors import StoreError
 from kronika.exports.codebook import query_of, versions, write_companions
 from kronika.exports.graph import geojson, gexf_text, top_nodes, write_network_csv
-from kronika.exports.plover import plover_record
+from kronika.exports.plover import plover_record, polecat_record
 from kronika.query import EventFilter, actor_network, count_events, map_points
 from kronika.query.export import iter_export_records, write_csv
 from kronika.query.filters import store_where
@@ -39,7 +40,7 @@ from kronika.store.db import store_error
 from kronika.store.eventcsv import write_article_csv
 
 BACKUP_FORMATS: tuple[str, ...] = ("parquet", "jsonl")
-ANALYST_FORMATS: tuple[str, ...] = ("csv", "plover", "gexf", "geojson")
+ANALYST_FORMATS: tuple[str, ...] = ("csv", "plover", "polecat", "gexf", "geojson")
 FORMATS: tuple[str, ...] = (*BACKUP_FORMATS, *ANALYST_FORMATS)
 
 
@@ -72,7 +73,7 @@ def export(store: Store, fmt: str, dest: Path | str, flt: EventFilter | None = N
                          "metadata.json); name a new or existing folder", code="K408")
     if fmt in BACKUP_FORMATS and query_of(flt):
         raise StoreError(f"{fmt} is a whole-store backup and takes no filter (got {query_of(flt)}); "
-                         "filtered exports: csv, plover, gexf, geojson", code="K408")
+                         "filtered exports: csv, plover, polecat, gexf, geojson", code="K408")
     dest.mkdir(parents=True, exist_ok=True)
     extra: dict[str, Any] = {}
     try:
@@ -81,8 +82,8 @@ def export(store: Store, fmt: str, dest: Path | str, flt: EventFilter | None = N
             rows = {p.name: int(store.scalar(f"SELECT count(*) FROM {p.name.split('.')[0]}") or 0) for p in files}
         elif fmt == "csv":
             files, rows = _csv(store, flt, dest)
-        elif fmt == "plover":
-            files, rows = _plover(store, flt, dest)
+        elif fmt in ("plover", "polecat"):
+            files, rows = _plover(store, flt, dest, fmt)
         elif fmt == "gexf":
             opts = network or NetworkOptions()
             extra = {"level": opts.level, "min_weight": opts.min_weight, "top": opts.top}
@@ -111,14 +112,16 @@ def _csv(store: Store, flt: EventFilter, dest: Path) -> tuple[list[Path], dict[s
     return [events, articles], {events.name: n_events, articles.name: n_articles}
 
 
-def _plover(store: Store, flt: EventFilter, dest: Path) -> tuple[list[Path], dict[str, int]]:
-    path = dest / "events.plover.jsonl"
+def _plover(store: Store, flt: EventFilter, dest: Path, fmt: str) -> tuple[list[Path], dict[str, int]]:
+    """PLOVER JSON lines, in the manual's layout (``plover``) or POLECAT's (``polecat``)."""
+    path = dest / f"events.{fmt}.jsonl"
     coder = f"Kronika {versions()['kronika']}"
     today = dt.date.today().isoformat()
     n = 0
     with path.open("w", encoding="utf-8") as fh:
         for record in iter_export_records(store, flt):
-            rec = plover_record(record, coder=coder, codebook="plover-2021", coded_date=today)
+            rec = (plover_record(record, coder=coder, codebook="plover-2021", coded_date=today) if fmt == "plover"
+                   else polecat_record(record, coder=coder))
             fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
             n += 1
     return [path], {path.name: n}

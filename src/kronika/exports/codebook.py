@@ -34,6 +34,7 @@ KNOWLEDGE_FILES: tuple[str, ...] = (
 FORMAT_SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "csv": (("events.csv", "csv"), ("articles.csv", "articles_csv")),
     "plover": (("events.plover.jsonl", "plover"),),
+    "polecat": (("events.polecat.jsonl", "polecat"),),
     "gexf": (("network.gexf", "gexf"), ("network.csv", "network_csv")),
     "geojson": (("map.geojson", "geojson"),),
     # Backups hold the store's tables; the events table has the CSV layout's values (its

@@ -1,4 +1,8 @@
-"""Kronika event records → PLOVER JSON records (the POLECAT/PLOVER interchange layout).
+"""Kronika event records → PLOVER JSON records, in the two layouts PLOVER data travel in.
+
+``plover_record``: the PLOVER manual's interchange record. ``polecat_record``: the record of
+POLECAT, the PLOVER-coded data set (its coder NGEC's JSON). ``kronika export`` writes them
+as ``-f plover`` and ``-f polecat``.
 
 Field names follow the PLOVER manual's "JSON Data Fields" chapter (Open Event Data
 Alliance, https://github.com/openeventdata/PLOVER): ``id``, ``date``/``enddate``,
@@ -77,5 +81,83 @@ def plover_record(record: Mapping[str, Any], *, coder: str, codebook: str, coded
             "confidence": record.get("confidence"), "date_value": date.get("value"),
             "date_text": date.get("text"), "date_origin": date.get("origin"),
             "article_date": record.get("article_date"),
+        },
+    }
+
+
+def _polecat_actor(member: Mapping[str, Any]) -> dict[str, Any]:
+    """An actor object as POLECAT's coder (NGEC) writes it under ``attributes``: ``text``,
+    ``wiki`` (the resolved name), ``country`` (ISO alpha-3), ``code_1``/``code_2`` (sectors),
+    ``country_name``."""
+    country = member.get("country")
+    return {"text": member.get("text"), "wiki": member.get("entity"), "country": country,
+            "code_1": member.get("sector") or "", "code_2": "", "country_name": _country_name(country, 3),
+            "actor_code": member.get("actor"), "role": member.get("role")}
+
+
+def _country_name(code: Any, width: int) -> str:
+    if not isinstance(code, str) or len(code) != width:
+        return ""
+    import pycountry
+
+    country = pycountry.countries.get(**{f"alpha_{width}": code})
+    return country.name if country else ""
+
+
+def _alpha3(alpha2: Any) -> str | None:
+    if not isinstance(alpha2, str) or len(alpha2) != 2:
+        return None
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.alpha_3 if country else None
+
+
+def _members(side: Any) -> list[Mapping[str, Any]]:
+    if not side:
+        return []
+    return [m for m in (side if isinstance(side, list) else [side]) if isinstance(m, Mapping)]
+
+
+def polecat_record(record: Mapping[str, Any], *, coder: str) -> dict[str, Any]:
+    """One event in the record layout of POLECAT, the PLOVER data set (its coder NGEC,
+    https://github.com/ahalterman/NGEC, ``formatter.py``): ``event_type``, ``event_mode``,
+    ``contexts``, ``attributes`` {``ACTOR``, ``RECIP``, ``LOC``}, ``event_geolocation``
+    {``geo``, ``reason``}, ``date``/``pub_date``/``date_resolved``/``date_raw``,
+    ``story_id``, ``headline``, ``version``."""
+    date = record.get("date") or {}
+    loc = record.get("location")
+    geo = None
+    if loc:
+        geo = {"geonameid": None if loc.get("geonameid") is None else str(loc["geonameid"]),
+               "lat": loc.get("lat"), "lon": loc.get("lon"), "resolved_placename": loc.get("name"),
+               "country_code3": _alpha3(loc.get("country"))}
+    return {
+        "id": record["event_id"],
+        "date": record.get("article_date"),
+        "pub_date": record.get("article_date"),
+        "date_resolved": record.get("date_start"),
+        "date_raw": date.get("text") or "<No date detected--using publication date>",
+        "event_type": record["type"],
+        "event_mode": [record["mode"]] if record.get("mode") else [],
+        "contexts": list(record.get("contexts") or []),
+        "event_text": record.get("evidence"),
+        "attributes": {
+            "ACTOR": [_polecat_actor(m) for m in _members(record.get("source"))],
+            "RECIP": [_polecat_actor(m) for m in _members(record.get("target"))],
+            "LOC": [{"text": loc.get("name")}] if loc else [],
+        },
+        "event_geolocation": {"geo": geo, "reason": "the place the sentence names" if geo
+                              else "no place named for the event"},
+        "story_id": record.get("article_id"),
+        "headline": record.get("article_title"),
+        "version": f"{coder} {record.get('component') or ''}".strip(),
+        "kronika": {
+            "status": record.get("status"), "quad_class": record.get("quad_class"),
+            "penta_class": record.get("penta_class"), "goldstein": record.get("goldstein"),
+            "cameo": record.get("cameo"), "confidence": record.get("confidence"),
+            "date_value": date.get("value"), "date_end": record.get("date_end"),
+            "date_origin": date.get("origin"), "cluster_id": record.get("cluster_id"),
+            "background": record.get("background"), "doc_id": record.get("doc_id"),
         },
     }
