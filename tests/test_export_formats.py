@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -315,3 +316,29 @@ def test_import_names_the_bad_csv_row_and_keeps_nothing(exported: dict[str, Path
     assert res.exit_code == 2 and "K409" in res.output and "events.csv:3:" in "".join(res.output.split()), res.output
     with Store(tmp_path / "k.duckdb", read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM events") == 0
+
+
+def test_every_door_writes_the_one_csv_layout(db: Path, exported: dict[str, Path], tmp_path: Path) -> None:
+    """`kronika events --format csv`, the API's `format=csv` download and `kronika export -f csv`
+    write the same columns, and what each writes imports back to the same events."""
+    from fastapi.testclient import TestClient
+
+    from kronika.api import create_app
+    from kronika.config import Settings
+
+    runner, app = CliRunner(), _app()
+    cli = runner.invoke(app, ["events", "--format", "csv", "--all", "--db", str(db)])
+    assert cli.exit_code == 0, cli.output
+    api = TestClient(create_app(Settings(), store_path=db)).get("/api/events", params={"format": "csv"})
+    assert api.status_code == 200
+    export = (exported["csv"] / "events.csv").read_text(encoding="utf-8")
+    want = {k: (r["type"], r["source"], r["target"], r["date"], r["evidence"], r["location"])
+            for k, r in _records(db).items()}
+    for name, text in (("cli", cli.stdout), ("api", api.text), ("export", export)):
+        assert next(csv.reader(io.StringIO(text))) == list(CSV_COLUMNS), name
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+        res = runner.invoke(app, ["import", str(tmp_path / f"{name}.csv"), "--db", str(tmp_path / f"{name}.duckdb")])
+        assert res.exit_code == 0, (name, res.output)
+        got = {k: (r["type"], r["source"], r["target"], r["date"], r["evidence"], r["location"])
+               for k, r in _records(tmp_path / f"{name}.duckdb").items()}
+        assert got == want, name
