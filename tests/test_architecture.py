@@ -18,6 +18,7 @@ The checker is tested on a small made-up tree too, so a rule that could never fa
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -310,3 +311,22 @@ def test_architecture_checker_finds_hidden_imports(tmp_path: Path) -> None:
         "bad3.py:2: importlib.util.find_spec",
         "bad4.py:2: __import__(...)",
     ]
+
+
+# --------------------------------------------------------------------------- docs/architecture.md
+
+
+def units_of(root: Path) -> set[str]:
+    """The first level below the package: ``store/`` for a package, ``model.py`` for a module."""
+    out = {f"{p.parent.name}/" for p in root.glob("*/__init__.py")}
+    return out | {p.name for p in root.glob("*.py") if p.name != "__init__.py"}
+
+
+def test_architecture_doc_describes_every_package() -> None:
+    """Each package and module under ``src/kronika/`` has its paragraph in docs/architecture.md
+    (a bold name opening a list item), and the doc names none that is gone."""
+    doc = (SRC.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    described = set(re.findall(r"^- \*\*`([a-z_]+(?:/|\.py))`\*\*", doc, re.M))
+    units = units_of(SRC)
+    assert units - described == set(), f"packages with no paragraph in docs/architecture.md: {sorted(units - described)}"
+    assert described - units == set(), f"docs/architecture.md describes what is gone: {sorted(described - units)}"
