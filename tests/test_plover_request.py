@@ -98,7 +98,7 @@ def test_plover_cli_events_type_demand_lists_request(demo_db: Path) -> None:
     for value in ("DEMAND", "demand", "REQUEST"):
         res = runner.invoke(app, ["events", "--db", str(demo_db), "--type", value, "--format", "jsonl"])
         assert res.exit_code == 0, res.output
-        rows = [json.loads(line) for line in res.output.splitlines() if line.strip()]
+        rows = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
         assert [(r["type"], r["source"]["country"], r["target"]["country"]) for r in rows] == [
             ("REQUEST", "JPN", "RUS")], value
 
