@@ -136,7 +136,8 @@ def import_(
 
     settings = load_settings(config, db_path=db)
     try:
-        result = SharedWriter(settings.db_path).import_export(source)
+        # imported events join clusters by the settings' rule, as ingested ones do
+        result = SharedWriter.from_settings(settings).import_export(source)
     except KronikaError as exc:
         raise fail(exc) from exc
     err.print(f"articles: {result.articles_written} imported, {result.articles_skipped} already stored; "

@@ -74,9 +74,9 @@ def import_export(store: Store, folder: Path) -> BatchResult:
     try:
         with store.transaction() as con:
             if fmt == "csv":
-                result = _import_csv(con, folder)
+                result = _import_csv(con, folder, store.cluster_rule)
             else:
-                result = _import_tables(con, folder, fmt)
+                result = _import_tables(con, folder, fmt, store.cluster_rule)
     except StoreError:
         raise
     except Exception as exc:
@@ -88,20 +88,21 @@ def import_export(store: Store, folder: Path) -> BatchResult:
     return result
 
 
-def _import_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str) -> BatchResult:
+def _import_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str,
+                   rule: clustering.ClusterRule) -> BatchResult:
     reader = _READERS[fmt]
     files = {t: folder / f"{t}.{_SUFFIX[fmt]}" for t in TABLES}
     missing = [str(p) for t, p in files.items() if t != "ingest_errors" and not p.exists()]
     if missing:
         raise StoreError(f"not a complete Kronika {fmt} export, missing: {', '.join(missing)}", code="K409")
-    return _import(con, {t: reader(con, t, p) for t, p in files.items() if p.exists()})
+    return _import(con, {t: reader(con, t, p) for t, p in files.items() if p.exists()}, rule)
 
 
 _CSV_TABLES = {"articles": ARTICLE_COLUMNS, "events": EVENT_COLUMNS, "event_actors": EVENT_ACTOR_COLUMNS}
 _EMPTY_TABLES = ("sentences", "actor_mentions", "places", "timexes")
 
 
-def _import_csv(con: duckdb.DuckDBPyConnection, path: Path) -> BatchResult:
+def _import_csv(con: duckdb.DuckDBPyConnection, path: Path, rule: clustering.ClusterRule) -> BatchResult:
     """Events in the one CSV layout (``store.eventcsv``), with the folder's ``articles.csv``
     when there is one: loaded into temporary tables, then added by the same ``_import`` as
     a Parquet backup (new articles only, re-clustered, actor keys indexed)."""
@@ -122,7 +123,7 @@ def _import_csv(con: duckdb.DuckDBPyConnection, path: Path) -> BatchResult:
     for table in _EMPTY_TABLES:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _csv_{table} AS SELECT * FROM {table} LIMIT 0")
         src[table] = f"_csv_{table}"
-    result = _import(con, src)
+    result = _import(con, src, rule)
     for table in src:
         con.execute(f"DROP TABLE {src[table]}")
     return result
@@ -174,8 +175,10 @@ def _current_type(row: Row) -> Row:
     return tuple(out)
 
 
-def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str]) -> BatchResult:
-    """``src``: table name → a DuckDB table function reading that table's export file."""
+def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str],
+            rule: clustering.ClusterRule = clustering.DEFAULT_RULE) -> BatchResult:
+    """``src``: table name → a DuckDB table function reading that table's export file;
+    imported events join clusters by ``rule`` (the store's, from the settings)."""
     con.execute("CREATE OR REPLACE TEMP TABLE _import_ids AS "
                 f"SELECT id FROM {src['articles']} "
                 "WHERE id NOT IN (SELECT id FROM articles)")
@@ -191,7 +194,7 @@ def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str]) -> BatchResult:
                        "WHERE article_id IN (SELECT id FROM _import_ids) "
                        "ORDER BY article_id, sentence, event_id").fetchall()
     cid = len(EVENT_COLUMNS) - 1
-    events = clustering.assign(con, [_current_type(r[:cid] + (None,) + r[cid + 1 :]) for r in rows])
+    events = clustering.assign(con, [_current_type(r[:cid] + (None,) + r[cid + 1 :]) for r in rows], rule)
     insert_rows(con, "events", EVENT_COLUMNS, events)
     con.execute(f"INSERT INTO event_actors BY NAME SELECT * FROM {src['event_actors']} "
                 f"WHERE event_id IN (SELECT event_id FROM {src['events']} "
