@@ -150,3 +150,16 @@ def test_api_request_and_its_old_name_demand_find_the_same_events(client: TestCl
     for name in ("REQUEST", "DEMAND", "request"):
         body = client.get("/api/events", params={"type": name}).json()
         assert body["total"] == total and {r["type"] for r in body["items"]} == {"REQUEST"}
+
+
+@pytest.mark.parametrize(("path", "key"), [("/api/map", "points"), ("/api/clusters", "items")])
+def test_api_map_and_clusters_say_n_of_m_and_link_the_rest(client: TestClient, path: str, key: str) -> None:
+    url: str | None = f"{path}?actor=Russia&limit=40"
+    first = client.get(url).json()
+    assert first["total"] > 40 and first["showing"] == f"1–40 of {first['total']}"
+    seen: list[str] = []
+    while url:
+        body = client.get(url).json()
+        seen += [r.get("event_id") or r.get("cluster_id") for r in body[key]]
+        url = body["next"]
+    assert len(seen) == len(set(seen)) == first["total"]

@@ -69,15 +69,15 @@ async def events(request: Request, flt: FilterValues, pg: PageParams,
     return render(with_next(request, data), Format.json, "events")
 
 
-def with_next(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+def with_next(request: Request, data: dict[str, Any], key: str = "items") -> dict[str, Any]:
     """Add ``next`` (the relative URL of the next page, same filters; None on the last)
-    and ``showing`` ("101–200 of 523") to a paged answer."""
+    and ``showing`` ("101–200 of 523") to a paged answer (its rows under ``key``)."""
     nxt = data.get("next_offset")
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     data["next"] = (f"{request.url.path}?{urlencode([*params, ('limit', data['limit']), ('offset', nxt)])}"
                     if nxt is not None else None)
-    first = data["offset"] + 1 if data["items"] else data["offset"]
-    data["showing"] = f"{first}–{data['offset'] + len(data['items'])} of {data['total']}"
+    first = data["offset"] + 1 if data[key] else data["offset"]
+    data["showing"] = f"{first}–{data['offset'] + len(data[key])} of {data['total']}"
     return data
 
 
@@ -206,8 +206,15 @@ async def clusters(request: Request, flt: FilterValues, pg: PageParams,
                    format: FormatParam = Format.json) -> Response:
     q = _q()
     f = make_filter(flt, pg)
-    rows = await run_query(request, lambda st: q.list_clusters(st, f))
-    return render({"limit": pg.limit, "offset": pg.offset, "items": rows}, format, "clusters")
+
+    def work(st: Any) -> dict[str, Any]:
+        total = q.count_clusters(st, f)
+        nxt = pg.offset + pg.limit
+        return {"total": total, "limit": pg.limit, "offset": pg.offset, "items": q.list_clusters(st, f),
+                "next_offset": nxt if nxt < total else None}
+
+    data = await run_query(request, work)
+    return render(with_next(request, data), format, "clusters")
 
 
 @router.get("/clusters/{cluster_id}", summary="One event cluster with its mentions")
@@ -236,10 +243,10 @@ async def article(
     return render(data, format, f"article-{article_id}")
 
 
-@router.get("/map", summary="Located events (newest first, paged), for the map")
+@router.get("/map", summary="Located events (newest first, paged: total and next), for the map")
 async def map_points(request: Request, flt: FilterValues, pg: PageParams,
                      format: FormatParam = Format.json) -> Response:
     q = _q()
     f = make_filter(flt, pg)
-    rows = await run_query(request, lambda st: q.map_points(st, f, max_page=pg.limit))
-    return render({"limit": pg.limit, "offset": pg.offset, "points": rows}, format, "map")
+    data = await run_query(request, lambda st: q.map_page(st, f, max_page=pg.limit))
+    return render(with_next(request, data, "points"), format, "map")

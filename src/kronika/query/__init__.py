@@ -15,11 +15,13 @@ from kronika.query.clusters import get_cluster, list_clusters
 from kronika.query.errors import NotFoundError
 from kronika.query.events import (
     article_view,
+    count_clusters,
     count_events,
     events_page,
     find_events,
     get_event,
     iter_event_records,
+    map_page,
     map_points,
     timeline,
     timeline_page,
@@ -30,7 +32,8 @@ from kronika.query.lookup import ActorMatch, default_lookup
 
 __all__ = [
     "PENTA_CLASSES", "QUAD_CLASSES", "ActorMatch", "EventFilter", "NotFoundError", "actor_network",
-    "article_view", "count_events", "default_lookup", "events_page", "dyad_coarse", "dyad_report", "dyad_series",
-    "find_events", "get_cluster", "get_event", "intensity", "iter_event_records", "list_clusters",
-    "map_points", "summary", "timeline", "timeline_page", "volume",
+    "article_view", "count_clusters", "count_events", "default_lookup", "dyad_coarse",
+    "dyad_report", "dyad_series", "events_page", "find_events", "get_cluster", "get_event",
+    "intensity", "iter_event_records", "list_clusters", "map_page", "map_points", "summary",
+    "timeline", "timeline_page", "volume",
 ]

@@ -104,12 +104,32 @@ def timeline_page(store: Store, flt: EventFilter, max_page: int | None = None) -
     return _paged(items, count_events(store, flt), flt, max_page)
 
 
+def count_clusters(store: Store, flt: EventFilter) -> int:
+    """How many clusters have an event matching ``flt`` (what ``list_clusters`` pages
+    through; unclustered events count as one group, as there)."""
+    clause, params = store_where(store, flt)
+    return int(store.scalar(f"SELECT count(*) FROM (SELECT DISTINCT e.cluster_id FROM events e {clause})", params) or 0)
+
+
+def _located(store: Store, flt: EventFilter) -> tuple[str, list[Any]]:
+    clause, params = store_where(store, flt)
+    located = "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
+    return (f"{clause} AND {located}" if clause else f"WHERE {located}"), params
+
+
+def map_page(store: Store, flt: EventFilter, max_page: int | None = None) -> dict[str, Any]:
+    """A page of ``map_points`` with its paging facts (``total`` = located matching events)."""
+    points = map_points(store, flt, max_page)
+    clause, params = _located(store, flt)
+    page_ = _paged(points, int(store.scalar(f"SELECT count(*) FROM events e {clause}", params) or 0), flt, max_page)
+    page_["points"] = page_.pop("items")
+    return page_
+
+
 def map_points(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
     """Located events as points (lat/lon plus what a popup shows)."""
     limit, offset = page(flt, max_page)
-    clause, params = store_where(store, flt)
-    located = "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
-    clause = f"{clause} AND {located}" if clause else f"WHERE {located}"
+    clause, params = _located(store, flt)
     return store.fetch(
         f"""SELECT e.event_id, e.location_lat AS lat, e.location_lon AS lon,
                    e.location_name AS place, e.location_geonameid AS geonameid,
