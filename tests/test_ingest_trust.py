@@ -141,6 +141,21 @@ def test_ingest_stdin_as_a_path_object_reads_stdin() -> None:
     assert isinstance(rec, Article) and rec.date == dt.date(2019, 5, 30) and rec.origin == "<stdin>:1"
 
 
+def test_ingest_stdin_is_bounded_like_a_file() -> None:
+    """A document on stdin past the one-article cap is refused (K105) without being held; in
+    JSON lines only the over-long line is lost."""
+    small = Settings(max_article_chars=100)
+    cap = 4 * 100 + (1 << 20)
+    doc = b"Date: 2019-05-30\n\n" + (b"word " * 1000 + b"\n") * (cap // 5000 + 2)
+    (rec,) = list(iter_records(["-"], small, stdin=io.BytesIO(doc)))
+    assert isinstance(rec, IngestProblem) and rec.code == "K105" and "stdin holds more than" in rec.reason
+    lines = (json.dumps({"date": "2019-05-30", "text": "x" * (cap + 10)}) + "\n"
+             + json.dumps({"date": "2019-05-31", "text": OTHER}) + "\n").encode()
+    first, second = list(iter_records(["-"], small, stdin=io.BytesIO(lines)))
+    assert isinstance(first, IngestProblem) and first.code == "K105" and first.origin == "<stdin>:1"
+    assert isinstance(second, Article) and second.date == dt.date(2019, 5, 31)
+
+
 # --------------------------------------------------------------------------- the CLI
 
 

@@ -254,7 +254,7 @@ def lines_of(f: BinaryIO, limit: int) -> Iterator[bytes]:
         if not line:
             return
         if len(line) > limit and not line.endswith(b"\n"):
-            size = len(line)
+            size, start = len(line), line[:64]
             del line  # hold no more than one piece of the long line at a time
             while True:
                 rest = f.readline(1 << 16)
@@ -262,7 +262,7 @@ def lines_of(f: BinaryIO, limit: int) -> Iterator[bytes]:
                 if not rest or rest.endswith(b"\n"):
                     size -= rest.endswith(b"\n")
                     break
-            yield LongLine(size, limit)
+            yield LongLine(size, limit, start)
             continue
         yield line
 
@@ -291,24 +291,44 @@ def read_bytes(data: bytes, fmt: str, settings: Settings, *, label: str, name: s
 
 
 def _read_stdin(stream: BinaryIO | None, settings: Settings) -> Iterator[Record]:
-    """``-``: JSON lines (streamed) when the first line is an object, else one document."""
+    """``-``: JSON lines (streamed) when the first line is an object, else one document.
+
+    Bounded like a file: no line is held past the JSON-line limit and a single document
+    past the one-article byte cap is refused (K105) without reading the rest into memory."""
     import sys
 
     src = stream if stream is not None else sys.stdin.buffer
-    lines = iter(src)
+    cap = byte_cap("sniff", settings)
+    lines = lines_of(src, byte_cap("text", settings))
     head: list[bytes] = []  # blank lines before the first content line, kept for offsets
     first = next(lines, b"")
     while first and not first.strip():
         head.append(first)
         first = next(lines, b"")
+    long_first = isinstance(first, LongLine)
     head.append(first)
-    if not first:
+    if not first and not long_first:
         yield empty_file(STDIN_LABEL)
         return
-    if first.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
+    opening = first.start if isinstance(first, LongLine) else first
+    if opening.lstrip(b"\xef\xbb\xbf \t").startswith(b"{"):
         yield from read_jsonl(_prepend(head, lines), settings, label=STDIN_LABEL)
         return
-    yield from read_bytes(b"".join(head) + b"".join(lines), "sniff", settings, label=STDIN_LABEL, name=None)
+    if long_first:
+        yield _stdin_too_long(cap, settings)
+        return
+    data = bytearray(b"".join(head))
+    for line in lines:
+        if isinstance(line, LongLine) or len(data) + len(line) > cap:
+            yield _stdin_too_long(cap, settings)
+            return
+        data += line
+    yield from read_bytes(bytes(data), "sniff", settings, label=STDIN_LABEL, name=None)
+
+
+def _stdin_too_long(cap: int, settings: Settings) -> IngestProblem:
+    return IngestProblem(f"{STDIN_LABEL}:1", f"article too long: stdin holds more than {cap} bytes "
+                         f"(max_article_chars {settings.max_article_chars}); not read", K_TOO_LONG)
 
 
 def _prepend(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:

@@ -80,14 +80,16 @@ def _chain_first(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
 
 class LongLine(bytes):
     """Stands for a line longer than the reader's limit (``dispatch.lines_of``), which was
-    skipped unread: empty bytes that carry the line's size and the limit."""
+    skipped unread: empty bytes that carry the line's size, the limit, and its first few
+    bytes (``start``: enough to tell a JSON object from prose)."""
 
     size: int
     limit: int
+    start: bytes
 
-    def __new__(cls, size: int, limit: int) -> LongLine:
+    def __new__(cls, size: int, limit: int, start: bytes = b"") -> LongLine:
         self = super().__new__(cls, b"")
-        self.size, self.limit = size, limit
+        self.size, self.limit, self.start = size, limit, start
         return self
 
 
