@@ -184,7 +184,8 @@ CODES: Mapping[str, Code] = _codes(
     ("K510", QueryError, "no such article (HTTP 404)", "query/errors.py, query/events.py"),
     ("K511", QueryError, "no such cluster (HTTP 404)", "query/clusters.py"),
     ("K512", QueryError, "no such event (HTTP 404)", "query/events.py"),
-    ("K513", QueryError, "a `type`, `status` or `quad_class` that does not exist", "query/filters.py"),
+    ("K513", QueryError, "a `type`, `status`, `quad_class` or `count` value that does not exist",
+     "query/filters.py, query/clusters.py"),
     ("K514", QueryError, "an actor no knowledge-base entry and no stored event names; the message "
      "lists the nearest names", "query/lookup.py"),
     ("K515", QueryError, "a three-letter code that is no ISO 3166-1 alpha-3 country nor a stored name",
