@@ -61,6 +61,8 @@ def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, pa
     assert [(e.type, e.source[0].country) for e in events] == [("MEET", "KEN")]
     assert events[0].mode == "visit"  # the mode model learned the user's modes too
     assert (out / "mode" / "meta.json").is_file()
+    assert (out / "roles" / "meta.json").is_file() and model.roles is not None  # the role model too
+    assert card["roles"]["predicates"] > 0
     assert events[0].component.startswith("events.learned/")
     assert 0.0 < events[0].confidence <= 1.0
 

@@ -41,6 +41,7 @@ class Candidate:
     how: str = ""  # which syntactic rule found the source
     lex: Sense | None = None  # the rule lexicon's reading of the predicate, if any
     obj: int | None = None  # the object of a light-verb construction
+    revised: bool = False  # the role model changed the sides the parse gave (``events.roles``)
 
 
 def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],

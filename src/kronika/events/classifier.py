@@ -41,6 +41,7 @@ class EventModel:
     nouns: frozenset[str] = frozenset()  # event nouns seen as triggers in training
     decision: str = "argmax"  # or "threshold" (see decide)
     modes: EventModel | None = None  # the mode model (labels TYPE:mode), saved in ``mode/``
+    roles: EventModel | None = None  # the argument-role model (``events.roles``), saved in ``roles/``
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -96,6 +97,8 @@ class EventModel:
         folder.mkdir(parents=True, exist_ok=True)
         if self.modes is not None:
             self.modes.save(folder / "mode")
+        if self.roles is not None:
+            self.roles.save(folder / "roles")
         names = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(folder / WEIGHTS, weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32))
@@ -118,7 +121,9 @@ class EventModel:
             raise ConfigError(f"event model in {folder}: weights {weights.shape} do not fit "
                               f"{len(names)} features x {len(meta['labels'])} labels", code="K013")
         modes = cls.load(folder / "mode") if (folder / "mode" / META).is_file() else None
+        roles = cls.load(folder / "roles") if (folder / "roles" / META).is_file() else None
         return cls(labels=tuple(meta.pop("labels")), vocab={n: i for i, n in enumerate(names)}, modes=modes,
+                   roles=roles,
                    weights=weights.astype(np.float64), bias=bias.astype(np.float64),
                    temperature=float(meta.pop("temperature")), threshold=float(meta.pop("threshold")),
                    nouns=frozenset(meta.pop("nouns", ())), decision=str(meta.pop("decision", "threshold")),

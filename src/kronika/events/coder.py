@@ -46,6 +46,7 @@ from kronika.events.petrarch import (
     match_pattern,
     parse_verb_dictionary,
 )
+from kronika.events.roles import choose_sides
 from kronika.events.sides import (
     Sides,
     countries,
@@ -215,8 +216,10 @@ class EventCoder:
             status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
+            if model.roles is not None:  # the learned argument roles revise the parse's sides
+                c = _revised(model.roles, view, c)
+            rule = c.frame + ("+roles" if c.revised else "")
             source, target = reciprocal(ptype, c.source, c.target)
-            rule = c.frame
             if not target and ptype in VERBAL_CONFLICT and source:
                 # a verbal conflict with no target in its clause is aimed at the article's other
                 # main party ("Turkey warned it will not stand by"), the coder's convention
@@ -745,6 +748,11 @@ class EventCoder:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _revised(roles: EventModel, view: DocView, c: Candidate) -> Candidate:
+    choice = choose_sides(roles, view, c)
+    return replace(c, source=choice.source, target=choice.target, revised=True) if choice.changed else c
 
 
 def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:

@@ -42,6 +42,7 @@ from kronika.events.classifier import (
     fit_temperature,
     reliability_table,
 )
+from kronika.events.roles import NO_ROLE, SOURCE, TARGET, pick, role_rows
 from kronika.events.sides import main_parties, with_places
 from kronika.events.syntax import DocView
 from kronika.geo import EventLocator, Geoparser
@@ -76,6 +77,27 @@ class Corpus:
 
     examples: list[Example] = field(default_factory=list)
     e2e: dict[str, tuple[str, list[tuple[str, ...]]]] = field(default_factory=dict)  # group → (gold, rows)
+    roles: list[RoleExample] = field(default_factory=list)  # mentions of labelled predicates
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A labelled document through the stages before the coder."""
+
+    doc: ParsedDoc
+    labelled: LabelledDoc
+    offsets: list[int]  # where each labelled sentence starts in the joined text
+    mentions: tuple[ActorMention, ...]  # actors and uncovered places
+
+
+@dataclass(frozen=True, slots=True)
+class RoleExample:
+    """One actor mention of a labelled predicate's sentence: SOURCE, TARGET or NONE of it."""
+
+    features: tuple[str, ...]
+    label: str
+    group: str  # the document (folds never split one)
+    predicate: str  # which labelled predicate (document, token, frame): the unit role scores count
 
 
 class ExampleBuilder:
@@ -93,24 +115,32 @@ class ExampleBuilder:
 
     def build(self, docs: Sequence[LabelledDoc], nouns: frozenset[str] = frozenset(),
               progress: Callable[[int], None] | None = None) -> Corpus:
+        """Label every document's candidates: type examples, and role rows of the predicates
+        whose sides the data marks."""
         corpus = Corpus()
+        for item in self.analyse(docs, progress):
+            self.label(item, nouns, corpus)
+        return corpus
+
+    def analyse(self, docs: Sequence[LabelledDoc], progress: Callable[[int], None] | None = None) -> list[Analysed]:
+        """Parse each document and resolve its actors and places (the stages before the coder)."""
         articles, spans = [], {}
         for d in docs:
             text, offs = _join(d)
-            art = Article.create(text, d.date, doc_id=d.id)
-            articles.append(art)
+            articles.append(Article.create(text, d.date, doc_id=d.id))
             spans[d.id] = (d, offs)
+        out = []
         for n, doc in enumerate(self.parser.parse_many(articles), 1):
             d, offs = spans[doc.article.doc_id or ""]
-            self._label(doc, d, offs, nouns, corpus)
+            times = self.tagger(doc)
+            mentions = self._resolver(d.dictionaries)(doc, times)
+            out.append(Analysed(doc, d, offs, with_places(mentions, self.geo(doc, mentions))))
             if progress is not None:
                 progress(n)
-        return corpus
+        return out
 
-    def _label(self, doc: ParsedDoc, d: LabelledDoc, offs: list[int], nouns: frozenset[str], corpus: Corpus) -> None:
-        times = self.tagger(doc)
-        mentions = self._resolver(d.dictionaries)(doc, times)
-        mentions = with_places(mentions, self.geo(doc, mentions))
+    def label(self, item: Analysed, nouns: frozenset[str], corpus: Corpus) -> None:
+        doc, d, offs, mentions = item.doc, item.labelled, item.offsets, item.mentions
         if d.weak:
             self._weak(doc, d, mentions, nouns, corpus)
             return
@@ -125,6 +155,11 @@ class ExampleBuilder:
                 gold = d.sentences[k].events if 0 <= k < len(d.sentences) else ()
                 label: str | None = NONE
                 mode = None
+                own = next((ev for ev in gold if ev.trigger and _trigger_ok(view, c, ev, offs[k], d.sentences[k].text)),
+                           None)
+                if own is not None:  # the gold sides of this predicate teach the role model
+                    _roles(view, c, d.id, corpus, lambda m, e=own: _fits((m,), e.source, e.source_country),
+                           lambda m, e=own: _fits((m,), e.target, e.target_country))
                 for ev in gold:
                     if not _trigger_ok(view, c, ev, offs[k], d.sentences[k].text):
                         continue
@@ -194,6 +229,30 @@ class ExampleBuilder:
             c, feats = best
             ex = _example(view, c, feats, _label_type(ev.type, feats), d.id)
             corpus.examples.append(replace(ex, pair=True))
+        if src is not None:
+            self._pair_roles(view, doc, src, tgt, parties, nouns, d.id, corpus)
+
+    def _pair_roles(self, view: DocView, doc: ParsedDoc, src: ActorMention, tgt: ActorMention | None,
+                    parties: tuple[str, ...], nouns: frozenset[str], group: str, corpus: Corpus) -> None:
+        """Role rows of a marked pair. The predicate is the lowest verb governing both marks,
+        chosen without looking at what the syntax bound (choosing the candidate that binds the
+        marks would teach the role model to copy the syntax); its sides are the proposer's."""
+        pc = pair_candidate(view, (src,), (tgt,) if tgt is not None else ())
+        if pc is None:
+            return
+        same = [c for s in doc.sentences for c, _ in self.coder.candidates(view, s.index, parties, nouns)
+                if c.trigger == pc.trigger]
+        c = same[0] if same else replace(pc, source=(), target=(), frame="verb" if view.verbal[pc.trigger] else "noun")
+        _roles(view, c, group, corpus, lambda m: _binds((m,), src), lambda m: _binds((m,), tgt))
+
+
+def _roles(view: DocView, c: Candidate, group: str, corpus: Corpus, is_source: Callable[[ActorMention], bool],
+           is_target: Callable[[ActorMention], bool]) -> None:
+    predicate = f"{group}:{c.trigger}:{c.frame}"
+    ments, rows = role_rows(view, c)
+    for m, row in zip(ments, rows, strict=True):
+        label = SOURCE if is_source(m) else TARGET if is_target(m) else NO_ROLE
+        corpus.roles.append(RoleExample(tuple(row), label, group, predicate))
 
 
 def _join(d: LabelledDoc) -> tuple[str, list[int]]:
@@ -378,8 +437,12 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     modes = fit_modes(ex, recipe)
     if modes is not None:
         meta["modes"] = sorted(modes.labels)
+    roles, role_report = fit_roles(corpus, recipe, k)
+    if roles is not None:
+        meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
+        roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
     return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
-                   meta=meta, modes=modes)
+                   meta=meta, modes=modes, roles=roles)
 
 
 def _emitted(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
@@ -429,6 +492,46 @@ def fit_modes(ex: Sequence[Example], recipe: Recipe) -> EventModel | None:
         return None
     weights = [recipe.weak_weight if e.weak else 1.0 for e in ex if e.has_mode and e.label != NONE]
     return fit_linear(rows, labels, replace(recipe, min_count=1), weights)
+
+
+def fit_roles(corpus: Corpus, recipe: Recipe, k: int = 5) -> tuple[EventModel | None, dict[str, Any]]:
+    """The argument-role model on every role row, and its held-out report: per labelled
+    predicate, is each side right as the rules give it and as the role model revises it?"""
+    rows = corpus.roles
+    if len({r.label for r in rows}) < 2:
+        return None, {}
+    fold = folds([r.group for r in rows], k, recipe.seed)
+    probs: list[np.ndarray | None] = [None] * len(rows)
+    labels: tuple[str, ...] = ()
+    for f in range(k):
+        train = [r for r, g in zip(rows, fold, strict=True) if g != f]
+        idx = [i for i, g in enumerate(fold) if g == f]
+        if not idx or len({r.label for r in train}) < 2:
+            continue
+        m = fit_linear([r.features for r in train], [r.label for r in train], recipe)
+        labels = m.labels
+        for i, p in zip(idx, m.predict_proba([rows[i].features for i in idx]), strict=True):
+            probs[i] = p
+    by: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        if probs[i] is not None and len(probs[i]) == len(labels):
+            by.setdefault(r.predicate, []).append(i)
+    right: Counter[str] = Counter()
+    for idx in by.values():
+        p = np.vstack([probs[i] for i in idx])
+        taken: list[bool] = []
+        for role in (SOURCE, TARGET):
+            gold = {j for j, i in enumerate(idx) if rows[i].label == role}
+            ruled = [f"rsyn={role.lower()}" in rows[i].features for i in idx]
+            chosen = pick(p, labels, ruled, role, taken)
+            mine = {j for j, r in enumerate(ruled) if r} if chosen is None else {chosen}
+            taken = [j in mine for j in range(len(idx))]
+            for name, side in (("rules", {j for j, r in enumerate(ruled) if r}), ("model", mine)):
+                right[f"{role.lower()}_{name}"] += bool(gold & side) if gold else not side
+    n = len(by)
+    report = {f"{key}_right": round(v / n, 4) for key, v in sorted(right.items())} if n else {}
+    report["predicates"] = n
+    return fit_linear([r.features for r in rows], [r.label for r in rows], recipe), report
 
 
 def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[int], threshold: float,
@@ -529,6 +632,7 @@ def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, f
         part = builder.build(ds, nouns)
         corpus.examples.extend(part.examples)
         corpus.e2e.update(part.e2e)
+        corpus.roles.extend(part.roles)
         sources.append({"file": p.name, "documents": len(ds), "candidates": len(part.examples)})
         say(f"{p.name}: {len(ds)} documents, {len(part.examples)} labelled candidates")
     labels = {e.label for e in corpus.examples}
