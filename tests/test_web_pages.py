@@ -23,7 +23,7 @@ import pytest
 from kronika.config import Settings
 from kronika.store import Store
 from kronika.store import synthetic as syn
-from test_web_dashboard import CHROMIUM, DRIVER, SHOTS, free_port, open_view
+from test_web_dashboard import CHROMIUM, DRIVER, ROOT, SHOTS, free_port, open_view
 
 pytestmark = [
     pytest.mark.browser,
@@ -216,3 +216,39 @@ def test_web_events_csv_download_streams_every_matching_row(site, browser) -> No
     with urllib.request.urlopen(link, timeout=30) as res:  # noqa: S310
         consult = list(csv.DictReader(io.StringIO(res.read().decode("utf-8"))))
     assert consult and {r["type"] for r in consult} == {"CONSULT"}
+
+
+@pytest.mark.slow
+def test_web_overview_axis_of_the_demo_store_spans_the_articles_years(tmp_path: Path, browser, pipeline,  # type: ignore[no-untyped-def]
+                                                                      settings: Settings) -> None:
+    """Issue 20's acceptance on the real demo store (``examples/``, as ``make demo`` builds
+    it): the overview axis runs over the articles' years, not from 1701 (an event dated
+    by a passing mention), and the chart says what lies outside."""
+    import uvicorn
+
+    from kronika.api import create_app
+    from kronika.library import ingest_paths
+
+    db = tmp_path / "demo.duckdb"
+    ingest_paths([ROOT / "examples"], db, settings=settings, pipeline=pipeline)
+    with Store(db, read_only=True) as store:
+        first, last = store.fetch_tuples("SELECT min(date), max(date) FROM articles")[0]
+        earliest = store.scalar("SELECT min(date_start) FROM events")
+    assert earliest.year < first.year  # the demo does mention the past
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings, store_path=db), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    try:
+        browser.get_log("browser")
+        d = open_view(browser, f"http://127.0.0.1:{port}", "overview", "pages-demo-overview")
+        lo, hi = _axis_years(d)
+        assert lo in (first.year, first.year - 1) and hi == last.year  # half a month of margin at the start
+        note = d.find_element("css selector", '[data-testid="outside-span"]').text
+        assert str(earliest.year) in note
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
