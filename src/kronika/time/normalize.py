@@ -102,19 +102,21 @@ def _year(g: Groups, *names: str) -> int | None:
 def _spelled_year(lex: Lexicon, text: str | None) -> int | None:
     """"nineteen ninety-six" → 1996, "nineteen hundred" → 1900, "two thousand and one"
     → 2001; None for anything else."""
-    words = [w for w in re.split(r"[-\s]+", (text or "").lower()) if w and w != "and"]
-    if words[:2] == ["two", "thousand"]:
+    words = [w for w in re.split(r"[-\s]+", (text or "").lower()) if w and not lex.has("number_joiner", w)]
+    thousands = lex.value("spelled_thousands", " ".join(words[:2])) if len(words) >= 2 else None
+    if thousands is not None:
         extra = lex.value("number", words[2]) if len(words) > 2 else 0
         ok = isinstance(extra, int) and 0 <= extra <= 10 and len(words) <= 3
-        return 2000 + extra if ok else None
+        return thousands + extra if ok else None
     if not 2 <= len(words) <= 3:
         return None
     c = lex.value("number", words[0])
-    t = 0 if words[1] == "hundred" else lex.value("number", words[1])
+    hundred_word = lex.has("hundreds_word", words[1])
+    t = 0 if hundred_word else lex.value("number", words[1])
     o = lex.value("number", words[2]) if len(words) > 2 else 0
     if not all(isinstance(x, int) for x in (c, t, o)) or not 10 <= c <= 20:
         return None  # the century is "ten" to "twenty": "nineteen", "seventeen"
-    hundred = t == 0 and words[1] == "hundred" and not o  # "nineteen hundred"
+    hundred = t == 0 and hundred_word and not o  # "nineteen hundred"
     tens = 10 <= t <= 90 and (not o or (t >= 20 and t % 10 == 0 and o < 10))  # "ninety(-six)"
     return c * 100 + t + o if hundred or tens else None
 
@@ -189,7 +191,7 @@ def md(g: Groups, ctx: Context) -> Norm | None:
     d = _date(ctx.anchor.year, mon, dday) or _date(ctx.anchor.year - 1, mon, dday)
     if d is None:
         return None
-    if g.get("_prev") == "ended":  # "the quarter ended Oct. 31": a closed period, not ahead
+    if ctx.lex.has("closing_word", g.get("_prev")):  # "the quarter ended Oct. 31": a closed period, not ahead
         d = _direction_year(replace(ctx, direction=-1), d, slack=0)
         return Norm("DATE", cal.day(d))
     if _scheduled(ctx):
@@ -241,7 +243,7 @@ def month_only(g: Groups, ctx: Context) -> Norm | None:
     mon = ctx.lex.value("month", word)
     if mon is None or not word[:1].isupper():
         return None
-    if len(word) < 5 and word.lower() not in ("may", "june", "july"):
+    if len(word) < 5 and not ctx.lex.has("whole_short_month", word):
         return None  # a bare "Jan" or "Dec" is a name more often than a month
     rel = g.get("rel")
     if rel is None and ctx.lex.has("ambiguous_month", word) and not g.get("_cue"):
@@ -293,7 +295,7 @@ def decade(g: Groups, ctx: Context) -> Norm | None:
         value = raw[:3]
     else:
         return None
-    mod = {"early": "START", "mid": "MID", "late": "END"}.get((g.get("mod") or "").lower())
+    mod = ctx.lex.value("decade_mod", g.get("mod"))
     return Norm("DATE", value, mod=mod)
 
 
@@ -403,7 +405,7 @@ def day_word(g: Groups, ctx: Context) -> Norm | None:
     if step is None:
         return None
     d = ctx.anchor + dt.timedelta(days=step)
-    pod = _pod(ctx, g.get("pod")) or ("NI" if word == "tonight" else None)
+    pod = _pod(ctx, g.get("pod")) or ctx.lex.value("day_word_part", word)
     if pod:
         return Norm("TIME", f"{cal.day(d)}T{pod}")
     return Norm("DATE", cal.day(d))
@@ -411,11 +413,11 @@ def day_word(g: Groups, ctx: Context) -> Norm | None:
 
 def this_pod(g: Groups, ctx: Context) -> Norm | None:
     rel = (g.get("rel") or "").lower()
-    step = {"this": 0, "last": -1, "yesterday": -1, "tomorrow": 1}.get(rel, 0)
+    step = ctx.lex.value("part_of_day_step", rel) or 0
     pod = _pod(ctx, g.get("pod"))
     if pod is None:
         return None
-    if rel == "last" and pod != "NI":
+    if ctx.lex.has("night_only", rel) and pod != "NI":
         return None  # "last morning" is not English; "last evening" is rare
     return Norm("TIME", f"{cal.day(ctx.anchor + dt.timedelta(days=step))}T{pod}")
 
@@ -436,14 +438,12 @@ def anaphoric_day(g: Groups, ctx: Context) -> Norm | None:
     return Norm("DATE", cal.day(base + dt.timedelta(days=step)))
 
 
-def _pod_half(pod: str | None, hour: int) -> str | None:
+def _pod_half(lex: Lexicon, pod: str | None, hour: int) -> str | None:
     """a.m. or p.m. from a part of the day: "4 in the morning", "11 at night", "2 at night"."""
-    word = (pod or "").lower()
-    if word == "morning":
-        return "am"
-    if word in ("afternoon", "evening") or (word == "night" and hour >= 6):
-        return "pm"
-    return "am" if word == "night" else None
+    half = lex.value("clock_half", pod)
+    if half == "by-hour":
+        return "pm" if hour >= 6 else "am"
+    return half
 
 
 def clock(g: Groups, ctx: Context) -> Norm | None:
@@ -454,7 +454,7 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
         h, m = (int(x) for x in str(hhmm).split(":"))
     else:
         h, m = int(g.get("h") or 0), int(g.get("m") or 0)
-        ampm = (g.get("ampm") or _pod_half(g.get("pod2"), h) or "").lower()
+        ampm = (g.get("ampm") or _pod_half(ctx.lex, g.get("pod2"), h) or "").lower()
         if ampm.startswith("p") and h < 12:
             h += 12
         elif ampm.startswith("a") and h == 12:
@@ -477,15 +477,15 @@ def clock(g: Groups, ctx: Context) -> Norm | None:
         # "injured just after midnight", read on the day: the midnight that began the DCT's
         # day (TIMEX3 writes it as 24:00 of the day before), not the one still to come
         base -= dt.timedelta(days=1)
-    zone = "Z" if (g.get("tz") or "").lower() in ("gmt", "utc") else ""  # UTC is said, so it is kept
+    zone = "Z" if ctx.lex.has("utc_zone", g.get("tz")) else ""  # UTC is said, so it is kept
     return Norm("TIME", f"{cal.day(base)}T{h:02d}:{m:02d}{zone}")
 
 
 # ------------------------------------------------------------------------- quarters, seasons
 
 
-def _q_or_h(g: Groups) -> str:
-    return "H" if (g.get("qh") or "").lower().startswith("half") else "Q"
+def _q_or_h(ctx: Context, g: Groups) -> str:
+    return "H" if ctx.lex.has("half_year", g.get("qh")) else "Q"
 
 
 def _period_year(ctx: Context, unit: str, n: int) -> int:
@@ -497,7 +497,7 @@ def _period_year(ctx: Context, unit: str, n: int) -> int:
 
 def quarter(g: Groups, ctx: Context) -> Norm | None:
     n = ctx.lex.value("ordinal", g.get("ordinal"))
-    unit = _q_or_h(g)
+    unit = _q_or_h(ctx, g)
     top = 2 if unit == "H" else 4
     if not isinstance(n, int):
         return None
@@ -537,22 +537,23 @@ def quarter_code(g: Groups, ctx: Context) -> Norm | None:
 def quarter_rel(g: Groups, ctx: Context) -> Norm | None:
     rel = "year-ago" if g.get("yago") or g.get("yago2") else (g.get("rel") or "").lower()
     g = {**g, "qh": g.get("qh") or g.get("qh2")}
-    unit = _q_or_h(g)
+    unit = _q_or_h(ctx, g)
     last = ctx.last_value if ctx.last_value and re.fullmatch(rf"\d{{4}}-{unit}\d", ctx.last_value) else None
-    if last and rel in ("year-earlier", "year-ago", "latest") and last > (cal.shift(ctx.dct, unit, 0) or ""):
+    year_back, latest_rel = ctx.lex.has("year_back", rel), ctx.lex.has("latest_period", rel)
+    if last and (year_back or latest_rel) and last > (cal.shift(ctx.dct, unit, 0) or ""):
         last = None  # a forecast ("through the third quarter of 1990") is no reported period
     latest = last or cal.shift(ctx.anchor, unit, -1) or ""
     if g.get("year"):  # "the 1988 quarter": the quarter under discussion, in that year
-        return Norm("DATE", f"{g['year']}{latest[4:]}" if (g.get("qh") or "").lower() != "half" else g["year"] or "")
-    if rel in ("year-earlier", "year-ago"):
+        return Norm("DATE", f"{g['year']}{latest[4:]}" if not ctx.lex.has("half_year", g.get("qh")) else g["year"] or "")
+    if year_back:
         return Norm("DATE", cal.shift_value(latest, -1) or "")
-    if rel in ("latest", "same", "that"):
+    if latest_rel or ctx.lex.has("current_period", rel):
         if last:
             return Norm("DATE", last)
-        if (g.get("qh") or "").lower() == "period" and rel != "latest":
+        if ctx.lex.has("vague_period", g.get("qh")) and not latest_rel:
             return None
-        return Norm("DATE", cal.shift(ctx.anchor, unit, -1 if rel == "latest" else 0) or "")
-    if (g.get("qh") or "").lower() == "period":
+        return Norm("DATE", cal.shift(ctx.anchor, unit, -1 if latest_rel else 0) or "")
+    if ctx.lex.has("vague_period", g.get("qh")):
         return None
     step = _rel_step(ctx, rel)
     if step is None:
@@ -565,7 +566,7 @@ def season(g: Groups, ctx: Context) -> Norm | None:
     if code is None:
         return None
     word = g.get("season") or ""
-    if word.lower() == "fall" and not (g.get("rel") or g.get("year")) and not word[:1].isupper():
+    if ctx.lex.has("ambiguous_season", word) and not (g.get("rel") or g.get("year")) and not word[:1].isupper():
         return None  # "prices fall"
     y = _year(g, "year") or _spelled_year(ctx.lex, g.get("syear"))
     if y is not None:
@@ -580,10 +581,6 @@ def season(g: Groups, ctx: Context) -> Norm | None:
 
 
 # ------------------------------------------------------------------------- relative units
-
-_UNIT_OF_WORD = {"year": "Y", "month": "M", "week": "W", "weekend": "WE", "decade": "E",
-                 "century": "C", "quarter": "Q", "day": "D"}
-
 
 _PRECISION = {"Y": 1, "E": 0, "C": 0, "H": 2, "Q": 2, "M": 3, "W": 4, "WE": 4, "D": 5}
 
@@ -610,7 +607,7 @@ def _last_mentioned(ctx: Context, unit: str) -> dt.date | None:
 
 def unit_rel(g: Groups, ctx: Context) -> Norm | None:
     step = _rel_step(ctx, g.get("rel"))
-    unit = _UNIT_OF_WORD.get((g.get("unit") or "").lower())
+    unit = ctx.lex.value("calendar_unit", g.get("unit"))
     if step is None or unit is None:
         return None
     base = ctx.anchor
@@ -623,7 +620,7 @@ def unit_rel(g: Groups, ctx: Context) -> Norm | None:
 def unit_after(g: Groups, ctx: Context) -> Norm | None:
     """"the year before", "the month after": the unit next to the last mentioned one (or
     to the reference time when none was mentioned)."""
-    unit = _UNIT_OF_WORD.get((g.get("unit") or "").lower())
+    unit = ctx.lex.value("calendar_unit", g.get("unit"))
     step = ctx.lex.value("ago", g.get("ago"))
     if unit not in ("Y", "M", "W") or step is None:
         return None
@@ -632,7 +629,7 @@ def unit_after(g: Groups, ctx: Context) -> Norm | None:
 
 
 def the_unit(g: Groups, ctx: Context) -> Norm | None:
-    unit = _UNIT_OF_WORD.get((g.get("unit") or g.get("full") or "").lower())
+    unit = ctx.lex.value("calendar_unit", g.get("unit") or g.get("full"))
     if unit == "WE":
         if ctx.direction > 0 or (ctx.direction == 0 and ctx.anchor.isoweekday() >= 4):
             return Norm("DATE", cal.week(ctx.anchor) + "-WE")
@@ -675,7 +672,7 @@ def ago(g: Groups, ctx: Context) -> Norm | None:
     if unit is None or sign is None or n is None:
         return None
     word = (g.get("ago") or "").lower()
-    anaphoric = word in ("later", "after", "afterward", "afterwards", "earlier", "before")
+    anaphoric = ctx.lex.has("anaphoric_ago", word)
     if n == "X":
         if anaphoric:
             return None  # "a few years later": a duration and a signal, not the future
@@ -752,15 +749,15 @@ def _fraction_value(n: float, unit: str) -> str | None:
 
 def duration(g: Groups, ctx: Context) -> Norm | None:
     unit = _unit(ctx.lex, g.get("unit"))
-    if unit is None or (g.get("adj") or "").lower() == "old":
+    if unit is None or ctx.lex.has("age_adjective", g.get("adj")):
         return None
     if unit in ("WE", "SE"):
         return None
     word = (g.get("unit") or "").lower()
     rel = (g.get("rel") or "").lower()
     if g.get("num") is None:
-        plural = word.endswith("s") or word in ("millennia",)
-        if rel in ("full", "entire", "whole"):
+        plural = word.endswith("s") or ctx.lex.has("irregular_plural", word)
+        if ctx.lex.has("whole_unit", rel):
             n: float | str | None = 1.0
         elif not plural:
             return None
@@ -770,7 +767,7 @@ def duration(g: Groups, ctx: Context) -> Norm | None:
         n = number(ctx.lex, g.get("num"), g.get("num2"))
     if n is None or re.fullmatch(r"(?:1[5-9]|20)\d\d", g.get("num") or ""):
         return None  # "the 1988 quarter" is a year, not 1988 quarters
-    if (g.get("num") or "").lower() in ("a", "an") and word == "second":
+    if ctx.lex.has("indefinite_article", g.get("num")) and ctx.lex.has("ordinal_unit", word):
         return None
     text = ctx.text.lower()
     if isinstance(n, int | float) and "half" in text and "half a" not in text \
@@ -793,7 +790,7 @@ def every(g: Groups, ctx: Context) -> Norm | None:
     if unit is None or unit in ("WE", "SE"):
         return None
     n: float | str | None = 1.0
-    if (g.get("num") or "").lower() == "other":
+    if ctx.lex.has("every_second", g.get("num")):
         n = 2.0
     elif g.get("num"):
         n = number(ctx.lex, g.get("num"))
