@@ -60,9 +60,9 @@ def _store(path: Path) -> int:
         if k in (3, 9, 20):  # history mentioned in passing
             events.append(syn.event(art, "ASSAULT", syn.ref("DEU"), syn.ref("POL"), "1945" if k < 10 else "1990",
                                     sentence=4))
-        if k % 4 == 0:
-            events.append(syn.event(art, "CONSULT", syn.ref("JPN", "Japan"), syn.ref("RUS", "Russia"), published,
-                                    sentence=5))
+        if k % 4 == 0:  # a Japan-Russia meeting, told twice in the article: two reports, one happening
+            events += [syn.event(art, "CONSULT", syn.ref("JPN", "Japan"), syn.ref("RUS", "Russia"), published,
+                                 sentence=s) for s in (4, 5)]
         analyses.append(syn.analysis(art, events))
         n += len(events)
     with Store(path) as store:
@@ -135,6 +135,9 @@ def test_web_overview_axis_spans_the_articles_and_lists_what_lies_outside(site, 
     assert "3 events are dated outside the articles' span" in note and "1945 (2)" in note and "1990 (1)" in note
     assert "3 events are background" in note
     assert d.find_element("css selector", '[data-testid="kpi-span"] .v').text == f"{FIRST} – {LAST}"
+    # Reports and happenings: nine meetings are each told twice.
+    kpi = d.find_element("css selector", '[data-testid="kpi-events"]').text
+    assert "120" in kpi and "reports of 111 distinct happenings" in kpi
     d.find_element("css selector", '[data-testid="show-all-dates"]').click()
     time.sleep(0.3)
     assert _axis_years(d)[0] <= 1945  # everything, on request

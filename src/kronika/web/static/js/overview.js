@@ -2,8 +2,9 @@
 import { QUAD, STATUS_COLOR, api, articleRange, axisRange, card, chartDiv, dateAxis, el, empty, fmtInt, header, outsideNote, pairs, plot,
   setTwin } from "./util.js";
 
-function kpi(label, value, testid, size = "") {
-  return el("div", { class: "card kpi", "data-testid": testid }, el("div", { class: `v ${size}`, text: value }), el("div", { class: "l", text: label }));
+function kpi(label, value, testid, size = "", note = null) {
+  return el("div", { class: "card kpi", "data-testid": testid }, el("div", { class: `v ${size}`, text: value }), el("div", { class: "l", text: label }),
+    note ? el("div", { class: "n muted", text: note }) : null);
 }
 
 export async function overview(main, _parts, _params, stale) {
@@ -25,7 +26,8 @@ export async function overview(main, _parts, _params, stale) {
   main.replaceChildren(...[
     ...header("Overview", "What the store holds: how much, when, between whom, and how sure."),
     el("div", { class: "kpis" },
-      kpi("Articles", fmtInt(s.articles), "kpi-articles"), kpi("Events", fmtInt(nEvents), "kpi-events"),
+      kpi("Articles", fmtInt(s.articles), "kpi-articles"), kpi("Events", fmtInt(nEvents), "kpi-events", "",
+        s.clusters !== undefined && s.clusters !== nEvents ? `reports of ${fmtInt(s.clusters)} distinct happenings (clusters)` : null),
       kpi("Planned or announced", nEvents ? `${Math.round((100 * (planned ? planned[1] : 0)) / nEvents)} %` : "–", "kpi-planned"),
       kpi("Article dates", span || "–", "kpi-span", "small")),
     s.ingest_errors ? el("p", { class: "muted", text: `${fmtInt(s.ingest_errors)} input records could not be read (see the ingest_errors table).` }) : null,
