@@ -43,3 +43,26 @@ def test_clusters_count_unit_is_checked(bad: str) -> None:
     with pytest.raises(QueryError, match="reports, events") as err:
         count_sql(bad)
     assert err.value.code == "K513"
+
+
+def test_clusters_count_switch_in_summary_volume_and_api(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kronika.api import create_app
+    from kronika.config import Settings
+    from kronika.query import summary, volume
+
+    db = tmp_path / "v.duckdb"
+    with Store(db) as store:
+        _write(store)
+        assert (summary(store)["events"], summary(store, count="events")["events"]) == (5, 3)
+        assert summary(store, count="events")["by_type"] == {"ACCUSE": 2, "CONSULT": 1}
+        assert summary(store, count="events")["top_dyads"] == [{"a": "AAA", "b": "BBB", "events": 3}]
+        june = {r["period"]: r["events"] for r in volume(store, interval="month", count="events")}
+        assert june == {"2019-06-01": 3}
+        assert {r["period"]: r["events"] for r in volume(store, interval="month")} == {"2019-06-01": 5}
+    client = TestClient(create_app(Settings(), store_path=db))
+    assert client.get("/api/summary", params={"count": "events"}).json()["events"] == 3
+    assert client.get("/api/volume", params={"count": "events"}).json()["series"][0]["events"] == 3
+    bad = client.get("/api/volume", params={"count": "mentions"})
+    assert bad.status_code == 422 and bad.json()["code"]

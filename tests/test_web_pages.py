@@ -138,6 +138,12 @@ def test_web_overview_axis_spans_the_articles_and_lists_what_lies_outside(site, 
     # Reports and happenings: nine meetings are each told twice.
     kpi = d.find_element("css selector", '[data-testid="kpi-events"]').text
     assert "120" in kpi and "reports of 111 distinct happenings" in kpi
+    d = open_view(browser, base, "overview?count=events", "pages-overview-events")
+    assert d.find_element("css selector", '[data-testid="kpi-events"] .v').text == "111"
+    assert "count=events" in d.find_element("id", "twin").get_attribute("href")
+    bars = d.execute_script("const gd = document.querySelector('[data-testid=\"chart-volume\"]');"
+                            "return gd.data.reduce((n, t) => n + t.y.reduce((a, b) => a + b, 0), 0);")
+    assert bars == 111
     d.find_element("css selector", '[data-testid="show-all-dates"]').click()
     time.sleep(0.3)
     assert _axis_years(d)[0] <= 1945  # everything, on request

@@ -44,6 +44,9 @@ EventFormatParam = Annotated[EventFormat, Query(
     description="json (default: one page) or csv, jsonl, parquet (every matching event, streamed)")]
 # A download may run this many times the query time limit: it reads every matching row.
 DOWNLOAD_TIME_FACTOR = 20
+# reports: stored rows (one per reporting sentence); events: happenings (distinct clusters).
+CountParam = Annotated[str, Query(pattern="^(reports|events)$",
+                                  description="reports (every stored report) or events (each happening once)")]
 ActorCode = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f/\\]+$")]
 
 
@@ -130,12 +133,12 @@ async def event(
 
 
 @router.get("/summary", summary="Store overview: counts by type, status, quad class; top actors and dyads")
-async def summary(request: Request, format: FormatParam = Format.json) -> Response:
+async def summary(request: Request, count: CountParam = "reports", format: FormatParam = Format.json) -> Response:
     q = _q()
     from kronika.query.span import date_span
 
     # ``dates``: the articles' date span and what lies outside it (the overview's axis).
-    data = await run_query(request, lambda st: {**q.summary(st), "dates": date_span(st)})
+    data = await run_query(request, lambda st: {**q.summary(st, count=count), "dates": date_span(st)})
     return render(data, format, "summary")
 
 
@@ -144,12 +147,13 @@ async def volume(
     request: Request,
     flt: FilterValues,
     interval: Annotated[str, Query(pattern="^(day|week|month|quarter|year)$")] = "month",
+    count: CountParam = "reports",
     format: FormatParam = Format.json,
 ) -> Response:
     q = _q()
     f = make_filter(flt)
-    rows = await run_query(request, lambda st: q.volume(st, f, interval))
-    return render({"interval": interval, "series": rows}, format, "volume")
+    rows = await run_query(request, lambda st: q.volume(st, f, interval, count=count))
+    return render({"interval": interval, "count": count, "series": rows}, format, "volume")
 
 
 @router.get("/dyads/{a}/{b}", summary="Cooperation and conflict over time between two actors")

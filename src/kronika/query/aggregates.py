@@ -12,6 +12,7 @@ from typing import Any
 
 from kronika.errors import QueryError
 from kronika.model import SYMMETRIC_TYPES, TYPE_ALIASES
+from kronika.query.clusters import check_count, count_sql
 from kronika.query.filters import QUAD_CLASSES, EventFilter, store_where
 from kronika.query.intensity import PENTA_CLASSES, intensity
 from kronika.query.lookup import default_lookup
@@ -28,11 +29,11 @@ LEVELS: dict[str, tuple[str, str, str]] = {
 _TOP = 20
 
 
-def _breakdowns(store: Store, clause: str, params: list[Any]) -> dict[str, Any]:
+def _breakdowns(store: Store, clause: str, params: list[Any], count: str = "reports") -> dict[str, Any]:
     """Total and counts by type, status and quad class in one scan (grouping sets)."""
     rows = store.fetch_tuples(
         f"""SELECT grouping(e.type), grouping(e.status), grouping(e.quad_class),
-                   e.type, e.status, e.quad_class, count(*) AS n
+                   e.type, e.status, e.quad_class, {count_sql(count)} AS n
             FROM events e {clause}
             GROUP BY GROUPING SETS ((e.type), (e.status), (e.quad_class), ())
             ORDER BY n DESC, e.type, e.status, e.quad_class""",
@@ -51,12 +52,14 @@ def _breakdowns(store: Store, clause: str, params: list[Any]) -> dict[str, Any]:
     return out
 
 
-def summary(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
-    """Totals, breakdowns by type/status/quad class, top dyads and actors, error count."""
+def summary(store: Store, flt: EventFilter | None = None, count: str = "reports") -> dict[str, Any]:
+    """Totals, breakdowns by type/status/quad class, top dyads and actors, error count.
+    ``count``: ``reports`` (stored rows) or ``events`` (happenings: distinct clusters), see
+    ``query.clusters.COUNTS``; ``clusters`` is always the number of happenings."""
     clause, params = store_where(store, flt or EventFilter())
     dyads = store.fetch_tuples(
         f"""SELECT least(source_country, target_country) AS a,
-                   greatest(source_country, target_country) AS b, count(*) AS n
+                   greatest(source_country, target_country) AS b, {count_sql(count)} AS n
             FROM events e {clause} {'AND' if clause else 'WHERE'}
                  source_country IS NOT NULL AND target_country IS NOT NULL
                  AND source_country <> target_country
@@ -65,16 +68,17 @@ def summary(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     )
     # An event counts once per actor: its target is skipped when it is the source too.
     actors = store.fetch_tuples(
-        f"""SELECT actor, count(*) AS n FROM (
-                SELECT e.source_actor AS actor FROM events e {clause}
-                UNION ALL SELECT e.target_actor FROM events e {clause}
-                {'AND' if clause else 'WHERE'} e.target_actor IS DISTINCT FROM e.source_actor)
+        f"""SELECT actor, {count_sql(count, "u")} AS n FROM (
+                SELECT e.source_actor AS actor, e.cluster_id, e.event_id FROM events e {clause}
+                UNION ALL SELECT e.target_actor, e.cluster_id, e.event_id FROM events e {clause}
+                {'AND' if clause else 'WHERE'} e.target_actor IS DISTINCT FROM e.source_actor) u
             WHERE actor IS NOT NULL GROUP BY 1 ORDER BY n DESC, actor LIMIT {_TOP}""",
         params + params,
     )
     span = store.fetch_tuples(f"SELECT min(e.date_start), max(e.date_end) FROM events e {clause}", params)[0]
-    counts = _breakdowns(store, clause, params)
+    counts = _breakdowns(store, clause, params, count)
     return {
+        "count": check_count(count),
         "articles": int(store.scalar("SELECT count(*) FROM articles") or 0),
         "events": counts["events"],
         "clusters": int(store.scalar(f"SELECT count(DISTINCT e.cluster_id) FROM events e {clause}", params) or 0),
@@ -264,9 +268,11 @@ def dyad_report(
             "series": series, "coarse": coarse, "totals": totals}
 
 
-def volume(store: Store, flt: EventFilter | None = None, interval: str = "month") -> list[dict[str, Any]]:
+def volume(store: Store, flt: EventFilter | None = None, interval: str = "month",
+           count: str = "reports") -> list[dict[str, Any]]:
     """All matching events per period by quad class, for the overview chart: rows
-    ``{period, events, <quad class>: n …}`` in period order, dated events only.
+    ``{period, events, <quad class>: n …}`` in period order, dated events only; ``count``
+    says whether ``events`` are reports or happenings (``query.clusters.COUNTS``).
 
     Unlike ``dyad_series`` an event counts in the period holding its first day: the
     overview shows how much was reported when, and coarse dates are a small share.
@@ -276,7 +282,7 @@ def volume(store: Store, flt: EventFilter | None = None, interval: str = "month"
     part = INTERVALS[INTERVALS.index(interval)]  # our constant, safe to inline
     clause, params = store_where(store, flt or EventFilter())
     rows = store.fetch_tuples(
-        f"""SELECT CAST(date_trunc('{part}', e.date_start) AS DATE) AS p, e.quad_class, count(*)
+        f"""SELECT CAST(date_trunc('{part}', e.date_start) AS DATE) AS p, e.quad_class, {count_sql(count)}
             FROM events e {clause} {'AND' if clause else 'WHERE'} e.date_start IS NOT NULL
             GROUP BY ALL ORDER BY p""",
         params,

@@ -7,9 +7,11 @@ function kpi(label, value, testid, size = "", note = null) {
     note ? el("div", { class: "n muted", text: note }) : null);
 }
 
-export async function overview(main, _parts, _params, stale) {
-  setTwin("/api/summary");
-  const [s, vol] = await Promise.all([api("/api/summary"), api("/api/volume", { interval: "month" })]);
+export async function overview(main, _parts, params, stale) {
+  // ``count``: reports (every stored report) or events (each happening once: clusters).
+  const count = params.count === "events" ? "events" : "reports";
+  setTwin("/api/summary", { count });
+  const [s, vol] = await Promise.all([api("/api/summary", { count }), api("/api/volume", { interval: "month", count })]);
   if (stale()) return;
   const nEvents = Number(s.events || 0);
   const status = pairs(s.by_status);
@@ -25,9 +27,14 @@ export async function overview(main, _parts, _params, stale) {
   const types = chartDiv("chart", "chart-types");
   main.replaceChildren(...[
     ...header("Overview", "What the store holds: how much, when, between whom, and how sure."),
+    el("div", { class: "toolbar" }, el("label", {}, "Count", el("select", { name: "count", "data-testid": "count",
+      onchange: (e) => { location.hash = e.target.value === "events" ? "#/overview?count=events" : "#/overview"; } },
+    el("option", { value: "reports", selected: count === "reports", text: "reports (every article's mention)" }),
+    el("option", { value: "events", selected: count === "events", text: "events (each happening once)" })))),
     el("div", { class: "kpis" },
-      kpi("Articles", fmtInt(s.articles), "kpi-articles"), kpi("Events", fmtInt(nEvents), "kpi-events", "",
-        s.clusters !== undefined && s.clusters !== nEvents ? `reports of ${fmtInt(s.clusters)} distinct happenings (clusters)` : null),
+      kpi("Articles", fmtInt(s.articles), "kpi-articles"), kpi(count === "events" ? "Events (happenings)" : "Events", fmtInt(nEvents), "kpi-events", "",
+        count === "reports" && s.clusters !== undefined && s.clusters !== nEvents
+          ? `reports of ${fmtInt(s.clusters)} distinct happenings (clusters)` : null),
       kpi("Planned or announced", nEvents ? `${Math.round((100 * (planned ? planned[1] : 0)) / nEvents)} %` : "–", "kpi-planned"),
       kpi("Article dates", span || "–", "kpi-span", "small")),
     s.ingest_errors ? el("p", { class: "muted", text: `${fmtInt(s.ingest_errors)} input records could not be read (see the ingest_errors table).` }) : null,
