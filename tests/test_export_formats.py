@@ -87,7 +87,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
 
 def test_export_csv_round_trips_through_import(db: Path, exported: dict[str, Path], tmp_path: Path) -> None:
     """export --format csv → import into a new store → the same events, field by field
-    (cluster ids are re-assigned by the target store, as for a Parquet backup)."""
+    (cluster ids included: a restore into an empty store keeps the exported clusters)."""
     runner, app = CliRunner(), _app()
     restored = tmp_path / "restored.duckdb"
     res = runner.invoke(app, ["import", str(exported["csv"]), "--db", str(restored)])
@@ -96,8 +96,7 @@ def test_export_csv_round_trips_through_import(db: Path, exported: dict[str, Pat
     assert sorted(got) == sorted(want) and len(got) == 205
     for event_id, record in want.items():
         for field, value in record.items():
-            if field != "cluster_id":
-                assert got[event_id][field] == value, (event_id, field)
+            assert got[event_id][field] == value, (event_id, field)
     with Store(db, read_only=True) as a, Store(restored, read_only=True) as b:
         q = "SELECT id, doc_id, date, title, url, source, origin, text, n_sentences FROM articles ORDER BY id"
         assert b.fetch_tuples(q) == a.fetch_tuples(q)
@@ -106,6 +105,23 @@ def test_export_csv_round_trips_through_import(db: Path, exported: dict[str, Pat
         assert b.scalar("SELECT count(*) FROM events WHERE cluster_id IS NULL") == 0
     res = runner.invoke(app, ["import", str(exported["csv"]), "--db", str(restored)])
     assert res.exit_code == 0 and "0 imported" in res.output, res.output
+
+
+def test_import_into_a_store_with_events_reclusters_them(db: Path, exported: dict[str, Path], tmp_path: Path) -> None:
+    """Into a store that already holds events, imported events join its clusters by its rule
+    (the exported cluster ids are not trusted there)."""
+    target = tmp_path / "k.duckdb"
+    with Store(target) as store:
+        store.write_batch(_tricky()[1:])
+    res = CliRunner().invoke(_app(), ["import", str(exported["csv"]), "--db", str(target)])
+    assert res.exit_code == 0 and "1 already stored" in res.output, res.output
+    want, got = _records(db), _records(target)
+    assert sorted(got) == sorted(want)
+    with Store(target, read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM events WHERE cluster_id IS NULL") == 0
+        # every cluster id names one of its own events (none is carried over from the export)
+        assert store.scalar("SELECT count(*) FROM (SELECT DISTINCT cluster_id FROM events) c "
+                            "WHERE cluster_id NOT IN (SELECT event_id FROM events)") == 0
 
 
 def test_export_csv_file_alone_imports_its_events(db: Path, exported: dict[str, Path], tmp_path: Path) -> None:

@@ -253,7 +253,7 @@ def _event_row(row: Mapping[str, str | None], where: str) -> tuple[Row, list[Row
         "source_text": first_s.get("text"), "target_text": first_t.get("text"),
         "source_entity": first_s.get("entity"), "target_entity": first_t.get("entity"),
         "date_value": v["date"], "date_start": interval and interval[0], "date_end": interval and interval[1],
-        "cluster_key": cluster_key(v["type"], country(src), country(tgt)), "cluster_id": None,
+        "cluster_key": cluster_key(v["type"], country(src), country(tgt)),
     }
     event = tuple(values[name] for name, _ in EVENT_COLUMNS)
     actors = [(v["event_id"], side, i, m.get("text"), m.get("actor"), m.get("country"), m.get("sector"),

@@ -11,7 +11,8 @@ a Parquet or JSON lines backup folder, a CSV export folder (``events.csv`` in th
 Import is the other half of scale-out (workers write Parquet, one writer imports it) and
 of backups (``kronika export`` → ``kronika import`` restores).
 Only articles the store lacks are added (with their rows), so importing twice is a
-no-op; imported events are re-clustered against what the store already holds.
+no-op; imported events are re-clustered against what the store already holds (into an
+empty store, the exported clusters are kept as they are).
 """
 
 from __future__ import annotations
@@ -194,7 +195,13 @@ def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str],
                        "WHERE article_id IN (SELECT id FROM _import_ids) "
                        "ORDER BY article_id, sentence, event_id").fetchall()
     cid = len(EVENT_COLUMNS) - 1
-    events = clustering.assign(con, [_current_type(r[:cid] + (None,) + r[cid + 1 :]) for r in rows], rule)
+    if rows and all(r[cid] is not None for r in rows) and not con.execute("SELECT count(*) FROM events").fetchone()[0]:
+        # A restore into an empty store keeps the clusters as exported: re-clustering would
+        # follow the import's order, not the order the events were first ingested in, and
+        # name a few clusters differently.
+        events = [_current_type(r) for r in rows]
+    else:  # events join what the store holds, by its rule
+        events = clustering.assign(con, [_current_type(r[:cid] + (None,) + r[cid + 1 :]) for r in rows], rule)
     insert_rows(con, "events", EVENT_COLUMNS, events)
     con.execute(f"INSERT INTO event_actors BY NAME SELECT * FROM {src['event_actors']} "
                 f"WHERE event_id IN (SELECT event_id FROM {src['events']} "
