@@ -358,3 +358,18 @@ def test_every_door_writes_the_one_csv_layout(db: Path, exported: dict[str, Path
         got = {k: (r["type"], r["source"], r["target"], r["date"], r["evidence"], r["location"])
                for k, r in _records(tmp_path / f"{name}.duckdb").items()}
         assert got == want, name
+
+
+def test_import_reads_a_csv_in_batches(exported: dict[str, Path]) -> None:
+    """A large file is read ``size`` events at a time; each article is named once, in the
+    batch of its first event, and nothing is lost between batches."""
+    from kronika.store.eventcsv import iter_event_batches
+
+    path = exported["csv"] / "events.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        batches = list(iter_event_batches(fh, str(path), size=50))
+    rows = _csv(path)
+    assert [len(b.events) for b in batches] == [50, 50, 50, 50, len(rows) - 200]
+    assert [e[0] for b in batches for e in b.events] == [r["event_id"] for r in rows]
+    named = [a[0] for b in batches for a in b.articles]
+    assert len(named) == len(set(named)) and set(named) == {r["article_id"] for r in rows}

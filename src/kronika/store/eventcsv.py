@@ -269,17 +269,18 @@ def _check_header(names: list[str] | None, wanted: tuple[str, ...], origin: str)
                          f"(the layout: {', '.join(CSV_COLUMNS)})", code="K409")
 
 
-def parse_event_rows(fh: IO[str], origin: str) -> CsvBatch:
-    """Read a CSV in the event layout back into store rows (articles named by the events'
-    ``article_*`` columns, with empty text: ``parse_article_rows`` supplies the real ones).
+def iter_event_batches(fh: IO[str], origin: str, size: int = 20_000) -> Iterator[CsvBatch]:
+    """Read a CSV in the event layout back into store rows, ``size`` events at a time (so
+    a large file never sits in memory whole). Each batch names the articles its events
+    come from that no earlier batch named, from the events' ``article_*`` columns and with
+    empty text (an export's ``articles.csv`` supplies the real ones).
 
     A row that cannot be read is a K409 naming ``origin:line`` and the reason; nothing is
     half-imported (the caller writes in one transaction)."""
     reader = csv.DictReader(fh)
     _check_header(reader.fieldnames, REQUIRED, origin)
-    articles: dict[str, Row] = {}
-    events: list[Row] = []
-    actors: list[Row] = []
+    seen: set[str] = set()
+    batch = CsvBatch([], [], [])
     line = reader.line_num + 1  # where the next record starts (a quoted cell may span lines)
     for row in reader:
         where, line = f"{origin}:{line}", reader.line_num + 1
@@ -287,17 +288,22 @@ def parse_event_rows(fh: IO[str], origin: str) -> CsvBatch:
             if not _text(row.get(col)):
                 raise StoreError(f"{where}: column {col} is empty", code="K409")
         event, members = _event_row(row, where)
-        events.append(event)
-        actors.extend(members)
+        batch.events.append(event)
+        batch.event_actors.extend(members)
         aid = event[1]
-        if aid not in articles:
-            articles[aid] = (aid, event[2], _date(_text(row.get("article_date")), "article_date", where),
-                             _text(row.get("article_title")), None, None, None, "", None, None)
-    return CsvBatch(list(articles.values()), events, actors)
+        if aid not in seen:
+            seen.add(aid)
+            batch.articles.append((aid, event[2], _date(_text(row.get("article_date")), "article_date", where),
+                                   _text(row.get("article_title")), None, None, None, "", None, None))
+        if len(batch.events) >= size:
+            yield batch
+            batch = CsvBatch([], [], [])
+    if batch.events or batch.articles:
+        yield batch
 
 
-def parse_article_rows(fh: IO[str], origin: str) -> list[Row]:
-    """Rows of an export's ``articles.csv`` in ``ARTICLE_COLUMNS`` order."""
+def iter_article_rows(fh: IO[str], origin: str, size: int = 5_000) -> Iterator[list[Row]]:
+    """Rows of an export's ``articles.csv`` in ``ARTICLE_COLUMNS`` order, ``size`` at a time."""
     reader = csv.DictReader(fh)
     _check_header(reader.fieldnames, ("id", "date", "text"), origin)
     out: list[Row] = []
@@ -316,4 +322,8 @@ def parse_article_rows(fh: IO[str], origin: str) -> list[Row]:
                                  code="K409") from exc
         v["text"] = v["text"] or ""
         out.append(tuple(v[c] for c in ARTICLE_CSV_COLUMNS))
-    return out
+        if len(out) >= size:
+            yield out
+            out = []
+    if out:
+        yield out

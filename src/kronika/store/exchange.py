@@ -99,34 +99,35 @@ def _import_tables(con: duckdb.DuckDBPyConnection, folder: Path, fmt: str,
     return _import(con, {t: reader(con, t, p) for t, p in files.items() if p.exists()}, rule)
 
 
-_CSV_TABLES = {"articles": ARTICLE_COLUMNS, "events": EVENT_COLUMNS, "event_actors": EVENT_ACTOR_COLUMNS}
+_CSV_TABLES = ("articles", "events", "event_actors")
 _EMPTY_TABLES = ("sentences", "actor_mentions", "places", "timexes")
 
 
 def _import_csv(con: duckdb.DuckDBPyConnection, path: Path, rule: clustering.ClusterRule) -> BatchResult:
     """Events in the one CSV layout (``store.eventcsv``), with the folder's ``articles.csv``
-    when there is one: loaded into temporary tables, then added by the same ``_import`` as
-    a Parquet backup (new articles only, re-clustered, actor keys indexed)."""
+    when there is one: loaded batch by batch into temporary tables, then added by the same
+    ``_import`` as a Parquet backup (new articles only, clustered, actor keys indexed)."""
     events_file = path / "events.csv" if path.is_dir() else path
-    with events_file.open(encoding="utf-8-sig", newline="") as fh:
-        batch = eventcsv.parse_event_rows(fh, str(events_file))
-    articles = batch.articles
+    src = {t: f"_csv_{t}" for t in (*_CSV_TABLES, *_EMPTY_TABLES)}
+    for table, temp in src.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT * FROM {table} LIMIT 0")
+    con.execute("CREATE OR REPLACE TEMP TABLE _csv_named AS SELECT * FROM articles LIMIT 0")
     articles_file = events_file.with_name("articles.csv")
     if path.is_dir() and articles_file.exists():
         with articles_file.open(encoding="utf-8-sig", newline="") as fh:
-            full = {r[0]: r for r in eventcsv.parse_article_rows(fh, str(articles_file))}
-        articles = [full.get(a[0], a) for a in articles]
-    src: dict[str, str] = {}
-    for table, rows in (("articles", articles), ("events", batch.events), ("event_actors", batch.event_actors)):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _csv_{table} AS SELECT * FROM {table} LIMIT 0")
-        insert_rows(con, f"_csv_{table}", _CSV_TABLES[table], rows)
-        src[table] = f"_csv_{table}"
-    for table in _EMPTY_TABLES:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _csv_{table} AS SELECT * FROM {table} LIMIT 0")
-        src[table] = f"_csv_{table}"
+            for rows in eventcsv.iter_article_rows(fh, str(articles_file)):
+                insert_rows(con, src["articles"], ARTICLE_COLUMNS, rows)
+    with events_file.open(encoding="utf-8-sig", newline="") as fh:
+        for batch in eventcsv.iter_event_batches(fh, str(events_file)):
+            insert_rows(con, src["events"], EVENT_COLUMNS, batch.events)
+            insert_rows(con, src["event_actors"], EVENT_ACTOR_COLUMNS, batch.event_actors)
+            insert_rows(con, "_csv_named", ARTICLE_COLUMNS, batch.articles)
+    # Articles the events name but articles.csv lacks (or a lone events CSV): date and title only.
+    con.execute(f"INSERT INTO {src['articles']} SELECT * FROM _csv_named "
+                f"WHERE id NOT IN (SELECT id FROM {src['articles']})")
     result = _import(con, src, rule)
-    for table in src:
-        con.execute(f"DROP TABLE {src[table]}")
+    for temp in (*src.values(), "_csv_named"):
+        con.execute(f"DROP TABLE {temp}")
     return result
 
 
