@@ -62,6 +62,8 @@ def test_cli_network_top_keeps_the_main_nodes_and_their_edges(db: Path) -> None:
     assert [n["id"] for n in top["nodes"]] == [n["id"] for n in full["nodes"][:4]]
     kept = {n["id"] for n in top["nodes"]}
     assert top["edges"] == [e for e in full["edges"] if e["source"] in kept and e["target"] in kept]
+    res = _run(db, "network", "--top", "4")
+    assert f"4 of {len(full['nodes'])} nodes, {len(top['edges'])} of {len(full['edges'])} edges" in res.output
     res = _run(db, "network", "--top", "0")
     assert res.exit_code == 2 and "K502" in res.output
 
@@ -122,8 +124,11 @@ def test_cli_map_csv_file_and_table(db: Path, tmp_path: Path) -> None:
     assert len(rows) == 25 and all(-90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180 for r in rows)
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates, reverse=True), "newest first, as /api/map"
+    with Store(db, read_only=True) as store:
+        located = store.scalar("SELECT count(*) FROM events WHERE location_lat IS NOT NULL")
     res = _run(db, "map", "--limit", "5")
-    assert res.exit_code == 0 and "5 located events" in res.output
+    assert res.exit_code == 0 and f"5 of {located} located events" in res.output
+    assert f"showing the 5 newest of {located} located events" in " ".join(res.stderr.split())
     assert rows[0]["place"] in res.output
     res = _run(db, "map", "--limit", "5", "--out", str(tmp_path / "t.txt"))
-    assert res.exit_code == 0 and "5 located events" in (tmp_path / "t.txt").read_text(encoding="utf-8")
+    assert res.exit_code == 0 and f"5 of {located} located events" in (tmp_path / "t.txt").read_text(encoding="utf-8")

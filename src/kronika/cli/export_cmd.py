@@ -166,18 +166,19 @@ def network(
     from kronika import __version__
     from kronika.exports import NetworkOptions, network_of
     from kronika.exports.codebook import query_of
-    from kronika.exports.graph import gexf_text, write_network_csv
+    from kronika.exports.graph import gexf_text, top_nodes, write_network_csv
     from kronika.store import Store
 
     settings = load_settings(config, db_path=db)
     try:
         flt = _filter(since=since, until=until, type=type, status=status, actor=actor)
         with Store(settings.db_path, read_only=True) as store:
-            net = network_of(store, flt, NetworkOptions(level=level, min_weight=min_weight, top=top))
+            full = network_of(store, flt, NetworkOptions(level=level, min_weight=min_weight))
+        net = top_nodes(full, top)
     except KronikaError as exc:
         raise fail(exc) from exc
     if format is NetworkFormat.table:
-        _network_table(net, out_file)
+        _network_table(net, full, out_file)
         return
     with _target(out_file) as fh:
         if format is NetworkFormat.gexf:
@@ -189,11 +190,16 @@ def network(
             fh.write(json.dumps(net, ensure_ascii=False, indent=1) + "\n")
 
 
-def _network_table(net: dict[str, Any], out_file: Path | None) -> None:
+def _network_table(net: dict[str, Any], full: dict[str, Any], out_file: Path | None) -> None:
     from kronika.query import QUAD_CLASSES
 
     labels = {n["id"]: n["label"] for n in net["nodes"]}
-    table = Table(title=f"{len(net['nodes'])} nodes, {len(net['edges'])} edges")
+    if len(net["nodes"]) < len(full["nodes"]):  # say what --top left out, never cut silently
+        title = (f"{len(net['nodes'])} of {len(full['nodes'])} nodes, {len(net['edges'])} of "
+                 f"{len(full['edges'])} edges (the top nodes by events; raise --top for more)")
+    else:
+        title = f"{len(net['nodes'])} nodes, {len(net['edges'])} edges"
+    table = Table(title=title)
     for col in ("source", "target", "events", *(q.replace("_", " ") for q in QUAD_CLASSES)):
         table.add_column(col, justify="left" if col in ("source", "target") else "right")
     for e in net["edges"]:
@@ -229,7 +235,7 @@ def map_(
     """Located events of the filter (as /api/map): a table, GeoJSON Points or CSV.
 
     GeoJSON coordinates are [longitude, latitude] (RFC 7946)."""
-    from kronika.exports import located_points
+    from kronika.exports import count_located, located_points
     from kronika.exports.graph import geojson, write_map_csv
     from kronika.store import Store
 
@@ -238,10 +244,14 @@ def map_(
         flt = _filter(since=since, until=until, type=type, status=status, actor=actor)
         with Store(settings.db_path, read_only=True) as store:
             points = located_points(store, flt, limit)
+            total = count_located(store, flt) if limit is not None else len(points)
     except KronikaError as exc:
         raise fail(exc) from exc
+    if len(points) < total:  # never cut silently
+        err.print(f"showing the {len(points)} newest of {total} located events; --limit to change (all by default)")
     if format is MapFormat.table:
-        table = Table(title=f"{len(points)} located events")
+        table = Table(title=f"{len(points)} of {total} located events" if len(points) < total
+                      else f"{len(points)} located events")
         for col in ("date", "type", "place", "lat", "lon", "source", "target"):
             table.add_column(col, no_wrap=True)
         table.add_column("evidence", overflow="ellipsis", no_wrap=True, max_width=60)

@@ -150,6 +150,14 @@ def located_points(store: Store, flt: EventFilter, limit: int | None = None) -> 
     return map_points(store, replace(flt, limit=n, offset=0), max_page=n)
 
 
+def count_located(store: Store, flt: EventFilter) -> int:
+    """How many events matching ``flt`` have a place (what ``located_points`` returns in full)."""
+    clause, params = store_where(store, flt)
+    located = "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
+    return int(store.scalar(f"SELECT count(*) FROM events e {clause} {'AND' if clause else 'WHERE'} {located}",
+                            params) or 0)
+
+
 def _geojson(store: Store, flt: EventFilter, dest: Path) -> tuple[list[Path], dict[str, int]]:
     data = geojson(located_points(store, flt))
     path = dest / "map.geojson"
@@ -157,5 +165,5 @@ def _geojson(store: Store, flt: EventFilter, dest: Path) -> tuple[list[Path], di
     return [path], {path.name: len(data["features"])}
 
 
-__all__ = ["ANALYST_FORMATS", "BACKUP_FORMATS", "FORMATS", "ExportResult", "NetworkOptions", "export",
-           "located_points", "network_of"]
+__all__ = ["ANALYST_FORMATS", "BACKUP_FORMATS", "FORMATS", "ExportResult", "NetworkOptions", "count_located",
+           "export", "located_points", "network_of"]
