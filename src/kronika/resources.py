@@ -96,3 +96,10 @@ def word_table(relpath: str, name: str) -> tuple[tuple[str, tuple[str, ...]], ..
     if not isinstance(value, dict):
         raise ConfigError(f"data file {relpath}: {name!r} is not a mapping of words to lists", code="K011")
     return tuple((str(k), tuple(_words(relpath, f"{name}.{k}", v))) for k, v in value.items())
+
+
+@functools.cache
+def word_list(relpath: str, name: str) -> tuple[str, ...]:
+    """The word list ``name`` of ``relpath`` in file order (where the order is the order
+    rules try them, or entries carry their own spaces: ``" prefecture"``)."""
+    return tuple(_words(relpath, name, _entry(relpath, name)))

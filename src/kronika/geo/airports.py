@@ -18,19 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-# Trailing words that say "airport" rather than name one ("International Airport").
-_GENERIC = frozenset(
-    "international intl regional municipal county national airport airfield aerodrome "
-    "airstrip airpark air base field station jetport metropolitan".split()
-)
-# Words that open a name left over once the city is cut ("Parry Sound Area Municipal
-# Airport" → "Area Municipal Airport") or make up a whole bare name ("Republic", "State"):
-# such a remainder names no airport on its own.
-_NOT_A_NAME = _GENERIC | frozenset(
-    "area city state community memorial executive central republic union general county "
-    "municipal district island lake river valley mount north south east west new old "
-    "downtown metro greater upper lower industrial army navy naval marine camp fort".split()
-)
+from kronika.resources import word_set
+
+# Trailing words that say "airport" rather than name one ("International Airport"), and
+# words that leave a remainder naming no airport on its own ("Area Municipal Airport",
+# "Republic"): data in geo/names.yaml, with the reasons.
+_GENERIC = word_set("geo/names.yaml", "airport_generic")
+_NOT_A_NAME = _GENERIC | word_set("geo/names.yaml", "airport_not_a_name")
 _WORD = re.compile(r"[\w'\u2019.&-]+")
 # Priors (log10-population units): a named international airport ranks with a town of
 # ~100,000, others with one of ~30,000; a village namesake (Heathrow, Fla.) ranks lower.

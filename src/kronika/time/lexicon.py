@@ -143,21 +143,18 @@ def compile_lexicon(data: dict[str, Any]) -> Lexicon:
         rules=tuple(rules),
         modifiers=tuple(modifiers),
         tense=tense,
-        word_index=_word_index(words),
+        word_index=_word_index(words, frozenset(_key(str(w)) for w in data.get("index_filler") or ())),
     )
 
 
-# Words too common to show that a multi-word entry ("the day before") may be present.
-_FILLER = frozenset({"the", "a", "an", "of", "in", "at", "that", "this", "same", "next", "following",
-                     "previous", "preceding", "after", "before", "right", "these"})
-
-
-def _word_index(words: dict[str, dict[str, Any]]) -> dict[str, frozenset[str]]:
+def _word_index(words: dict[str, dict[str, Any]], filler: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Word → the word lists holding it; a multi-word entry is indexed by its words that are
+    not ``filler`` (the rule file's ``index_filler``: too common to show it may be present)."""
     index: dict[str, set[str]] = {}
     for name, table in words.items():
         for entry in table:
             parts = entry.split()
-            keep = [p for p in parts if p not in _FILLER] or parts
+            keep = [p for p in parts if p not in filler] or parts
             for part in keep:
                 index.setdefault(part, set()).add(name)
     return {k: frozenset(v) for k, v in index.items()}

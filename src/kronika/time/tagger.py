@@ -154,7 +154,7 @@ class TimeTagger:
                                 start = m.start("unit")
                         elif text[start : start + 4].lower() == "the " and _attributive_compound(doc, start, end):
                             start += 4  # "the third-quarter results": so is "the" (TimeBank, 7 of 7)
-                        start, end = _skip_verb(doc, start, end), _trim_period(text, start, end)
+                        start, end = _skip_verb(doc, start, end), _trim_period(lex, text, start, end)
                         found.append(Candidate(start, end, order, rule, groups))
         return found
 
@@ -402,14 +402,14 @@ def _skip_verb(doc: ParsedDoc, start: int, end: int) -> int:
 _RULES_OF_MAX = 100_000  # distinct token texts remembered by one tagger
 _FIRST_WORD = re.compile(r"[A-Za-z]+|\d")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.\Z")
-_SHORT_NAMES = frozenset({"may", "june", "july"})
 
 
-def _trim_period(text: str, start: int, end: int) -> int:
+def _trim_period(lex: Lexicon, text: str, start: int, end: int) -> int:
     """End the match before a full stop that closes the sentence, not an abbreviation:
-    "Feb." and "p.m." keep theirs, "the 4th of February." does not."""
+    "Feb." and "p.m." keep theirs, "the 4th of February." and "in May." do not (a short
+    word that is whole: ``whole_short_month``)."""
     m = _LAST_WORD.search(text, start, end)
-    if m and (len(m.group(1)) >= 5 or m.group(1).lower() in _SHORT_NAMES):
+    if m and (len(m.group(1)) >= 5 or lex.has("whole_short_month", m.group(1))):
         return end - 1
     return end
 
