@@ -60,7 +60,16 @@ from kronika.events.sides import (
     who,
     with_places,
 )
-from kronika.events.syntax import NOUN_TARGET_PREPS, OBJ, PRONOUNS, SUBJ, TARGET_PREPS, DocView, is_verb
+from kronika.events.syntax import (
+    NOUN_TARGET_PREPS,
+    OBJ,
+    PRONOUNS,
+    SUBJ,
+    TARGET_PREPS,
+    XCOMP_TARGET_PREPS,
+    DocView,
+    is_verb,
+)
 from kronika.model import (
     SYMMETRIC_TYPES,
     ActorMention,
@@ -87,7 +96,6 @@ PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION", "ACCUSE", "SUPPOR
 # Event nouns whose "from" phrase is what the act moves away from, not its agent.
 FROM_TARGET_TYPES = frozenset({"RETREAT", "SANCTION", "MOBILIZE", "COERCE"})
 VERBAL_CONFLICT = frozenset({"ACCUSE", "REQUEST", "THREATEN", "REJECT"})
-XCOMP_TARGET_PREPS = frozenset({"to", "with", "against", "on", "toward", "towards"})
 # Acts whose negation is a refusal ("will not accept" → REJECT, "failed to reach agreement").
 ACCEPTING_TYPES = frozenset({"AGREE", "SUPPORT", "COOPERATE", "AID", "CONCEDE"})
 # Verbal acts that are already statements; a stated intention of any other act is coded as the

@@ -17,6 +17,7 @@ OBJ = frozenset({"dobj", "dative", "obj", "iobj"})
 # english/prepositions.yaml, with the reasons).
 TARGET_PREPS = word_set("english/prepositions.yaml", "verb_target")
 NOUN_TARGET_PREPS = word_set("english/prepositions.yaml", "noun_target")
+XCOMP_TARGET_PREPS = word_set("english/prepositions.yaml", "xcomp_target")
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 PRONOUNS = word_set("english/pronouns.yaml", "personal")
 
