@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import anyio
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
@@ -37,7 +37,18 @@ from kronika.api.params import (
     whole,
 )
 
-router = APIRouter(prefix="/api", tags=["read"])
+
+async def knowledge_loaded() -> None:
+    """Load the actor lookup and the intensity tables (once per process, about 1 s) in a
+    worker thread before a request takes the store, so the first request with an actor
+    filter does not hold the store's read lock (and a waiting writer) while they load."""
+    from kronika.query.intensity import intensity
+    from kronika.query.lookup import default_lookup
+
+    await anyio.to_thread.run_sync(lambda: (default_lookup(), intensity()))
+
+
+router = APIRouter(prefix="/api", tags=["read"], dependencies=[Depends(knowledge_loaded)])
 
 FormatParam = Annotated[Format, Query(description="json (default) or csv")]
 EventFormatParam = Annotated[EventFormat, Query(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -158,11 +159,20 @@ def _norm(text: str) -> str:
     return norm(text)
 
 
-@functools.cache
+_LOADING = threading.Lock()  # one load, however many request threads ask first
+
+
 def default_lookup() -> ActorLookup:
-    """The lookup over the packaged knowledge base, loaded once per process (about 0.7 s):
+    """The lookup over the packaged knowledge base, loaded once per process (about 1 s):
     the one explicit cache of the query layer. User dictionaries' names are found through
-    the store, where their events name them."""
+    the store, where their events name them. The API loads it before it takes a store
+    (``api.read``), so no request holds the store while it loads."""
+    with _LOADING:
+        return _load()
+
+
+@functools.cache
+def _load() -> ActorLookup:
     from kronika.actors.kb import load_knowledge_base
 
     return ActorLookup(load_knowledge_base())
