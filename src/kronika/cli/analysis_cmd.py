@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -179,7 +180,7 @@ def timeline(
                               type=type, status=status, since=since, until=until, place=place, text=text,
                               limit=limit, offset=offset)
             if all_rows:
-                flt = EventFilter(**{**flt.__dict__, "limit": max(count_events(store, flt), 1)})
+                flt = replace(flt, limit=max(count_events(store, flt), 1))
             page = timeline_page(store, flt, max_page=max(flt.limit, 1))
     except KronikaError as exc:
         raise fail(exc) from exc
