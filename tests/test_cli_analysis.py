@@ -163,3 +163,11 @@ def test_cli_events_all_streams_every_row_as_csv(big: Path, tmp_path: Path) -> N
 def test_cli_events_fixture_count(demo: Path) -> None:
     res = _run(demo, "events", "--limit", "100")
     assert f"all {N_EVENTS} matching events" in res.stdout
+
+
+def test_python_query_events_is_not_capped_either(big: Path) -> None:
+    import kronika
+
+    assert len(kronika.query_events(big, limit=100000)) == N_BIG
+    assert len(kronika.query_events(big, actor="Japanese", limit=100000)) == len(
+        kronika.query_events(big, actor="JPN", limit=100000)) > 0

@@ -77,14 +77,16 @@ def ingest_paths(paths: Sequence[Path | str], db: Path | str | None = None, *, s
 
 
 def query_events(db: Path | str = "kronika.duckdb", **filters: Any) -> list[dict[str, Any]]:
-    """Stored events matching ``filters`` (the fields of ``kronika.query.EventFilter``).
+    """Stored events matching ``filters`` (the fields of ``kronika.query.EventFilter``):
+    ``limit`` of them (default 100, any number: never capped), newest first.
 
     Named ``query_events`` because ``kronika.events`` is the events stage package."""
     from kronika.query import EventFilter, find_events
     from kronika.store import Store
 
+    flt = EventFilter(**filters)
     with Store(db, read_only=True) as store:
-        return find_events(store, EventFilter(**filters))
+        return find_events(store, flt, max_page=max(flt.limit, 1))
 
 
 def stats(db: Path | str = "kronika.duckdb") -> dict[str, Any]:
