@@ -277,6 +277,9 @@ AUDITED_SQL_INTERPOLATIONS = {
     "_literal(path)", "_COPY_OPTIONS[fmt]", "src[table]", "src['articles']", "src['events']",
     "src['event_actors']", "src['ingest_errors']", "column", "located", "COMPACT_ORDER", "coarse",
     "LEARNED_ACTORS_SQL",
+    # issue 20: clustering's fixed column list; the count aggregate, one of two fixed
+    # fragments chosen by a value checked against query.clusters.COUNTS.
+    "_ITEM_SQL", "count_sql(count)", "count_sql(count, 'u')",
 }
 
 

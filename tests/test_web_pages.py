@@ -194,6 +194,7 @@ def test_web_dyad_takes_names_and_explains_a_refusal_in_a_sentence(site, browser
 
     base, _ = site
     d = open_view(browser, base, "dyad/Japan/Russia", "pages-dyad-names")
+    assert "Japan" in d.find_element("css selector", "#main .card h2").text
     assert d.execute_script(
         "return document.querySelector('[data-testid=\"chart-dyad\"]').data.reduce((n, t) => n + t.x.length, 0);") > 0
     browser.get(f"{base}/#/dyad/Atlantis/Russia")

@@ -26,7 +26,6 @@ def date_span(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     ``BACKGROUND_DAYS`` before their own article's date."""
     first, last = store.fetch_tuples("SELECT min(date), max(date) FROM articles")[0]
     clause, params = store_where(store, flt or EventFilter())
-    extra = "AND" if clause else "WHERE"
     out: dict[str, Any] = {
         "first": first.isoformat() if first else None, "last": last.isoformat() if last else None,
         "axis": None, "outside": 0, "before": 0, "after": 0, "by_year": [], "background": 0,
@@ -39,7 +38,7 @@ def date_span(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     out["axis"] = [first.isoformat(), last.isoformat()]
     years = store.fetch_tuples(
         f"""SELECT year(e.date_start) AS y, e.date_end < ? AS before, count(*) FROM events e {clause}
-            {extra} e.date_start IS NOT NULL AND (e.date_end < ? OR e.date_start > ?)
+            {'AND' if clause else 'WHERE'} e.date_start IS NOT NULL AND (e.date_end < ? OR e.date_start > ?)
             GROUP BY ALL ORDER BY y""",
         [first, *params, first, last],
     )
@@ -51,7 +50,7 @@ def date_span(store: Store, flt: EventFilter | None = None) -> dict[str, Any]:
     out["by_year"] = [{"year": y, "events": n} for y, n in sorted(by_year.items())]
     out["background"] = int(store.scalar(
         f"""SELECT count(*) FROM events e JOIN articles a ON a.id = e.article_id {clause}
-            {extra} e.date_end IS NOT NULL AND a.date - e.date_end > ?""",
+            {'AND' if clause else 'WHERE'} e.date_end IS NOT NULL AND a.date - e.date_end > ?""",
         [*params, BACKGROUND_DAYS],
     ) or 0)
     return out

@@ -54,7 +54,10 @@ export async function dyad(main, parts, params, stale) {
   const rows = data.series || [];
   const chart = chartDiv("chart tall", "chart-dyad");
   const list = el("div", { "data-testid": "dyad-events" }, el("p", { class: "muted", text: "Click a bar to list the events of that period." }));
-  main.append(card(`${a} ↔ ${b}: events per ${interval}`, rows.length ? chart : empty(`No events between ${a} and ${b} yet.`)), card("Events", list));
+  // The API says whom the typed names resolved to ("Japan (JPN)"); the page shows that.
+  const [la, lb] = [data.a_label || a, data.b_label || b];
+  main.append(card(`${la} ↔ ${lb}: events per ${interval}`, rows.length ? chart : empty(`No events between ${la} and ${lb} yet.`)),
+    card("Events", list));
   if (!rows.length) return;
   chart.dataset.interval = interval;
   drawDyad(chart, rows, articleRange(hints.dates));

@@ -10,7 +10,7 @@ function kpi(label, value, testid, size = "", note = null) {
 export async function overview(main, _parts, params, stale) {
   // ``count``: reports (every stored report) or events (each happening once: clusters).
   const count = params.count === "events" ? "events" : "reports";
-  setTwin("/api/summary", { count });
+  setTwin("/api/summary", count === "events" ? { count } : {});
   const [s, vol] = await Promise.all([api("/api/summary", { count }), api("/api/volume", { interval: "month", count })]);
   if (stale()) return;
   const nEvents = Number(s.events || 0);
