@@ -251,7 +251,7 @@ def test_api_runaway_query_is_interrupted_in_duckdb(tmp_path: Path, monkeypatch:
     db = build_store(tmp_path / "own.duckdb")
     ended = threading.Event()
 
-    def runaway(store) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    def runaway(store, **_: object) -> dict[str, object]:  # type: ignore[no-untyped-def]  # summary(store, count=...)
         try:
             return {"n": store.scalar("SELECT count(*) FROM range(100000000000) t(x) WHERE x % 7 = 3")}
         finally:
