@@ -5,7 +5,7 @@
 
 The WikiNews politics corpus is repeated as often as needed; each copy appends a marker
 sentence naming the copy number, so every article gets a fresh content id and nothing is
-skipped as a duplicate. The articles go through ``kronika.jobs.local.ingest`` (the real
+skipped as a duplicate. The articles go through ``kronika.run.ingest`` (the real
 streaming path: readers → id look-up → ``nlp.pipe`` → extraction → one transaction per
 batch) into a DuckDB file in a temporary folder. One run, one process: after the batch
 that crosses each ``--n`` checkpoint it records the resident set size of this process
@@ -19,7 +19,7 @@ previous one. It prints the ratio of the last two checkpoints.
 does: a ``SharedWriter`` opens the file for each batch and closes it, so DuckDB's page
 cache is dropped every batch (``kronika.ingest_paths`` does the same). ``held`` keeps one
 ``Store`` open for the whole job, as a caller passing its own ``Store`` to
-``kronika.jobs.ingest`` does; DuckDB then keeps the pages it wrote cached (its default memory
+``kronika.run.ingest`` does; DuckDB then keeps the pages it wrote cached (its default memory
 limit is most of the machine's RAM), and RSS grows with the size of the database, about
 4–6 MB per 1,000 WikiNews articles (docs/performance.md).
 """
@@ -38,9 +38,9 @@ from pathlib import Path
 import psutil
 
 from kronika.config import Settings
-from kronika.jobs.local import ingest
+from kronika.run import ingest
 from kronika.store import Store
-from kronika.store.writer import SharedWriter
+from kronika.store.access import SharedWriter
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news" / "wikinews_politics.jsonl"
 MB = 1024 * 1024

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kronika.api import access
-from kronika.api.access import StoreAccess
-from kronika.store.writer import intent_path
+from kronika.store import access
+from kronika.store.access import StoreAccess, intent_path
 
 
 class FakeStore:

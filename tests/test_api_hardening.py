@@ -231,7 +231,7 @@ def test_api_corrupt_or_missing_store_is_coded_and_names_no_path(db: Path, tmp_p
 
 
 def test_api_unexpected_error_is_coded_500_without_details(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kronika.api.access as access
+    import kronika.store.access as access
 
     def broken(path: Path, read_only: bool) -> None:
         raise RuntimeError(f"boom at {path.resolve()}")

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kronika.api import access, create_app
-from kronika.api.access import ReadWriteLock, StoreAccess
+from kronika.api import create_app
 from kronika.config import Settings
+from kronika.store import access
+from kronika.store.access import ReadWriteLock, StoreAccess
 from test_api_fixtures import N_EVENTS, build_store
 
 TOKEN = "s3cret-token-for-tests"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kronika.jobs import ingest
+from kronika.run import ingest
 
 ARTICLES = [
     {"id": "a1", "date": "2021-03-04", "title": "Talks",

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import kronika.cli.core  # noqa: F401  (registers the commands)
-import kronika.jobs.local as local
 import kronika.library as library
+import kronika.run.loop as local
 from kronika.cli.app import app
 from kronika.config import Settings
 from kronika.ingest import iter_records, parse_date, read_date

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import SHARED
 from kronika.errors import ConfigError
-from kronika.jobs import ingest
 from kronika.jobs.watch import Watcher, parse_every, watch
+from kronika.run import ingest
 
 NEWS = SHARED / "data" / "news" / "wikinews_politics.jsonl"
 
@@ -76,21 +76,20 @@ def test_jobs_watcher_sees_only_changed_files(tmp_path: Path, settings) -> None:
     assert w.changed_paths() == [tmp_path / "b.jsonl"]
 
 
-def test_jobs_watch_rounds_are_idempotent(tmp_path: Path, settings, pipeline, monkeypatch) -> None:
+def test_jobs_watch_rounds_are_idempotent(tmp_path: Path, settings, pipeline) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "one.jsonl").write_text(json.dumps(
         {"text": "Germany and France signed a trade agreement on Monday.", "date": "2020-01-06"}) + "\n")
     db = tmp_path / "w.duckdb"
     reports = []
-    monkeypatch.setattr("kronika.jobs.watch.Pipeline", lambda s, **kw: pipeline)
 
     def sleep(_: float) -> None:  # a new file arrives between rounds
         (folder / "two.jsonl").write_text(json.dumps(
             {"text": "Police in Brazil arrested a mayor on Tuesday.", "date": "2020-01-07"}) + "\n")
 
     watch(str(folder), settings.replace(db_path=db), every=0.01, rounds=3,
-          on_round=lambda n, r: reports.append(r), sleep=sleep)
+          on_round=lambda n, r: reports.append(r), sleep=sleep, pipeline=pipeline)
     assert [r.articles_written for r in reports] == [1, 1, 0]
 
 
@@ -115,7 +114,7 @@ def test_jobs_ingest_learns_people_from_earlier_articles(tmp_path: Path, setting
         rows = store.learned_actor_rows()
     assert any(r["entity"] == "Elena Quispaya" and r["country"] == "PER" for r in rows), rows
     with Store(db) as store:
-        from kronika.jobs.local import learned_index
+        from kronika.run import learned_index
 
         learned = Pipeline(s, parser=parser, learned=learned_index(store))
         ingest([second], s, store=store, pipeline=learned)

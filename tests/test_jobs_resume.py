@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import kronika.run.loop as local
 from kronika.config import Settings
-from kronika.jobs import local
 from kronika.store import Store
 
 # Invented people: the first article introduces one by title, the next names her by surname only.

@@ -9,7 +9,7 @@ import pytest
 
 import kronika
 from kronika.store import Store
-from kronika.store.writer import SharedWriter
+from kronika.store.access import SharedWriter
 
 
 def test_library_ingest_releases_the_file_between_batches(tmp_path: Path, settings, pipeline,

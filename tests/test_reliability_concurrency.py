@@ -136,8 +136,8 @@ def test_reliability_reads_keep_working_during_a_cli_ingest(server, lt, tmp_path
     import json
 
     from kronika.config import Settings
-    from kronika.jobs import ingest
-    from kronika.store.writer import SharedWriter
+    from kronika.run import ingest
+    from kronika.store.access import SharedWriter
 
     base, db = server
     corpus = tmp_path / "corpus.jsonl"

@@ -273,7 +273,7 @@ def test_reliability_messy_corpus_lands_and_every_problem_is_stored(tmp_path: Pa
     from typer.testing import CliRunner
 
     import kronika.cli.core  # noqa: F401  (registers the commands)
-    import kronika.jobs.local as local
+    import kronika.run.loop as local
     from kronika.cli.app import app
     from kronika.ingest import iter_records
     from kronika.store import Store

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from kronika.config import Settings
 from kronika.ingest import iter_records, read_date
 from kronika.ingest.dates import EARLIEST_DATE, LATEST_DATE
-from kronika.jobs.local import IngestReport, write_results
 from kronika.model import Article, IngestProblem
+from kronika.run import IngestReport, write_results
 from kronika.store import Store
 from kronika.store import synthetic as syn
 

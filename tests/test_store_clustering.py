@@ -161,7 +161,7 @@ def test_store_clustering_window_and_distance_are_settings(tmp_path: Path) -> No
                                _report("AID", "AAA", "BBB", "2019-06-15", place=near))
     assert a == c != b
     # Ingest jobs (CLI, library, watch) write through a SharedWriter built from the settings.
-    from kronika.store.writer import SharedWriter
+    from kronika.store.access import SharedWriter
 
     writer = SharedWriter.from_settings(settings.replace(db_path=tmp_path / "s.duckdb"))
     assert writer.cluster_rule == ClusterRule(7, 10.0)

@@ -17,8 +17,8 @@ from kronika.errors import StoreError
 from kronika.model import ActorMention, IngestProblem
 from kronika.store import Store
 from kronika.store import synthetic as syn
+from kronika.store.access import SharedWriter, intent_path, writer_waiting
 from kronika.store.migrations import MIGRATIONS, migrate
-from kronika.store.writer import SharedWriter, intent_path, writer_waiting
 
 
 def _problems(store: Store) -> list[tuple[str, str, str]]:

@@ -18,6 +18,7 @@ from kronika.config import Settings
 from kronika.ingest import iter_records
 from kronika.model import Analysis, Article, Event, IngestProblem
 from kronika.pipeline import Pipeline, collect_errors
+from kronika.run.report import IngestReport
 
 
 def _as_date(date: str | dt.date) -> dt.date:
@@ -60,20 +61,20 @@ def analyses_of(
 
 
 def ingest_paths(paths: Sequence[Path | str], db: Path | str | None = None, *, settings: Settings | None = None,
-           pipeline: Pipeline | None = None) -> Any:
+                 pipeline: Pipeline | None = None) -> IngestReport:
     """Store every article under ``paths`` in the DuckDB file ``db``; returns an IngestReport.
 
-    Like ``kronika ingest``, it opens the file for each batch (``SharedWriter``): memory
-    stays flat however large the database grows, and readers get in between batches.
-    Not called ``kronika.ingest``: that name is the ingest stage's package, and importing
-    it would shadow a function of the same name on the ``kronika`` module."""
-    from kronika.jobs import ingest as run
-    from kronika.store.writer import SharedWriter
+    The run layer's loop, as ``kronika ingest`` runs it: the file is opened for each batch
+    (``SharedWriter``), so memory stays flat however large the database grows, and readers
+    get in between batches. Not called ``kronika.ingest``: that name is the ingest stage's
+    package, and importing it would shadow a function of the same name on the module."""
+    from kronika.run import ingest
+    from kronika.store.access import SharedWriter
 
     settings = settings or Settings()
     if db is not None:
         settings = settings.replace(db_path=db)
-    return run(paths, settings, store=SharedWriter.from_settings(settings), pipeline=pipeline)
+    return ingest(paths, settings, store=SharedWriter.from_settings(settings), pipeline=pipeline)
 
 
 def query_events(db: Path | str = "kronika.duckdb", **filters: Any) -> list[dict[str, Any]]:

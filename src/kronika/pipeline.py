@@ -49,7 +49,7 @@ class Pipeline:
         learned: LearnedIndex | None = None,
     ) -> None:
         """``learned``: people the stored corpus has taught; the jobs pass the store's frozen
-        snapshot (``jobs.local.learned_index``: ``Store.learned_snapshot``), so a job's
+        snapshot (``kronika.run.Runner``: ``Store.learned_snapshot``), so a job's
         results never depend on where a crash interrupted it."""
         self.settings = settings or Settings()
         self.parser = parser or SpacyParser(self.settings)

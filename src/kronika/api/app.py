@@ -30,11 +30,11 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kronika.api import ingest, read
-from kronika.api.access import StoreAccess, StoreBusy, StoreMissing
 from kronika.api.context import ApiContext, ctx_of
 from kronika.api.redact import public_text
 from kronika.config import Settings
 from kronika.errors import KronikaError, QueryError, StoreError
+from kronika.store.access import StoreAccess, StoreBusy, StoreMissing
 
 log = logging.getLogger("kronika.api")
 
@@ -79,10 +79,11 @@ def create_app(
 ) -> FastAPI:
     """The app over the store at ``store_path`` (default ``settings.store.db_path``).
 
-    ``pipeline_factory`` builds the analysis pipeline for ``POST /api/articles`` on first
-    use; by default it builds ``kronika.pipeline.Pipeline(settings)``.
+    ``POST /api/articles`` runs the run layer (``kronika.run.Runner``), which by default
+    builds the pipeline on first use with the store's learned-actor snapshot, as
+    ``kronika ingest`` does; ``pipeline_factory`` supplies one to use as given instead.
     """
-    factory = pipeline_factory if pipeline_factory is not None else _default_pipeline(settings)
+    factory = pipeline_factory
     path = Path(store_path) if store_path is not None else settings.store.db_path
     linger = settings.api.linger_s
     ctx = ApiContext(settings=settings, access=StoreAccess(path, linger_s=linger), pipeline_factory=factory)
@@ -110,15 +111,6 @@ def create_app(
 
         mount(app)
     return app
-
-
-def _default_pipeline(settings: Settings) -> Callable[[], Any]:
-    def build() -> Any:
-        from kronika.pipeline import Pipeline
-
-        return Pipeline(settings)
-
-    return build
 
 
 def _meta_routes(app: FastAPI) -> None:

@@ -10,26 +10,34 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 from fastapi import HTTPException, Request
 
-from kronika.api.access import StoreAccess, interrupt
 from kronika.config import Settings
+from kronika.store.access import StoreAccess, interrupt
+
+if TYPE_CHECKING:  # the run layer imports spaCy's pipeline: loaded on the first ingest only
+    from kronika.pipeline import Pipeline
+    from kronika.run import Runner
 
 T = TypeVar("T")
 
 
 @dataclass
 class ApiContext:
-    """What ``create_app`` wires once: settings, store access and the lazy pipeline."""
+    """What ``create_app`` wires once: settings, store access and the lazy ingest runner.
+
+    ``pipeline_factory``: a pipeline to use as given (tests); ``None`` lets the run layer
+    build it with the store's learned-actor snapshot and refresh it, as ``kronika ingest``
+    codes, so an article posted here gets the records the CLI would store."""
 
     settings: Settings
     access: StoreAccess
-    pipeline_factory: Callable[[], Any] | None
-    _pipeline: Any = None
-    _pipeline_lock: threading.Lock = field(default_factory=threading.Lock)
+    pipeline_factory: Callable[[], Pipeline] | None = None
+    _runner: Runner | None = None
+    _runner_lock: threading.Lock = field(default_factory=threading.Lock)
     analysis_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -44,15 +52,15 @@ class ApiContext:
     def max_articles(self) -> int:
         return self.settings.api.max_articles
 
-    def pipeline(self) -> Any:
-        """The pipeline, built on first ingest (loading spaCy takes seconds; reads never
-        need it)."""
-        if self.pipeline_factory is None:
-            raise HTTPException(status_code=503, detail="this server was started without a pipeline")
-        with self._pipeline_lock:
-            if self._pipeline is None:
-                self._pipeline = self.pipeline_factory()
-            return self._pipeline
+    def runner(self) -> Runner:
+        """The run layer over this server's store, built on first ingest (the pipeline
+        loads spaCy on its first run, seconds; reads never need it)."""
+        from kronika.run import Runner
+
+        with self._runner_lock:
+            if self._runner is None:
+                self._runner = Runner(self.settings, self.access.writer(), factory=self.pipeline_factory)
+            return self._runner
 
 
 def ctx_of(request: Request) -> ApiContext:

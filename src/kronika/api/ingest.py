@@ -7,16 +7,19 @@ the store lock; only ``write_batch`` — one transaction — holds the single wr
 
 One bad article never costs the others: each is checked like a file record
 (``ingest.records.make_article``: NUL bytes removed, blank text K104, a date it cannot
-read or outside 0100..9899 K103, too long K105), analysed (K301/K302 on failure) and, if
-the store refuses the batch (K407), written again one at a time. Each refused article is
-listed in ``problems`` (and stored in ``ingest_errors``) and the rest land. Only a request
-in which *no* article could be read is refused as a whole (422, with its problems).
+read or outside 0100..9899 K103, too long K105), then handed to the run layer
+(``kronika.run``), the same loop as ``kronika ingest``: analysed with the learned-actor
+snapshot (K301/K302 on failure) and, if the store refuses the batch (K407), written again
+one at a time. Each refused article is listed in ``problems`` (and stored in
+``ingest_errors``) and the rest land. Only a request in which *no* article could be read
+is refused as a whole (422, with its problems).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import anyio
@@ -27,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from kronika.api.context import ApiContext, ctx_of
 from kronika.api.redact import public_text
 from kronika.config import Settings
-from kronika.errors import StoreError
 from kronika.model import Analysis, Article, IngestProblem
+from kronika.run.report import IngestReport
 
 router = APIRouter(prefix="/api", tags=["write"])
 
@@ -77,46 +80,34 @@ def to_articles(items: list[ArticleIn], settings: Settings, problems: list[Inges
     return out
 
 
-def analyse(ctx: ApiContext, articles: list[Article], problems: list[IngestProblem]) -> list[Analysis]:
-    def on_error(article: Article, exc: Exception) -> None:
-        code = getattr(exc, "code", "K301")  # K302: over ``article_timeout_s`` (enforced in this thread too)
-        problems.append(IngestProblem(origin=article.origin or article.id, reason=str(exc), code=code))
+def run_ingest(ctx: ApiContext, articles: list[Article], problems: list[IngestProblem]) -> Posted:
+    """The run layer's loop over the request's articles (in a worker thread): the same
+    skip test, pipeline (with the learned-actor snapshot), batches and K407 fallback as
+    ``kronika ingest``. spaCy pipelines are not safe to share between threads, so one
+    request ingests at a time; reads go on meanwhile (the store is held per batch)."""
+    posted = Posted()
+    with ctx.analysis_lock:
+        posted.report = ctx.runner().ingest(
+            [*problems, *articles], n_process=1,
+            on_stored=posted.stored.extend, on_skipped=posted.skipped.append)
+    return posted
 
-    pipeline = ctx.pipeline()
-    with ctx.analysis_lock:  # spaCy pipelines are not safe to share between threads
-        return list(pipeline.analyze_many(articles, on_error=on_error))
 
+@dataclass
+class Posted:
+    """What one request stored: the run's report and the articles, as the answer lists them."""
 
-def store_batch(ctx: ApiContext, analyses: list[Analysis], problems: list[IngestProblem]) -> Any:
-    """One transaction; if the store refuses it (K407), one article at a time, each refused
-    article a K407 problem appended to ``problems`` while the others land."""
-    try:
-        return ctx.access.write(lambda store: store.write_batch(analyses, problems))
-    except StoreError as exc:
-        if exc.code != "K407" or not analyses:
-            raise
-        batch_error = exc
-    from kronika.store.db import BatchResult
+    report: IngestReport = field(default_factory=IngestReport)
+    stored: list[Analysis] = field(default_factory=list)
+    skipped: list[Article] = field(default_factory=list)
 
-    written = skipped = events = 0
-    for a in analyses:
-        try:
-            one = ctx.access.write(lambda store, a=a: store.write_batch([a]))
-        except StoreError as exc:
-            if exc.code != "K407":
-                raise
-            problems.append(IngestProblem(a.article.origin or a.article.id,
-                                          f"article {a.article.id} not stored: {exc.args[0]}", "K407"))
-            continue
-        written += one.articles_written
-        skipped += one.articles_skipped
-        events += one.events_written
-    try:
-        ctx.access.write(lambda store: store.record_problems(problems))
-    except StoreError as exc:  # the store itself is at fault, not one article
-        raise batch_error from exc
-    return BatchResult(articles_written=written, articles_skipped=skipped, events_written=events,
-                       problems=len(problems))
+    def listed(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [
+            {"article_id": a.article.id, "doc_id": a.article.doc_id, "events": len(a.events),
+             "already_stored": False} for a in self.stored]
+        out += [{"article_id": a.id, "doc_id": a.doc_id, "events": None, "already_stored": True}
+                for a in self.skipped]
+        return out
 
 
 Payload = ArticleIn | list[ArticleIn]
@@ -151,36 +142,21 @@ async def post_articles(
         raise HTTPException(status_code=413, detail=f"at most {ctx.max_articles} articles per request")
     problems: list[IngestProblem] = []
     articles = to_articles(items, ctx.settings, problems)
-    known = await anyio.to_thread.run_sync(known_ids, ctx, articles) if articles else set()
-    fresh = [a for a in articles if a.id not in known]
-    analyses = await anyio.to_thread.run_sync(analyse, ctx, fresh, problems) if fresh else []
-    result = await anyio.to_thread.run_sync(store_batch, ctx, analyses, problems)
-    refused = {p.origin for p in problems if p.code == "K407"}
-    analyses = [a for a in analyses if (a.article.origin or a.article.id) not in refused]
-    listed = [{"article_id": a.article.id, "doc_id": a.article.doc_id, "events": len(a.events),
-               "already_stored": False} for a in analyses]
-    listed += [{"article_id": a.id, "doc_id": a.doc_id, "events": None, "already_stored": True}
-               for a in articles if a.id in known]
+    posted = await anyio.to_thread.run_sync(run_ingest, ctx, articles, problems)
+    report = posted.report
     if not articles:  # recorded in ``ingest_errors`` like file records, and refused
         return JSONResponse(status_code=422, content={
-            "detail": "no article in the request could be read", "code": problems[0].code,
-            "problems": _listed_problems(ctx, problems)})
+            "detail": "no article in the request could be read", "code": report.problems[0].code,
+            "problems": _listed_problems(ctx, report.problems)})
     return {
-        "articles": listed,
-        "articles_written": getattr(result, "articles_written", 0),
-        "articles_skipped": getattr(result, "articles_skipped", 0) + len(articles) - len(fresh),
-        "events_written": getattr(result, "events_written", 0),
-        "problems": _listed_problems(ctx, problems),
+        "articles": posted.listed(),
+        "articles_written": report.articles_written,
+        "articles_skipped": report.articles_skipped,
+        "events_written": report.events_written,
+        "problems": _listed_problems(ctx, report.problems),
     }
 
 
 def _listed_problems(ctx: ApiContext, problems: list[IngestProblem]) -> list[dict[str, str]]:
     return [{"origin": p.origin, "code": p.code, "reason": public_text(p.reason, ctx.access.path)}
             for p in problems]
-
-
-def known_ids(ctx: ApiContext, articles: list[Article]) -> set[str]:
-    """Articles already stored are not analysed again (re-posting is cheap and a no-op)."""
-    if not ctx.access.path.exists():
-        return set()
-    return set(ctx.access.read(lambda store: store.known_article_ids(a.id for a in articles)))

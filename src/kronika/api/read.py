@@ -25,7 +25,6 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from kronika.api.access import interrupt
 from kronika.api.context import ctx_of, run_query
 from kronika.api.formats import MEDIA_TYPES, EventFormat, Format, content_disposition, render, write_download
 from kronika.api.params import (
@@ -36,6 +35,7 @@ from kronika.api.params import (
     make_filter,
     whole,
 )
+from kronika.store.access import interrupt
 
 
 async def knowledge_loaded() -> None:

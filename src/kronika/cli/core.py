@@ -114,8 +114,8 @@ def ingest(
     some paths do not exist (the others were read and stored); 2 when no article could be
     stored (every path missing, empty input, only bad records: no new store file is left
     behind) or on a settings or store error."""
-    from kronika.jobs import ingest as run_ingest
-    from kronika.store.writer import SharedWriter
+    from kronika.run import ingest as run_ingest
+    from kronika.store.access import SharedWriter
 
     settings = load_settings(config, db_path=db, workers=workers, batch_size=batch_size)
     present, missing = _split_missing(paths)

@@ -132,7 +132,7 @@ def import_(
     """Load an export back (restore a backup): adds the articles the store lacks, in one transaction.
 
     A csv export restores articles and events (not the mention tables a parquet backup holds)."""
-    from kronika.store.writer import SharedWriter
+    from kronika.store.access import SharedWriter
 
     settings = load_settings(config, db_path=db)
     try:

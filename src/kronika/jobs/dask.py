@@ -4,8 +4,10 @@ Reading and deduplication stay on the client (they are cheap and need the store)
 expensive per-article work — parse and extraction — runs on the workers, in chunks. Each
 worker builds the ``Pipeline`` once, in a worker plugin, so models load once per worker
 process, not per task. Results come back as ``Analysis`` records and go through the
-store's single writer, one transaction per chunk, so the store never sees two writers
-and a crash loses at most the chunks in flight (re-running skips what is stored).
+store's single writer, one transaction per ``batch_size`` analyses, so the store never sees two writers
+and a crash loses at most the chunks in flight (re-running skips what is stored). The
+loop itself — skip, batch, write, refresh the learned snapshot — is the run layer's
+(``kronika.run.Runner``); this module only supplies the cluster analysis.
 
 Point it at a real cluster with ``--dask tcp://scheduler:8786``: every worker needs the
 same ``kronika`` install (same pins) as the client; nothing else is shipped.
@@ -17,20 +19,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kronika.actors import LearnedIndex
 from kronika.config import Settings
 from kronika.errors import ConfigError
 from kronika.ingest import iter_records
-from kronika.jobs.local import (
-    IngestReport,
-    Progress,
-    finish,
-    learned_index_and_id,
-    new_articles,
-    write_results,
-)
 from kronika.model import Analysis, Article, IngestProblem
-from kronika.store import Store
-from kronika.store.writer import SharedWriter
+from kronika.run import IngestReport, Progress, Runner
+from kronika.run.loop import Analyse
+from kronika.store.access import Writer
 
 try:  # the [dask] extra is optional; ``_client`` reports its absence clearly
     from distributed import WorkerPlugin
@@ -45,7 +41,7 @@ class PipelinePlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self, settings: Settings, learned: Any = None) -> None:
+    def __init__(self, settings: Settings, learned: LearnedIndex | None = None) -> None:
         self.settings = settings
         self.learned = learned
         self.pipeline: Any = None
@@ -64,8 +60,6 @@ def analyze_chunk(articles: list[Article]) -> tuple[list[Analysis], list[IngestP
 
     plugin = get_worker().plugins[PLUGIN_NAME]
     problems: list[IngestProblem] = []
-
-
     analyses = list(plugin.pipeline.analyze_many(articles, on_error=collect_errors(problems)))
     return analyses, problems
 
@@ -86,48 +80,53 @@ def ingest_dask(
     paths: Iterable[Path | str],
     settings: Settings,
     *,
-    store: Store | SharedWriter,
+    store: Writer,
     address: str = "local",
     chunk_size: int = 64,
     progress: Progress | None = None,
     client: Any = None,
 ) -> IngestReport:
-    """Analyse on the cluster, write through this process's store writer."""
-    from distributed import as_completed
-
-    report = IngestReport()
-    problems: list[IngestProblem] = []
+    """The run layer's loop with the analysis on the cluster; writes go through this
+    process's ``store`` writer (reading and the skip test stay here too)."""
     own = client is None
     client = client or _client(address, settings)
     try:
-        report.learned_snapshot, index = learned_index_and_id(store)
+        runner = Runner(settings, store)
+        snapshot, index = runner.learned()
         client.register_plugin(PipelinePlugin(settings, index), name=PLUGIN_NAME)
-        fresh = new_articles(iter_records(paths, settings), store, report, problems)
-        in_flight = as_completed()
-        limit = max(2, 2 * len(client.scheduler_info().get("workers", {})))
-        for chunk in _chunks(fresh, chunk_size):
-            in_flight.add(client.submit(analyze_chunk, chunk, pure=False))
-            if in_flight.count() >= limit:
-                _write(next(in_flight).result(), store, problems, report, progress)
-        for fut in in_flight:
-            _write(fut.result(), store, problems, report, progress)
-        if problems:
-            _write(([], []), store, problems, report, progress)
-        finish(store, report, settings)
+        return runner.ingest(iter_records(paths, settings), analyse=cluster_analyse(client, chunk_size),
+                             snapshot=snapshot, progress=progress)
     finally:
         if own:
             cluster = getattr(client, "cluster", None)
             client.close()
             if cluster is not None:
                 cluster.close()
-    return report
 
 
-def _write(result: tuple[list[Analysis], list[IngestProblem]], store: Store | SharedWriter,
-           problems: list[IngestProblem], report: IngestReport, progress: Progress | None) -> None:
+def cluster_analyse(client: Any, chunk_size: int) -> Analyse:
+    """An ``Analyse`` for the run layer: chunks go to the workers, at most two per worker
+    in flight; analyses come back as chunks complete (any order: the store does not care)."""
+
+    def analyse(articles: Iterator[Article], problems: list[IngestProblem]) -> Iterator[Analysis]:
+        from distributed import as_completed
+
+        in_flight = as_completed()
+        limit = max(2, 2 * len(client.scheduler_info().get("workers", {})))
+        for chunk in _chunks(articles, chunk_size):
+            in_flight.add(client.submit(analyze_chunk, chunk, pure=False))
+            if in_flight.count() >= limit:
+                yield from _done(next(in_flight).result(), problems)
+        for fut in in_flight:
+            yield from _done(fut.result(), problems)
+
+    return analyse
+
+
+def _done(result: tuple[list[Analysis], list[IngestProblem]], problems: list[IngestProblem]) -> Iterator[Analysis]:
     analyses, failed = result
     problems.extend(failed)
-    write_results(store, analyses, problems, report, progress)
+    yield from analyses
 
 
 def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:

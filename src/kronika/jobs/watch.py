@@ -17,10 +17,9 @@ from pathlib import Path
 from kronika.config import Settings
 from kronika.errors import ConfigError
 from kronika.ingest.dispatch import leaves_root
-from kronika.jobs.local import IngestReport, ingest, learned_index
 from kronika.pipeline import Pipeline
-from kronika.store import Store
-from kronika.store.writer import SharedWriter
+from kronika.run import IngestReport, Runner
+from kronika.store.access import SharedWriter
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -59,11 +58,12 @@ class Watcher:
                 out.append(p)
         return out
 
-    def round(self, store: Store | SharedWriter, pipeline: Pipeline) -> IngestReport:
+    def round(self, runner: Runner) -> IngestReport:
+        """One polling pass: the run layer's loop over what changed since the last one."""
         paths = self.changed_paths()
         if not paths:
             return IngestReport()
-        return ingest(paths, self.settings, store=store, pipeline=pipeline)
+        return runner.ingest_paths(paths)
 
 
 def watch(
@@ -74,15 +74,18 @@ def watch(
     rounds: int | None = None,
     on_round: Callable[[int, IngestReport], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    pipeline: Pipeline | None = None,
 ) -> None:
-    """Run rounds forever (or ``rounds`` times); the models load once."""
+    """Run rounds forever (or ``rounds`` times); the models load once, and each round
+    codes with the learned snapshot the rounds before it left (the runner refreshes it).
+    ``pipeline``: use this one as given instead (tests)."""
     store = SharedWriter.from_settings(settings)  # holds the file only while it commits a batch
-    pipeline = Pipeline(settings, learned=learned_index(store))
+    runner = Runner(settings, store, pipeline=pipeline)
     watcher = Watcher(target, settings)
     n = 0
     while rounds is None or n < rounds:
         started = time.monotonic()
-        report = watcher.round(store, pipeline)
+        report = watcher.round(runner)
         n += 1
         if on_round is not None:
             on_round(n, report)

@@ -201,6 +201,17 @@ class Store:
         )
         return {r[0] for r in rows}
 
+    def stored_articles(self, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """``{article id: (doc_id, origin)}`` for those of ``ids`` already stored (one indexed
+        look-up): the run layer's skip test, plus what a duplicate's message names."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        rows = self.fetch_tuples(
+            "SELECT id, doc_id, origin FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))", [wanted]
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     def migrations(self) -> list[str]:
         return [r[0] for r in self.fetch_tuples("SELECT name FROM schema_migrations ORDER BY name")]
 
@@ -334,6 +345,11 @@ class Store:
         sid = self.scalar("SELECT max(id) FROM learned_snapshots") or 0
         rows = self.fetch("SELECT * FROM learned_actors ORDER BY entity, first_seen, country, role")
         return int(sid), rows
+
+    def learned_snapshot_id(self) -> int:
+        """The id of the frozen learned-actor snapshot (0: none yet); cheap, so a long-lived
+        runner (``watch``, the API) can tell when to rebuild its learned index."""
+        return int(self.scalar("SELECT coalesce(max(id), 0) FROM learned_snapshots") or 0)
 
     def refresh_learned(self) -> int:
         """Recompute the learned-actor snapshot from the stored mentions (one transaction);
