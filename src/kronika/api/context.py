@@ -16,6 +16,7 @@ import anyio
 from fastapi import HTTPException, Request
 
 from kronika.config import Settings
+from kronika.store import Store
 from kronika.store.access import StoreAccess, interrupt
 
 if TYPE_CHECKING:  # the run layer imports spaCy's pipeline: loaded on the first ingest only
@@ -67,7 +68,7 @@ def ctx_of(request: Request) -> ApiContext:
     return request.app.state.kronika
 
 
-async def run_query(request: Request, fn: Callable[[Any], T]) -> T:
+async def run_query(request: Request, fn: Callable[[Store], T]) -> T:
     """Run ``fn(store)`` in a worker thread on a read-only store, within the time limit."""
     ctx = ctx_of(request)
     opened: list[Any] = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Header, HTTPException, Request
@@ -31,7 +31,9 @@ from kronika.api.context import ApiContext, ctx_of
 from kronika.api.redact import public_text
 from kronika.config import Settings
 from kronika.model import Analysis, Article, IngestProblem
-from kronika.run.report import IngestReport
+
+if TYPE_CHECKING:  # the run layer loads the pipeline's modules: imported on the first ingest
+    from kronika.run import IngestReport
 
 router = APIRouter(prefix="/api", tags=["write"])
 
@@ -97,7 +99,7 @@ def run_ingest(ctx: ApiContext, articles: list[Article], problems: list[IngestPr
 class Posted:
     """What one request stored: the run's report and the articles, as the answer lists them."""
 
-    report: IngestReport = field(default_factory=IngestReport)
+    report: IngestReport | None = None
     stored: list[Analysis] = field(default_factory=list)
     skipped: list[Article] = field(default_factory=list)
 
@@ -144,6 +146,7 @@ async def post_articles(
     articles = to_articles(items, ctx.settings, problems)
     posted = await anyio.to_thread.run_sync(run_ingest, ctx, articles, problems)
     report = posted.report
+    assert report is not None
     if not articles:  # recorded in ``ingest_errors`` like file records, and refused
         return JSONResponse(status_code=422, content={
             "detail": "no article in the request could be read", "code": report.problems[0].code,

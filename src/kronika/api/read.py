@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
+import kronika.query as q
 from kronika.api.context import ctx_of, run_query
 from kronika.api.formats import MEDIA_TYPES, EventFormat, Format, content_disposition, render, write_download
 from kronika.api.params import (
@@ -35,6 +36,7 @@ from kronika.api.params import (
     make_filter,
     whole,
 )
+from kronika.store import Store
 from kronika.store.access import interrupt
 
 
@@ -61,19 +63,12 @@ CountParam = Annotated[str, Query(pattern="^(reports|events)$",
 ActorCode = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f/\\]+$")]
 
 
-def _q():  # the query module, imported late so the API starts without it being built yet
-    import kronika.query as q
-
-    return q
-
-
 @router.get("/events", summary="Events matching a filter: paged JSON, or every match as CSV, JSON lines or Parquet")
 async def events(request: Request, flt: FilterValues, pg: PageParams,
                  format: EventFormatParam = EventFormat.json) -> Response:
     """JSON: one page (``limit``, at most ``api_max_page``) with ``total`` and ``next``.
     ``format=csv|jsonl|parquet``: every event matching the filters (from ``offset``, up
     to ``limit`` when one is given, uncapped), streamed as a file download."""
-    q = _q()
     if format is not EventFormat.json:
         wanted = request.query_params.get("limit")
         limit = whole("limit", lo=1).func(wanted) if wanted else None  # validated like the page size
@@ -109,7 +104,7 @@ async def download(request: Request, flt: Any, fmt: EventFormat, offset: int = 0
     path = FilePath(name)
     opened: list[Any] = []
 
-    def work(store: Any) -> int:
+    def work(store: Store) -> int:
         records = iter_export_records(store, flt)
         stop = None if limit is None else offset + limit
         return write_download(itertools.islice(records, offset, stop), fmt, path)
@@ -138,14 +133,12 @@ async def event(
     event_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_\-]{1,64}$")],
     format: FormatParam = Format.json,
 ) -> Response:
-    q = _q()
     data = await run_query(request, lambda st: q.get_event(st, event_id))
     return render(data, format, f"event-{event_id}")
 
 
 @router.get("/summary", summary="Store overview: counts by type, status, quad class; top actors and dyads")
 async def summary(request: Request, count: CountParam = "reports", format: FormatParam = Format.json) -> Response:
-    q = _q()
     from kronika.query.span import date_span
 
     # ``dates``: the articles' date span and what lies outside it (the overview's axis).
@@ -161,7 +154,6 @@ async def volume(
     count: CountParam = "reports",
     format: FormatParam = Format.json,
 ) -> Response:
-    q = _q()
     f = make_filter(flt)
     rows = await run_query(request, lambda st: q.volume(st, f, interval, count=count))
     return render({"interval": interval, "count": count, "series": rows}, format, "volume")
@@ -182,7 +174,6 @@ async def dyad(
     """Per period: events by quad and penta class, by type, the balance and the mean
     Goldstein score (``kronika.query.dyad_report``, which ``kronika dyad`` prints too).
     A and B are read by the one actor lookup ("Japan" = "JPN" = "Japanese")."""
-    q = _q()
     a_, b_ = check_name(a, "a"), check_name(b, "b")
     s, u = check_date(since, "since"), check_date(until, "until")
     is_directed = directed or not symmetric
@@ -200,7 +191,6 @@ async def network(
     min_weight: Annotated[int, whole("min_weight", lo=1, hi=1_000_000), Query(ge=1, le=1_000_000)] = 1,
     format: FormatParam = Format.json,
 ) -> Response:
-    q = _q()
     f = make_filter(flt)
     data = await run_query(request, lambda st: q.actor_network(st, f, level=level, min_weight=min_weight))
     return render(data, format, "network")
@@ -210,7 +200,6 @@ async def network(
 async def timeline(request: Request, flt: FilterValues, pg: PageParams, format: FormatParam = Format.json) -> Response:
     """A page of the chronology with ``total`` and ``next`` (``kronika.query.timeline_page``,
     which ``kronika timeline`` prints too)."""
-    q = _q()
     f = make_filter(flt, pg)
     data = await run_query(request, lambda st: q.timeline_page(st, f, max_page=pg.limit))
     return render(with_next(request, data), format, "timeline")
@@ -219,7 +208,6 @@ async def timeline(request: Request, flt: FilterValues, pg: PageParams, format: 
 @router.get("/clusters", summary="Cross-article event clusters (one real event, many reports)")
 async def clusters(request: Request, flt: FilterValues, pg: PageParams,
                    format: FormatParam = Format.json) -> Response:
-    q = _q()
     f = make_filter(flt, pg)
 
     def work(st: Any) -> dict[str, Any]:
@@ -238,7 +226,6 @@ async def cluster(
     cluster_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_\-]{1,64}$")],
     format: FormatParam = Format.json,
 ) -> Response:
-    q = _q()
     data = await run_query(request, lambda st: q.get_cluster(st, cluster_id))
     if not data:
         raise HTTPException(status_code=404, detail="no such cluster")
@@ -251,7 +238,6 @@ async def article(
     article_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_\-]{1,64}$")],
     format: FormatParam = Format.json,
 ) -> Response:
-    q = _q()
     data = await run_query(request, lambda st: q.article_view(st, article_id))
     if not data:
         raise HTTPException(status_code=404, detail="no such article")
@@ -261,7 +247,6 @@ async def article(
 @router.get("/map", summary="Located events (newest first, paged: total and next), for the map")
 async def map_points(request: Request, flt: FilterValues, pg: PageParams,
                      format: FormatParam = Format.json) -> Response:
-    q = _q()
     f = make_filter(flt, pg)
     data = await run_query(request, lambda st: q.map_page(st, f, max_page=pg.limit))
     return render(with_next(request, data, "points"), format, "map")
