@@ -21,6 +21,7 @@ import bisect
 import datetime as dt
 import hashlib
 import operator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -360,28 +361,68 @@ class Event:
                 return refs[0].to_json()
             return [r.to_json() for r in refs]
 
-        loc = self.location
-        return {
-            "event_id": self.event_id,
-            "article_id": self.article_id,
-            "doc_id": self.doc_id,
-            "sentence": self.sentence,
-            "evidence": self.evidence,
-            "type": self.type,
-            "mode": self.mode,
-            "contexts": list(self.contexts),
-            "status": self.status,
-            "cameo": self.cameo,
-            "quad_class": self.quad_class,
-            "source": side(self.source),
-            "target": side(self.target),
-            "date": {"value": self.date.value, "text": self.date.text, "origin": self.date.origin},
-            "location": None if loc is None else {
-                "name": loc.name, "geonameid": loc.geonameid, "lat": loc.lat,
-                "lon": loc.lon, "country": loc.country,
-            },
-            "confidence": round(self.confidence, 3),
-        }
+        return event_contract(
+            event_id=self.event_id, article_id=self.article_id, doc_id=self.doc_id,
+            sentence=self.sentence, evidence=self.evidence, type=self.type, mode=self.mode,
+            contexts=self.contexts, status=self.status, cameo=self.cameo, quad_class=self.quad_class,
+            source=side(self.source), target=side(self.target), date=self.date,
+            location=self.location, confidence=self.confidence,
+        )
+
+
+def event_contract(
+    *,
+    event_id: str,
+    article_id: str,
+    doc_id: str | None,
+    sentence: int,
+    evidence: str,
+    type: str,  # noqa: A002 - the contract's field name
+    mode: str | None,
+    contexts: Iterable[str] | None,
+    status: str,
+    cameo: str | None,
+    quad_class: str | None,
+    source: object,
+    target: object,
+    date: EventDate,
+    location: EventPlace | None,
+    confidence: float | None,
+    classes: Mapping[str, object] | None = None,
+) -> dict[str, object]:
+    """The one builder of the event record contract (DESIGN.md), field order included.
+
+    Why one: ``Event.to_json`` (extraction output) and ``kronika.query.records`` (stored
+    events) must give the same record for the same event. ``source``/``target`` come as
+    the contract's sides (``None``, one actor object or a list). ``classes``: derived
+    classifications a reader adds beside ``quad_class`` (the query layer's penta class and
+    Goldstein score); the contract itself has none."""
+    record: dict[str, object] = {
+        "event_id": event_id,
+        "article_id": article_id,
+        "doc_id": doc_id,
+        "sentence": sentence,
+        "evidence": evidence,
+        "type": type,
+        "mode": mode,
+        "contexts": list(contexts or ()),
+        "status": status,
+        "cameo": cameo,
+        "quad_class": quad_class,
+    }
+    if classes:
+        record.update(classes)
+    record.update({
+        "source": source,
+        "target": target,
+        "date": {"value": date.value, "text": date.text, "origin": date.origin},
+        "location": None if location is None else {
+            "name": location.name, "geonameid": location.geonameid, "lat": location.lat,
+            "lon": location.lon, "country": location.country,
+        },
+        "confidence": None if confidence is None else round(confidence, 3),
+    })
+    return record
 
 
 # --------------------------------------------------------------------------- result

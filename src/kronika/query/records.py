@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from kronika.model import TYPE_ALIASES
+from kronika.model import TYPE_ALIASES, EventDate, EventPlace, event_contract
 from kronika.query.intensity import intensity
 from kronika.store import Store
 
@@ -82,43 +82,34 @@ def is_background(date_end: Any, article_date: Any) -> bool:
 
 
 def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
-    """The contract record plus ``cluster_id``, ``article_date``, ``article_title``,
-    ``background`` (see ``BACKGROUND_DAYS``) and, with ``spans``, the character offsets a
-    viewer highlights."""
-    loc = None
+    """The contract record (``model.event_contract``, the one builder) plus the derived
+    ``penta_class`` and ``goldstein`` beside ``quad_class``, then ``cluster_id``,
+    ``article_date``, ``article_title``, ``background`` (see ``BACKGROUND_DAYS``) and, with
+    ``spans``, the character offsets a viewer highlights."""
     type_ = TYPE_ALIASES.get(row["type"], row["type"])  # DEMAND in a store not yet migrated
     scale = intensity()
+    loc = None
     if row["location_name"] is not None:
-        loc = {
-            "name": row["location_name"], "geonameid": row["location_geonameid"],
-            "lat": row["location_lat"], "lon": row["location_lon"],
-            "country": row["location_country"],
-        }
-    record: dict[str, Any] = {
-        "event_id": row["event_id"],
-        "article_id": row["article_id"],
-        "doc_id": row["doc_id"],
-        "sentence": row["sentence"],
-        "evidence": row["evidence"],
-        "type": type_,
-        "mode": row["mode"],
-        "contexts": list(row["contexts"] or []),
-        "status": row["status"],
-        "cameo": row["cameo"],
-        "quad_class": row["quad_class"],
+        loc = EventPlace(row["location_name"], row["location_geonameid"], row["location_lat"],
+                         row["location_lon"], row["location_country"])
+    record: dict[str, Any] = event_contract(
+        event_id=row["event_id"], article_id=row["article_id"], doc_id=row["doc_id"],
+        sentence=row["sentence"], evidence=row["evidence"], type=type_, mode=row["mode"],
+        contexts=row["contexts"], status=row["status"], cameo=row["cameo"],
+        quad_class=row["quad_class"],
         # Derived (issue 20), not stored: see ``kronika.query.intensity``.
-        "penta_class": scale.penta(row["cameo"], type_, row["quad_class"]),
-        "goldstein": scale.score(row["cameo"], type_, row["mode"]),
-        "source": _json(row["source"]),
-        "target": _json(row["target"]),
-        "date": {"value": row["date_value"], "text": row["date_text"], "origin": row["date_origin"]},
-        "location": loc,
-        "confidence": None if row["confidence"] is None else round(row["confidence"], 3),
-        "cluster_id": row["cluster_id"],
-        "article_date": _iso(row["article_date"]),
-        "article_title": row["article_title"],
-        "background": is_background(row["date_end"], row["article_date"]),
-    }
+        classes={"penta_class": scale.penta(row["cameo"], type_, row["quad_class"]),
+                 "goldstein": scale.score(row["cameo"], type_, row["mode"])},
+        source=_json(row["source"]), target=_json(row["target"]),
+        date=EventDate(row["date_value"], row["date_text"], row["date_origin"]),
+        location=loc, confidence=row["confidence"],
+    )
+    record.update(
+        cluster_id=row["cluster_id"],
+        article_date=_iso(row["article_date"]),
+        article_title=row["article_title"],
+        background=is_background(row["date_end"], row["article_date"]),
+    )
     if spans:
         record.update(
             evidence_start=row["evidence_start"], evidence_end=row["evidence_end"],
