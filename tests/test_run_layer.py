@@ -165,3 +165,26 @@ def test_run_layer_every_entry_point_stores_what_the_cli_stores(
     got = _tables(db)
     for table, rows in cli_tables.items():
         assert got[table] == rows, f"{entry}: {table} differs from the CLI's"
+
+
+def test_run_layer_every_writer_is_a_writer(tmp_path: Path) -> None:
+    """The run layer writes through one protocol: the store itself, the batch jobs'
+    per-call writer and the API's locked writer all implement it, and give the same
+    answers about the same file."""
+    from kronika.store import synthetic as syn
+    from kronika.store.access import SharedWriter, StoreAccess, Writer
+
+    db = tmp_path / "w.duckdb"
+    art = syn.article("France met Germany in Paris on Monday.", "2021-03-01", doc_id="d1")
+    shared = SharedWriter(db)
+    assert isinstance(shared, Writer)
+    assert shared.write_batch([syn.analysis(art, [])]).articles_written == 1
+    access = StoreAccess(db, linger_s=0.01)
+    locked = access.writer()
+    assert isinstance(locked, Writer)
+    assert locked.stored_articles([art.id, "nope"]) == shared.stored_articles([art.id]) == {
+        art.id: ("d1", None)}
+    assert locked.refresh_learned() == shared.learned_snapshot_id() == 1
+    with Store(db) as store:
+        assert isinstance(store, Writer)
+        assert store.learned_snapshot_id() == 1 and store.known_article_ids([art.id]) == {art.id}
