@@ -1,4 +1,4 @@
-"""The store stage: analyses in a DuckDB file (see ``db`` for the one-writer protocol).
+"""The store stage: analyses in a DuckDB file (see ``access`` for the one-writer protocol).
 
 ``Store`` writes batches transactionally and idempotently, clusters events across
 articles, exports/imports Parquet; ``kronika.query`` reads it.

@@ -4,15 +4,13 @@ Lock protocol
 -------------
 DuckDB lets exactly one *process* open a database file for writing, and while it does,
 no other process can open the file at all; any number of processes may open it
-``read_only`` when no writer holds it. Kronika therefore:
-
-* opens a writable ``Store`` only in batch jobs (``kronika ingest``, ``import``), holds it
-  for the job and closes it at the end (use ``with Store(path) as store:``);
-* opens ``Store(path, read_only=True)`` in every reader (CLI queries, HTTP API,
-  dashboard); a reader that meets a writer gets ``StoreError`` K402 saying so;
-* within one process, shares one ``Store`` between threads: every query runs on its
-  own cursor (``con.cursor()``), which DuckDB makes safe for concurrent readers, while
-  writes are serialised by the single write connection and a lock.
+``read_only`` when no writer holds it. How Kronika lives with that — writers that hold
+the file only for one batch, their write intent, the API's readers stepping aside — is
+in one module, ``kronika.store.access`` (with the ``Writer`` protocol ``Store``
+implements). Here: a reader that meets a writer gets ``StoreError`` K402 saying so, and
+within one process one ``Store`` is shared between threads: every query runs on its own
+cursor (``con.cursor()``), which DuckDB makes safe for concurrent readers, while writes
+are serialised by the single write connection and a lock.
 
 Writes are transactional per batch: ``write_batch`` commits every article of the batch,
 with all its mentions and events, or none of them, so a crash never leaves half an
