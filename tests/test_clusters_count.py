@@ -66,3 +66,25 @@ def test_clusters_count_switch_in_summary_volume_and_api(tmp_path: Path) -> None
     assert client.get("/api/volume", params={"count": "events"}).json()["series"][0]["events"] == 3
     bad = client.get("/api/volume", params={"count": "mentions"})
     assert bad.status_code == 422 and bad.json()["code"]
+
+
+def test_clusters_count_switch_in_the_network(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kronika.api import create_app
+    from kronika.config import Settings
+    from kronika.query import actor_network
+
+    db = tmp_path / "n.duckdb"
+    with Store(db) as store:
+        _write(store)
+        # A symmetric meeting told with the sides swapped is still one happening.
+        art = syn.article("Outlet 4: BBB and AAA met on Friday. End.", "2019-06-15")
+        store.write_batch([syn.analysis(art, [syn.event(art, "CONSULT", syn.ref("BBB"), syn.ref("AAA"), "2019-06-14")])])
+        weights = {(e["source"], e["target"]): e["weight"] for e in actor_network(store)["edges"]}
+        happenings = {(e["source"], e["target"]): e["weight"] for e in actor_network(store, count="events")["edges"]}
+    assert weights == {("AAA", "BBB"): 6}  # 4 meeting reports + 2 accusations
+    assert happenings == {("AAA", "BBB"): 3}  # 1 meeting + 2 accusations
+    client = TestClient(create_app(Settings(), store_path=db))
+    assert client.get("/api/network", params={"count": "events"}).json()["edges"][0]["weight"] == 3
+    assert client.get("/api/network", params={"count": "some"}).status_code == 422

@@ -176,6 +176,15 @@ def test_web_network_filters_top_n_and_labels_do_not_overlap(site, browser) -> N
         "const gd = document.querySelector('[data-testid=\"chart-network\"]'); return gd.data[gd.data.length - 1].x.length;")
     assert 0 < nodes <= 5
     assert d.find_element("css selector", '[data-testid="filters"] input[name="type"]').get_attribute("value") == "ASSAULT"
+    # Weights in happenings: the nine meetings told twice weigh 9, not 18.
+    d = open_view(browser, base, "network?count=events&top=2", "pages-network-events")
+    assert "count=events" in d.find_element("id", "twin").get_attribute("href")
+    weights = d.execute_script("""const gd = document.querySelector('[data-testid="chart-network"]');
+        return gd.data[gd.data.length - 1].customdata.map(c => c[1]);""")
+    d = open_view(browser, base, "network?top=2", "pages-network-reports")
+    reports = d.execute_script("""const gd = document.querySelector('[data-testid="chart-network"]');
+        return gd.data[gd.data.length - 1].customdata.map(c => c[1]);""")
+    assert [r - w for r, w in zip(reports, weights, strict=True)] == [9, 9]  # JPN and RUS
 
 
 def test_web_map_takes_the_same_filters(site, browser) -> None:  # type: ignore[no-untyped-def]

@@ -189,10 +189,12 @@ async def network(
     flt: FilterValues,
     level: Annotated[str, Query(pattern="^(country|actor|entity)$")] = "country",
     min_weight: Annotated[int, whole("min_weight", lo=1, hi=1_000_000), Query(ge=1, le=1_000_000)] = 1,
+    count: CountParam = "reports",
     format: FormatParam = Format.json,
 ) -> Response:
     f = make_filter(flt)
-    data = await run_query(request, lambda st: q.actor_network(st, f, level=level, min_weight=min_weight))
+    data = await run_query(request, lambda st: q.actor_network(st, f, level=level, min_weight=min_weight,
+                                                               count=count))
     return render(data, format, "network")
 
 

@@ -297,18 +297,20 @@ def volume(store: Store, flt: EventFilter | None = None, interval: str = "month"
 
 
 def actor_network(
-    store: Store, flt: EventFilter | None = None, level: str = "country", min_weight: int = 1
+    store: Store, flt: EventFilter | None = None, level: str = "country", min_weight: int = 1,
+    count: str = "reports",
 ) -> dict[str, Any]:
     """Who acts on whom: nodes with event counts, edges with weights by quad class.
 
     Every member of a compound side takes part. Edges of symmetric types (CONSULT,
     AGREE, COOPERATE) are stored with the smaller id as ``source``; self-loops
-    (a country acting on itself) are left out of the edges.
+    (a country acting on itself) are left out of the edges. ``count``: weights in
+    reports or in happenings (distinct clusters), see ``query.clusters.COUNTS``.
     """
     if level not in LEVELS:
         raise QueryError(f"level must be one of {', '.join(LEVELS)}, got {level!r}", code="K507")
     clause, params = store_where(store, flt or EventFilter())
-    rows = store.fetch_tuples(_network_sql(level, clause), [*params, *params])  # clause used twice
+    rows = store.fetch_tuples(_network_sql(level, clause, check_count(count)), [*params, *params])  # clause twice
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for src, tgt, quad, n in rows:
         edge = edges.setdefault((src, tgt), {"source": src, "target": tgt, "weight": 0,
@@ -327,21 +329,31 @@ def actor_network(
     return {"nodes": nodes, "edges": kept}
 
 
-def _network_sql(level: str, clause: str) -> str:
+def _network_sql(level: str, clause: str, count: str = "reports") -> str:
     """Pairs per event: every event's first-member pair from the flattened columns, plus
     the other member pairings of compound sides; symmetric types ordered, self-loops
     dropped. Why not "flat events, then compound events" as two disjoint sets: telling
     them apart costs an anti-join of every event id (half the query at 10M events),
     while the compound events, a few per cent, are cheap to join on their own. Pairs are
     counted on the raw columns first and ordered afterwards: ordering every event's pair
-    before grouping cost as much as the scan (10M events: 2.4 s -> see docs/performance)."""
+    before grouping cost as much as the scan (10M events: 2.4 s -> see docs/performance).
+    Counting happenings (``count="events"``) orders symmetric pairs first, so a cluster
+    whose reports name the two sides in either order counts once."""
     member, src, tgt = LEVELS[level]
     sym = ", ".join(f"'{t}'" for t in sorted(SYMMETRIC_TYPES))
+    if count == "events":
+        pair_s = f"CASE WHEN type IN ({sym}) THEN least(s, t) ELSE s END"
+        pair_t = f"CASE WHEN type IN ({sym}) THEN greatest(s, t) ELSE t END"
+        tally = "count(DISTINCT cid)"
+    else:
+        pair_s, pair_t, tally = "s", "t", "count(*)"
     return f"""
     WITH compound AS (SELECT DISTINCT event_id FROM event_actors WHERE idx > 0),
-         flat AS (SELECT e.type, e.quad_class, {src} AS s, {tgt} AS t FROM events e {clause}),
+         flat AS (SELECT e.type, e.quad_class, {src} AS s, {tgt} AS t,
+                         coalesce(e.cluster_id, e.event_id) AS cid FROM events e {clause}),
          multi AS (
-            SELECT DISTINCT e.event_id, e.type, e.quad_class, sa.node AS s, ta.node AS t
+            SELECT DISTINCT e.event_id, e.type, e.quad_class, sa.node AS s, ta.node AS t,
+                   coalesce(e.cluster_id, e.event_id) AS cid
             FROM events e JOIN compound c ON c.event_id = e.event_id
             JOIN (SELECT ea.event_id, {member} AS node FROM event_actors ea WHERE ea.side = 'source') sa
                  ON sa.event_id = e.event_id
@@ -349,9 +361,9 @@ def _network_sql(level: str, clause: str) -> str:
                  ON ta.event_id = e.event_id
             {clause} {'AND' if clause else 'WHERE'}
                 NOT (sa.node IS NOT DISTINCT FROM {src} AND ta.node IS NOT DISTINCT FROM {tgt})),
-         both_ AS (SELECT type, quad_class, s, t FROM flat
-                   UNION ALL SELECT type, quad_class, s, t FROM multi),
-         pairs AS (SELECT type, quad_class, s, t, count(*) AS n FROM both_
+         both_ AS (SELECT type, quad_class, s, t, cid FROM flat
+                   UNION ALL SELECT type, quad_class, s, t, cid FROM multi),
+         pairs AS (SELECT type, quad_class, {pair_s} AS s, {pair_t} AS t, {tally} AS n FROM both_
                    WHERE s IS NOT NULL AND t IS NOT NULL AND s <> t GROUP BY ALL)
     SELECT CASE WHEN type IN ({sym}) THEN least(s, t) ELSE s END AS src,
            CASE WHEN type IN ({sym}) THEN greatest(s, t) ELSE t END AS tgt,

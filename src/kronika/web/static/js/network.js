@@ -45,7 +45,8 @@ export async function network(main, _parts, params, stale) {
   const level = ["country", "actor"].includes(params.level) ? params.level : "country";
   const top = Math.min(TOP_MAX, Math.max(1, parseInt(params.top || TOP_DEFAULT, 10) || TOP_DEFAULT));
   const minWeight = Math.max(1, parseInt(params.min_weight || "1", 10) || 1);
-  const query = { level, min_weight: minWeight, ...filterParams(params) };
+  const count = params.count === "events" ? "events" : null;  // reports unless asked (each happening once)
+  const query = { level, min_weight: minWeight, count, ...filterParams(params) };
   setTwin("/api/network", query);
   const data = await api("/api/network", query);
   if (stale()) return;
@@ -56,6 +57,9 @@ export async function network(main, _parts, params, stale) {
     el("label", {}, "Level", levelSel),
     el("label", {}, "Top actors", el("input", { name: "top", type: "number", min: "1", max: String(TOP_MAX), value: String(top), "aria-label": "top actors" })),
     el("label", {}, "Min. events per link", el("input", { name: "min_weight", type: "number", min: "1", value: String(minWeight) })),
+    el("label", {}, "Count", el("select", { name: "count", "aria-label": "count" },
+      el("option", { value: "", selected: !count, text: "reports" }),
+      el("option", { value: "events", selected: count === "events", text: "events (each happening once)" }))),
   ];
   const shown = nodes.slice(0, top);
   const chart = chartDiv("chart map", "chart-network");
