@@ -88,3 +88,22 @@ def test_clusters_count_switch_in_the_network(tmp_path: Path) -> None:
     client = TestClient(create_app(Settings(), store_path=db))
     assert client.get("/api/network", params={"count": "events"}).json()["edges"][0]["weight"] == 3
     assert client.get("/api/network", params={"count": "some"}).status_code == 422
+
+
+def test_clusters_count_switch_in_the_dyad_series(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kronika.api import create_app
+    from kronika.config import Settings
+    from kronika.query import dyad_report
+
+    db = tmp_path / "d.duckdb"
+    with Store(db) as store:
+        _write(store)
+        reports = dyad_report(store, "AAA", "BBB", "month")
+        events = dyad_report(store, "AAA", "BBB", "month", count="events")
+    assert (reports["totals"]["events"], events["totals"]["events"]) == (5, 3)
+    assert events["series"][0]["by_type"] == {"ACCUSE": 2, "CONSULT": 1} and events["count"] == "events"
+    client = TestClient(create_app(Settings(), store_path=db))
+    body = client.get("/api/dyads/AAA/BBB", params={"count": "events"}).json()
+    assert body["totals"]["events"] == 3

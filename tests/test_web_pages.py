@@ -204,6 +204,11 @@ def test_web_dyad_takes_names_and_explains_a_refusal_in_a_sentence(site, browser
     base, _ = site
     d = open_view(browser, base, "dyad/Japan/Russia", "pages-dyad-names")
     assert "Japan" in d.find_element("css selector", "#main .card h2").text
+    total = "return document.querySelector('[data-testid=\"chart-dyad\"]').data.filter(t => t.type === 'bar')" \
+            ".reduce((n, t) => n + t.customdata.reduce((a, b) => a + b, 0), 0);"
+    assert d.execute_script(total) == 18  # nine meetings, each told twice
+    d = open_view(browser, base, "dyad/Japan/Russia?count=events", "pages-dyad-events")
+    assert d.execute_script(total) == 9 and "count=events" in d.find_element("id", "twin").get_attribute("href")
     assert d.execute_script(
         "return document.querySelector('[data-testid=\"chart-dyad\"]').data.reduce((n, t) => n + t.x.length, 0);") > 0
     browser.get(f"{base}/#/dyad/Atlantis/Russia")

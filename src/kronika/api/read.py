@@ -169,6 +169,7 @@ async def dyad(
     until: str | None = None,
     directed: Annotated[bool, Query(description="only events with A as source and B as target")] = False,
     symmetric: Annotated[bool, Query(description="old name: symmetric=false is directed=true")] = True,
+    count: CountParam = "reports",
     format: FormatParam = Format.json,
 ) -> Response:
     """Per period: events by quad and penta class, by type, the balance and the mean
@@ -177,7 +178,8 @@ async def dyad(
     a_, b_ = check_name(a, "a"), check_name(b, "b")
     s, u = check_date(since, "since"), check_date(until, "until")
     is_directed = directed or not symmetric
-    data = await run_query(request, lambda st: q.dyad_report(st, a_, b_, interval, s, u, directed=is_directed))
+    data = await run_query(request, lambda st: q.dyad_report(st, a_, b_, interval, s, u, directed=is_directed,
+                                                             count=count))
     # ``coarse``: events dated more coarsely than one period ("2019" in a monthly series),
     # kept out of ``series`` and listed here by their own date (CSV renders ``series``).
     return render(data, format, f"dyad-{a_}-{b_}")

@@ -148,8 +148,10 @@ def dyad_series(
     since: str | None = None,
     until: str | None = None,
     symmetric: bool = True,
+    count: str = "reports",
 ) -> list[dict[str, Any]]:
-    """Counts per period between ``a`` and ``b`` (both directions unless not ``symmetric``).
+    """Counts per period between ``a`` and ``b`` (both directions unless not ``symmetric``),
+    of reports or of happenings (``count``, see ``query.clusters.COUNTS``).
 
     Each row: ``period`` (first day), ``events``, ``by_quad`` (all four quad classes),
     ``by_penta`` (neutral and the four), ``by_type``, ``balance`` = (cooperation −
@@ -166,7 +168,7 @@ def dyad_series(
               f"date_trunc('{part}', e.date_end)")
     rows = store.fetch_tuples(
         f"""SELECT CAST(date_trunc('{part}', e.date_start) AS DATE) AS p, e.quad_class, e.type,
-                   e.cameo, e.mode, count(*)
+                   e.cameo, e.mode, {count_sql(count)}
             FROM events e {clause} {'AND' if clause else 'WHERE'} {inside}
             GROUP BY ALL ORDER BY p""",
         params,
@@ -203,6 +205,7 @@ def dyad_coarse(
     since: str | None = None,
     until: str | None = None,
     symmetric: bool = True,
+    count: str = "reports",
 ) -> list[dict[str, Any]]:
     """The dyad's events whose date is coarser than ``interval`` (what ``dyad_series``
     leaves out), grouped by their own date value: ``{"date": "2019", "date_start",
@@ -212,7 +215,7 @@ def dyad_coarse(
               f"date_trunc('{part}', e.date_end)")
     rows = store.fetch_tuples(
         f"""SELECT e.date_start, e.date_end, min(e.date_value), e.quad_class, e.type, e.cameo, e.mode,
-                   count(*)
+                   {count_sql(count)}
             FROM events e {clause} {'AND' if clause else 'WHERE'} {coarse}
             GROUP BY e.date_start, e.date_end, e.quad_class, e.type, e.cameo, e.mode ORDER BY 1, 2""",
         params,
@@ -239,14 +242,17 @@ def dyad_report(
     since: str | None = None,
     until: str | None = None,
     directed: bool = False,
+    count: str = "reports",
 ) -> dict[str, Any]:
     """Everything the dyad view shows, for the API (``/api/dyads/{a}/{b}``) and the CLI
     (``kronika dyad``) alike: who ``a`` and ``b`` were read as (the one actor lookup),
     the series (``dyad_series``), the coarsely dated events it leaves out
     (``dyad_coarse``) and the totals over both, with the mean Goldstein score.
 
-    ``directed``: only events with ``a`` as source and ``b`` as target; else both ways."""
-    args = {"interval": interval, "since": since, "until": until, "symmetric": not directed}
+    ``directed``: only events with ``a`` as source and ``b`` as target; else both ways.
+    ``count``: reports or happenings (``query.clusters.COUNTS``)."""
+    args = {"interval": interval, "since": since, "until": until, "symmetric": not directed,
+            "count": check_count(count)}
     series = dyad_series(store, a, b, **args)
     coarse = dyad_coarse(store, a, b, **args)
     lookup = default_lookup()
@@ -264,7 +270,7 @@ def dyad_report(
             scored += n
     totals["mean_goldstein"] = round(gold / scored, 3) if scored else None
     return {"a": a, "b": b, "a_label": lookup.resolve(a).label, "b_label": lookup.resolve(b).label,
-            "interval": interval, "directed": directed, "since": since, "until": until,
+            "interval": interval, "directed": directed, "count": args["count"], "since": since, "until": until,
             "series": series, "coarse": coarse, "totals": totals}
 
 

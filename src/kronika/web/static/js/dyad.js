@@ -17,14 +17,19 @@ async function suggestions() {
   }
 }
 
-function form(a, b, interval, names) {
+function form(a, b, interval, names, count) {
   const list = el("datalist", { id: "actor-names" }, names.map((n) => el("option", { value: n })));
   const ia = el("input", { name: "a", value: a, placeholder: "e.g. JPN", "aria-label": "first actor", list: "actor-names" });
   const ib = el("input", { name: "b", value: b, placeholder: "e.g. RUS", "aria-label": "second actor", list: "actor-names" });
   const iv = el("select", { name: "interval" }, INTERVALS.map((i) => el("option", { value: i, selected: i === interval, text: i })));
-  const go = () => { location.hash = `#/dyad/${encodeURIComponent(ia.value.trim())}/${encodeURIComponent(ib.value.trim())}?interval=${iv.value}`; };
+  const ic = el("select", { name: "count", "aria-label": "count" }, el("option", { value: "reports", selected: count !== "events", text: "reports" }),
+    el("option", { value: "events", selected: count === "events", text: "events (each happening once)" }));
+  const go = () => {
+    location.hash = `#/dyad/${encodeURIComponent(ia.value.trim())}/${encodeURIComponent(ib.value.trim())}?interval=${iv.value}`
+      + (ic.value === "events" ? "&count=events" : "");
+  };
   return el("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); go(); } },
-    el("label", {}, "Actor A", ia), el("label", {}, "Actor B", ib), el("label", {}, "Interval", iv),
+    el("label", {}, "Actor A", ia), el("label", {}, "Actor B", ib), el("label", {}, "Interval", iv), el("label", {}, "Count", ic),
     el("button", { type: "submit", text: "Show" }),
     el("span", { class: "muted", text: "Names (Japan), country codes (JPN), actor codes (RUSGOV) or people (Kono)." }), list);
 }
@@ -32,19 +37,20 @@ function form(a, b, interval, names) {
 export async function dyad(main, parts, params, stale) {
   let [a, b] = parts;
   const interval = INTERVALS.includes(params.interval) ? params.interval : "month";
+  const count = params.count === "events" ? "events" : undefined;  // reports unless asked
   const hints = await suggestions();
   if (!a || !b) [a, b] = hints.pair;
   if (stale()) return;
   main.replaceChildren(...header("Dyad explorer", "How relations between two actors moved: cooperation up, conflict down."),
-    form(a || "", b || "", interval, hints.names));
+    form(a || "", b || "", interval, hints.names, count));
   if (!a || !b) { setTwin("/api/summary"); main.append(card(null, empty("Pick two actors to compare."))); return; }
   // What the user typed goes to the API as typed: the API resolves names, codes and people
   // alike, and its refusal ("no actor named ...") is shown as a sentence under the form.
   const path = `/api/dyads/${encodeURIComponent(a)}/${encodeURIComponent(b)}`;
-  setTwin(path, { interval });
+  setTwin(path, { interval, count });
   let data;
   try {
-    data = await api(path, { interval });
+    data = await api(path, { interval, count });
   } catch (err) {
     if (stale()) return;
     main.append(errorBox(err));
@@ -56,7 +62,7 @@ export async function dyad(main, parts, params, stale) {
   const list = el("div", { "data-testid": "dyad-events" }, el("p", { class: "muted", text: "Click a bar to list the events of that period." }));
   // The API says whom the typed names resolved to ("Japan (JPN)"); the page shows that.
   const [la, lb] = [data.a_label || a, data.b_label || b];
-  main.append(card(`${la} ↔ ${lb}: events per ${interval}`, rows.length ? chart : empty(`No events between ${la} and ${lb} yet.`)),
+  main.append(card(`${la} ↔ ${lb}: ${count ? "happenings" : "events"} per ${interval}`, rows.length ? chart : empty(`No events between ${la} and ${lb} yet.`)),
     card("Events", list));
   if (!rows.length) return;
   chart.dataset.interval = interval;
