@@ -146,7 +146,7 @@ class TimeTagger:
                             lex.has("month_determiner", prev.group(1)) and _attributive(doc, m.end()))) else None
                         groups["_prev"] = prev.group(1).lower() if prev else None
                         start, end = m.span(rule.offset) if rule.offset else m.span()
-                        if (groups.get("num") or "").lower() in ("a", "an") and not rule.offset:
+                        if lex.has("indefinite_article", groups.get("num")) and not rule.offset:
                             # "a five-year low", "a week-long strike": the article is the noun's
                             if groups.get("num2"):
                                 start = m.start("num2")
