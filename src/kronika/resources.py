@@ -103,3 +103,12 @@ def word_list(relpath: str, name: str) -> tuple[str, ...]:
     """The word list ``name`` of ``relpath`` in file order (where the order is the order
     rules try them, or entries carry their own spaces: ``" prefecture"``)."""
     return tuple(_words(relpath, name, _entry(relpath, name)))
+
+
+@functools.cache
+def word_groups(relpath: str, name: str) -> tuple[frozenset[str], ...]:
+    """The list of word lists ``name`` of ``relpath`` (groups of words that mean one thing)."""
+    value = _entry(relpath, name)
+    if not isinstance(value, list):
+        raise ConfigError(f"data file {relpath}: {name!r} is not a list of word lists", code="K011")
+    return tuple(frozenset(_words(relpath, f"{name}[{i}]", g)) for i, g in enumerate(value))

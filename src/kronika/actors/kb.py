@@ -42,19 +42,13 @@ from kronika.actors.dictionary import (
     parse_dictionary,
     sector_of,
 )
-from kronika.resources import iter_tsv, load_yaml
+from kronika.resources import iter_tsv, load_yaml, word_groups
 
 # Lexicon tags: what a matched phrase is.
 COUNTRY, DEMONYM, METONYM, NAMED, AGENT = "country", "demonym", "metonym", "named", "agent"
 MAX_TOKENS = 8
-# One office under the titles countries give it (leaders.tsv's role column).
-SAME_OFFICE = (
-    frozenset({"foreign minister", "foreign secretary", "secretary of state", "minister of foreign affairs",
-               "external affairs minister"}),
-    frozenset({"defence minister", "defense minister", "defence secretary", "secretary of defense",
-               "minister of defence", "defense agency director general"}),
-    frozenset({"prime minister", "premier", "chancellor"}),  # heads of government
-)
+# One office under the titles countries give it (leaders.tsv's role column): data.
+SAME_OFFICE = word_groups("actors/words.yaml", "same_office")
 # The source of the Phoenix rows: a weaker source (no role titles, mostly ending in 2014).
 PHOENIX = "kb:phoenix.tsv"
 

@@ -24,6 +24,8 @@ NOT_NAMES = frozenset({
 })
 # Courtesy titles are not part of a name ("Ms Byrne" is "Byrne").
 HONORIFICS = word_set("actors/words.yaml", "honorifics")
+# A noun phrase governed by one of these acts in its clause ("attacked by X", "talks with X").
+ACTING_PREPS = word_set("english/prepositions.yaml", "acting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,7 @@ def acts(doc: ParsedDoc, i: int) -> bool:
     if tok.dep in ("nsubj", "nsubjpass", "csubj", "poss", "agent", "dobj", "dative"):
         return True
     prep = governing_prep(doc, tok.i)
-    return prep in ("by", "with", "against", "for")
+    return prep in ACTING_PREPS
 
 
 def name_tokens(doc: ParsedDoc, covered: set[int], blocked: set[int]) -> list[tuple[int, int]]:

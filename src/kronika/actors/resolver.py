@@ -54,6 +54,8 @@ HEAD_ROLES = word_set(WORDS, "head_roles")
 # A country or capital governed by one of these is (usually) a place, not an agent; not the
 # geo stage's list of where events happen ("sanctions on Iran": Iran is a target).
 PLACE_NOT_AGENT_PREPS = word_set("english/prepositions.yaml", "place_not_agent")
+# A role word's country follows one of these ("the foreign minister of Japan").
+ROLE_COUNTRY_PREPS = word_set("english/prepositions.yaml", "role_country")
 # The Phoenix files' last revision: an open-ended Phoenix tenure is unchecked after it.
 PHOENIX_UNTIL = dt.date(2015, 2, 28)
 # Role words for weapons (agents.yaml): "Israeli missiles" is Israel's military, "missiles" alone nobody.
@@ -298,7 +300,7 @@ class ActorResolver(References):
                 igo = igo or org[1]  # "Nato's secretary general"
                 first = org[0].start if first is None else min(first, org[0].start)
                 w.consumed.add(org[0].start)
-            elif child.dep == "prep" and child.text.lower() in ("of", "in", "from"):
+            elif child.dep == "prep" and child.text.lower() in ROLE_COUNTRY_PREPS:
                 found = self._prep_countries(w, child.i)
                 countries += found
                 starts += [-1] * len(found)
