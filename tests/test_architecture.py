@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,3 +332,22 @@ def test_architecture_doc_describes_every_package() -> None:
     units = units_of(SRC)
     assert units - described == set(), f"packages with no paragraph in docs/architecture.md: {sorted(units - described)}"
     assert described - units == set(), f"docs/architecture.md describes what is gone: {sorted(described - units)}"
+
+
+# --------------------------------------------------------------------------- import kronika stays cheap
+
+
+def test_architecture_import_kronika_loads_nothing_else() -> None:
+    """``import kronika`` runs no other module of the package (so no spaCy, no DuckDB); the
+    public names load on first use through plain imports, and an unknown name is an
+    AttributeError, as for any module."""
+    code = (
+        "import sys, kronika\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('kronika.') or m in ('spacy', 'duckdb'))\n"
+        "print(loaded)\n"
+        "from kronika import library\n"
+        "assert kronika.extract is library.extract and kronika.Settings.__module__ == 'kronika.config'\n"
+        "try:\n    kronika.no_such_name\nexcept AttributeError as exc:\n    print(exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "module 'kronika' has no attribute 'no_such_name'"]
