@@ -25,7 +25,11 @@ SWAGGER_FILES = frozenset({"swagger-ui-bundle.js", "swagger-ui.css"})
 
 
 def package_dir(name: str) -> Path | None:
-    """Folder of an installed package, without importing it (plotly's import is slow)."""
+    """Folder of an installed package, without importing it (plotly's import is slow).
+
+    ``find_spec`` only locates the package: it runs none of its code and adds no dependency
+    the import graph would miss, so it is the one ``importlib`` use besides resources and
+    metadata that ``tests/test_architecture.py`` allows (here only)."""
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         return None
