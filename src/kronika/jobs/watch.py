@@ -81,6 +81,7 @@ def watch(
     ``pipeline``: use this one as given instead (tests)."""
     store = SharedWriter.from_settings(settings)  # holds the file only while it commits a batch
     runner = Runner(settings, store, pipeline=pipeline)
+    runner.pipeline()  # models load (and the store is opened: a damaged one is K401) before round 1
     watcher = Watcher(target, settings)
     n = 0
     while rounds is None or n < rounds:

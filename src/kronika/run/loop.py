@@ -57,8 +57,9 @@ class Runner:
         self._owned = pipeline is None and factory is None
         self.snapshot: int | None = None  # the snapshot id the owned pipeline codes with
 
-    def pipeline(self) -> Pipeline:
-        """The pipeline for the next run (built, or refreshed to the stored snapshot)."""
+    def pipeline(self, stored_snapshot: int | None = None) -> Pipeline:
+        """The pipeline for the next run: built, or refreshed when the stored snapshot
+        (``stored_snapshot`` if the caller just read its id) is not the one it codes with."""
         if not self._owned:
             if self._pipeline is None:
                 assert self._factory is not None
@@ -67,9 +68,11 @@ class Runner:
         if self._pipeline is None:
             self.snapshot, index = learned_index_and_id(self.writer)
             self._pipeline = Pipeline(self.settings, learned=index)
-        elif self.writer.learned_snapshot_id() != self.snapshot:
-            self.snapshot, index = learned_index_and_id(self.writer)
-            self._pipeline = with_learned(self._pipeline, index)
+        else:
+            sid = self.writer.learned_snapshot_id() if stored_snapshot is None else stored_snapshot
+            if sid != self.snapshot:
+                self.snapshot, index = learned_index_and_id(self.writer)
+                self._pipeline = with_learned(self._pipeline, index)
         return self._pipeline
 
     def learned(self) -> tuple[int, LearnedIndex]:
@@ -100,6 +103,8 @@ class Runner:
         uninterrupted run stores."""
         report = IngestReport(learned_snapshot=snapshot)
         if analyse is None:
+            if self._owned:  # the store is opened before reading: a damaged one is K401 at once
+                report.learned_snapshot = self.writer.learned_snapshot_id()
             analyse = self._local_analyse(report, n_process or self.settings.workers)
         pending: list[IngestProblem] = []
         fresh = new_articles(records, self.writer, report, pending, on_skipped=on_skipped)
@@ -121,7 +126,7 @@ class Runner:
             first = next(articles, None)
             if first is None:
                 return
-            pipeline = self.pipeline()
+            pipeline = self.pipeline(report.learned_snapshot)
             report.learned_snapshot = self.snapshot if self._owned else None
             yield from pipeline.analyze_many(itertools.chain([first], articles), n_process=n_process,
                                              on_error=collect_errors(problems))
