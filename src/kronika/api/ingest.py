@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
@@ -87,21 +87,21 @@ def run_ingest(ctx: ApiContext, articles: list[Article], problems: list[IngestPr
     skip test, pipeline (with the learned-actor snapshot), batches and K407 fallback as
     ``kronika ingest``. spaCy pipelines are not safe to share between threads, so one
     request ingests at a time; reads go on meanwhile (the store is held per batch)."""
-    posted = Posted()
+    stored: list[Analysis] = []
+    skipped: list[Article] = []
     with ctx.analysis_lock:
-        posted.report = ctx.runner().ingest(
-            [*problems, *articles], n_process=1,
-            on_stored=posted.stored.extend, on_skipped=posted.skipped.append)
-    return posted
+        report = ctx.runner().ingest([*problems, *articles], n_process=1,
+                                     on_stored=stored.extend, on_skipped=skipped.append)
+    return Posted(report, stored, skipped)
 
 
 @dataclass
 class Posted:
     """What one request stored: the run's report and the articles, as the answer lists them."""
 
-    report: IngestReport | None = None
-    stored: list[Analysis] = field(default_factory=list)
-    skipped: list[Article] = field(default_factory=list)
+    report: IngestReport
+    stored: list[Analysis]
+    skipped: list[Article]
 
     def listed(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = [
@@ -146,7 +146,6 @@ async def post_articles(
     articles = to_articles(items, ctx.settings, problems)
     posted = await anyio.to_thread.run_sync(run_ingest, ctx, articles, problems)
     report = posted.report
-    assert report is not None
     if not articles:  # recorded in ``ingest_errors`` like file records, and refused
         return JSONResponse(status_code=422, content={
             "detail": "no article in the request could be read", "code": report.problems[0].code,
