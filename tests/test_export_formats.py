@@ -80,6 +80,10 @@ def _records(db: Path) -> dict[str, dict[str, Any]]:
         return {r["event_id"]: r for r in iter_export_records(store)}
 
 
+def _csv_text_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -373,3 +377,26 @@ def test_import_reads_a_csv_in_batches(exported: dict[str, Path]) -> None:
     assert [e[0] for b in batches for e in b.events] == [r["event_id"] for r in rows]
     named = [a[0] for b in batches for a in b.articles]
     assert len(named) == len(set(named)) and set(named) == {r["article_id"] for r in rows}
+
+
+def test_api_event_lists_are_csv_in_the_one_layout(db: Path) -> None:
+    """Every API answer that is a list of events (a timeline, an article's, a cluster's, one
+    event) comes as CSV in the one layout; other tables (map points, series) stay flat."""
+    from fastapi.testclient import TestClient
+
+    from kronika.api import create_app
+    from kronika.config import Settings
+
+    client = TestClient(create_app(Settings(), store_path=db))
+    first = client.get("/api/events", params={"limit": 1}).json()["items"][0]
+    timeline = client.get("/api/timeline", params={"actor": "USA", "format": "csv"})
+    assert next(csv.reader(io.StringIO(timeline.text))) == list(CSV_COLUMNS)
+    assert len(_csv_text_rows(timeline.text)) == len(client.get("/api/timeline", params={"actor": "USA"}).json()["items"])
+    for path in (f"/api/articles/{first['article_id']}", f"/api/events/{first['event_id']}",
+                 f"/api/clusters/{first['cluster_id']}"):
+        res = client.get(path, params={"format": "csv"})
+        assert res.status_code == 200, path
+        assert next(csv.reader(io.StringIO(res.text))) == list(CSV_COLUMNS), path
+        assert first["event_id"] in {r["event_id"] for r in _csv_text_rows(res.text)}, path
+    points = client.get("/api/map", params={"format": "csv"}).text
+    assert next(csv.reader(io.StringIO(points)))[:3] == ["event_id", "lat", "lon"]

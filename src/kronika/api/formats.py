@@ -172,11 +172,34 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+_EVENT_KEYS = frozenset({"event_id", "evidence", "type", "source", "target", "date"})
+
+
+def _event_rows(data: Any) -> list[Mapping[str, Any]] | None:
+    """The event records inside ``data`` (a timeline, an article's or a cluster's events,
+    one event), or None when its table is something else (series, points, summaries)."""
+    rows = [data] if isinstance(data, Mapping) and _EVENT_KEYS <= data.keys() else table_of(data)
+    if rows and all(isinstance(r, Mapping) and _EVENT_KEYS <= r.keys() for r in rows):
+        return rows
+    return None
+
+
 def render(data: Any, fmt: Format, filename: str = "kronika") -> Response:
-    """A JSON response, or the table inside ``data`` as a CSV download."""
+    """A JSON response, or the table inside ``data`` as a CSV download: event records in
+    the one events layout (``kronika.query.export``), any other table flattened."""
     if fmt is Format.csv:
+        plain = jsonable(data)
+        events = _event_rows(plain)
+        if events is not None:
+            from kronika.query.export import write_csv
+
+            buf = io.StringIO()
+            write_csv(events, buf)
+            text = buf.getvalue()
+        else:
+            text = _csv_text([flatten(r) for r in table_of(plain)])  # already plain: one pass
         return Response(
-            _csv_text([flatten(r) for r in table_of(jsonable(data))]),  # already plain: one pass
+            text,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": content_disposition(f"{filename}.csv")},
         )
