@@ -29,17 +29,40 @@ from kronika.model import ActorMention
 
 SOURCE, TARGET, NO_ROLE = "SOURCE", "TARGET", "NONE"
 MAX_LEG = 4  # dependency steps kept on each leg of a path; longer legs read as "far"
+# Steps walked up from each token to find the lowest common ancestor: bounds the cost on
+# pathological parses (a 10,000-token chain); real sentences' legs are far shorter.
+MAX_WALK = 24
+# Tokens either side of a predicate searched for its sides: a news sentence is rarely longer,
+# and the bound keeps a pathological one (10,000 tokens, hundreds of events) linear.
+ROLE_WINDOW = 60
 
 
-def sentence_mentions(view: DocView, si: int) -> list[ActorMention]:
-    """The distinct actor mentions of sentence ``si``, in text order."""
+def sentence_mentions(view: DocView, si: int, near: int | None = None) -> list[ActorMention]:
+    """The distinct actor mentions of sentence ``si``, in text order; with ``near`` (a
+    predicate token), only those within ``ROLE_WINDOW`` tokens of it."""
     s = view.doc.sentences[si]
+    lo, hi = s.token_start, s.token_end
+    if near is not None:
+        lo, hi = max(lo, near - ROLE_WINDOW), min(hi, near + ROLE_WINDOW + 1)
     seen: dict[int, ActorMention] = {}
-    for i in range(s.token_start, s.token_end):
+    for i in range(lo, hi):
         m = view.actor_at.get(i)
         if m is not None:
             seen.setdefault(id(m), m)
     return sorted(seen.values(), key=lambda m: m.start)
+
+
+def _chain(view: DocView, start: int) -> dict[int, int]:
+    """``start`` and its ancestors, each with its number of steps up (at most ``MAX_WALK``)."""
+    out = {start: 0}
+    cur = start
+    for k in range(1, MAX_WALK + 1):
+        head = view.tokens[cur].head
+        if head == cur or head in out:
+            break
+        out[head] = k
+        cur = head
+    return out
 
 
 def _leg(view: DocView, start: int, stop: int) -> tuple[list[str], int]:
@@ -59,12 +82,11 @@ def _leg(view: DocView, start: int, stop: int) -> tuple[list[str], int]:
     return out, verbs
 
 
-def _path(view: DocView, m_tok: int, p: int) -> tuple[str, str, int, bool]:
+def _path(view: DocView, m_tok: int, p: int, up_p: dict[int, int]) -> tuple[str, str, int, bool]:
     """The mention→LCA and predicate→LCA legs (each at most ``MAX_LEG`` labels), the verbs
-    crossed, and whether the two tokens share a tree (a sentence parse can be a forest)."""
-    up_m = [m_tok, *(t.i for t in view.doc.ancestors(m_tok))]
-    up_p = {p, *(t.i for t in view.doc.ancestors(p))}
-    lca = next((i for i in up_m if i in up_p), None)
+    crossed, and whether the lowest common ancestor was found within ``MAX_WALK`` steps of
+    both (``up_p``: the predicate's ``_chain``; a sentence parse can also be a forest)."""
+    lca = next((i for i in _chain(view, m_tok) if i in up_p), None)
     if lca is None:
         return "far", "far", 0, False
     a, va = _leg(view, m_tok, lca)
@@ -78,14 +100,19 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-7" if n < 8 else "8-15" if n < 16 else "16+"
 
 
-def role_features(view: DocView, c: Candidate, m: ActorMention, order: int) -> list[str]:
+def role_features(view: DocView, c: Candidate, m: ActorMention, order: int,
+                  up_p: dict[int, int] | None = None,
+                  sides: tuple[frozenset[ActorMention], frozenset[ActorMention]] | None = None) -> list[str]:
     """Features of mention ``m`` as a side of candidate ``c`` (``order``: the mention's rank
-    in its sentence)."""
+    in its sentence; ``up_p``, ``sides``: the predicate's ancestor chain and the parse's
+    sides as sets, when a caller scoring many mentions computed them once)."""
     p = c.trigger
+    if sides is None:
+        sides = (frozenset(c.source), frozenset(c.target))
     lem = view.lemmas[p]
-    up, down, verbs, tree = _path(view, m.head_token, p)
+    up, down, verbs, tree = _path(view, m.head_token, p, _chain(view, p) if up_p is None else up_p)
     first_up = up.split(">", 1)[0]
-    syn = "source" if m in c.source else "target" if m in c.target else "none"
+    syn = "source" if m in sides[0] else "target" if m in sides[1] else "none"
     before = m.end <= view.tokens[p].start
     dist = abs(m.head_token - p)
     out = [
@@ -121,8 +148,10 @@ FILL_ONLY = {SOURCE: True, TARGET: False}
 
 def role_rows(view: DocView, c: Candidate) -> tuple[list[ActorMention], list[list[str]]]:
     """The mentions of ``c``'s sentence and a feature row for each."""
-    ments = sentence_mentions(view, c.sentence)
-    return ments, [role_features(view, c, m, k) for k, m in enumerate(ments)]
+    ments = sentence_mentions(view, c.sentence, c.trigger)
+    up_p = _chain(view, c.trigger)
+    sides = (frozenset(c.source), frozenset(c.target))
+    return ments, [role_features(view, c, m, k, up_p, sides) for k, m in enumerate(ments)]
 
 
 def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
@@ -131,10 +160,11 @@ def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
     if not ments:
         return RoleChoice(c.source, c.target, False)
     probs = model.predict_proba(rows)
-    pick_s = pick(probs, model.labels, [m in c.source for m in ments], SOURCE, has_rules=bool(c.source))
+    rule_src, rule_tgt = frozenset(c.source), frozenset(c.target)
+    pick_s = pick(probs, model.labels, [m in rule_src for m in ments], SOURCE, has_rules=bool(c.source))
     src = c.source if pick_s is None else (ments[pick_s],)
-    taken = [m in src for m in ments]
-    pick_t = pick(probs, model.labels, [m in c.target for m in ments], TARGET, taken, has_rules=bool(c.target))
+    taken = [m in frozenset(src) for m in ments]
+    pick_t = pick(probs, model.labels, [m in rule_tgt for m in ments], TARGET, taken, has_rules=bool(c.target))
     tgt = c.target if pick_t is None else (ments[pick_t],)
     return RoleChoice(src, tgt, src != c.source or tgt != c.target)
 
