@@ -19,7 +19,7 @@ from kronika.store.eventcsv import CSV_COLUMNS, csv_row, csv_rows, csv_values, s
 
 __all__ = ["CSV_COLUMNS", "csv_row", "csv_rows", "csv_values", "iter_export_records", "safe_text", "write_csv"]
 
-ORDER = "ORDER BY e.article_id, e.sentence, e.event_id"
+_ORDER = "ORDER BY e.article_id, e.sentence, e.event_id"
 
 
 def iter_export_records(store: Store, flt: EventFilter | None = None, chunk: int = 10_000) -> Iterator[dict[str, Any]]:
@@ -29,7 +29,7 @@ def iter_export_records(store: Store, flt: EventFilter | None = None, chunk: int
     with store.cursor() as cur:
         res = cur.execute(
             f"SELECT {EVENT_SELECT}, e.component, a.date AS article_date, a.title AS article_title "
-            f"FROM events e JOIN articles a ON a.id = e.article_id {clause} {ORDER}",
+            f"FROM events e JOIN articles a ON a.id = e.article_id {clause} {_ORDER}",
             params,
         )
         names = [d[0] for d in res.description]

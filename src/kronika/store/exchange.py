@@ -109,8 +109,8 @@ def _import_csv(con: duckdb.DuckDBPyConnection, path: Path, rule: clustering.Clu
     ``_import`` as a Parquet backup (new articles only, clustered, actor keys indexed)."""
     events_file = path / "events.csv" if path.is_dir() else path
     src = {t: f"_csv_{t}" for t in (*_CSV_TABLES, *_EMPTY_TABLES)}
-    for table, temp in src.items():
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {temp} AS SELECT * FROM {table} LIMIT 0")
+    for table in src:  # src: fixed names of this module's tuples
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {src[table]} AS SELECT * FROM {table} LIMIT 0")
     con.execute("CREATE OR REPLACE TEMP TABLE _csv_named AS SELECT * FROM articles LIMIT 0")
     articles_file = events_file.with_name("articles.csv")
     if path.is_dir() and articles_file.exists():
@@ -126,8 +126,9 @@ def _import_csv(con: duckdb.DuckDBPyConnection, path: Path, rule: clustering.Clu
     con.execute(f"INSERT INTO {src['articles']} SELECT * FROM _csv_named "
                 f"WHERE id NOT IN (SELECT id FROM {src['articles']})")
     result = _import(con, src, rule)
-    for temp in (*src.values(), "_csv_named"):
-        con.execute(f"DROP TABLE {temp}")
+    for table in src:
+        con.execute(f"DROP TABLE {src[table]}")
+    con.execute("DROP TABLE _csv_named")
     return result
 
 
