@@ -171,3 +171,34 @@ def test_python_query_events_is_not_capped_either(big: Path) -> None:
     assert len(kronika.query_events(big, limit=100000)) == N_BIG
     assert len(kronika.query_events(big, actor="Japanese", limit=100000)) == len(
         kronika.query_events(big, actor="JPN", limit=100000)) > 0
+
+
+# ----------------------------------------------------------------------------- count switch
+
+
+def test_cli_dyad_and_network_count_events_or_reports_as_the_api_does(tmp_path: Path) -> None:
+    """``--count events`` counts each clustered happening once, as ``count=events`` does in the
+    API: one meeting told by three outlets and two separate accusations are 5 reports, 3 events."""
+    from kronika.store import synthetic as syn
+
+    db = tmp_path / "count.duckdb"
+    with Store(db) as store:
+        analyses = []
+        for outlet in range(3):
+            art = syn.article(f"Outlet {outlet}: the ministers met on Friday. End.", "2019-06-15")
+            analyses.append(syn.analysis(art, [syn.event(art, "CONSULT", syn.ref("JPN"), syn.ref("RUS"),
+                                                         "2019-06-14")]))
+        for day in ("2019-06-01", "2019-06-20"):
+            art = syn.article(f"On {day} Japan accused Russia. End.", day)
+            analyses.append(syn.analysis(art, [syn.event(art, "ACCUSE", syn.ref("JPN"), syn.ref("RUS"), day)]))
+        store.write_batch(analyses)
+    api = TestClient(create_app(Settings(), store_path=db))
+    reports = json.loads(_run(db, "dyad", "Japan", "Russia", "--format", "json").stdout)
+    events = json.loads(_run(db, "dyad", "Japan", "Russia", "--count", "events", "--format", "json").stdout)
+    assert events == api.get("/api/dyads/Japan/Russia", params={"count": "events"}).json()
+    assert (reports["totals"]["events"], events["totals"]["events"]) == (5, 3)
+    net = json.loads(_run(db, "network", "--count", "events", "--format", "json").stdout)
+    assert net == api.get("/api/network", params={"count": "events"}).json()
+    assert [e["weight"] for e in net["edges"]] == [3]
+    bad = _run(db, "dyad", "Japan", "Russia", "--count", "happenings")
+    assert bad.exit_code == 2 and "K513" in bad.output

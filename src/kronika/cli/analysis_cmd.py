@@ -73,6 +73,8 @@ def dyad(
     b: Annotated[str, typer.Argument(help="Second actor (as A)")],
     by: Annotated[Unit, typer.Option("--by", help="Period of the series")] = Unit.month,
     directed: Annotated[bool, typer.Option("--directed", help="Only events with A as source and B as target")] = False,
+    count: Annotated[str, typer.Option("--count", help="reports (stored rows) or events (happenings: "
+                                       "reports of one event, clustered, count once)")] = "reports",
     since: Since = None,
     until: Until = None,
     format: Annotated[DyadFormat, typer.Option("--format", "-f")] = DyadFormat.table,
@@ -92,7 +94,7 @@ def dyad(
     settings = load_settings(config, db_path=db)
     try:
         with Store(settings.db_path, read_only=True) as store:
-            report = dyad_report(store, a, b, by.value, since, until, directed=directed)
+            report = dyad_report(store, a, b, by.value, since, until, directed=directed, count=count)
     except KronikaError as exc:
         raise fail(exc) from exc
     with output(out_file) as fh:

@@ -155,6 +155,8 @@ def network(
     level: LevelOpt = "country",
     top: TopOpt = None,
     min_weight: MinWeightOpt = 1,
+    count: Annotated[str, typer.Option("--count", help="reports (stored rows) or events (happenings: "
+                                       "reports of one event, clustered, count once)")] = "reports",
     out_file: OutOpt = None,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -173,7 +175,7 @@ def network(
     try:
         flt = _filter(since=since, until=until, type=type, status=status, actor=actor)
         with Store(settings.db_path, read_only=True) as store:
-            full = network_of(store, flt, NetworkOptions(level=level, min_weight=min_weight))
+            full = network_of(store, flt, NetworkOptions(level=level, min_weight=min_weight, count=count))
         net = top_nodes(full, top)
     except KronikaError as exc:
         raise fail(exc) from exc

@@ -51,6 +51,7 @@ class NetworkOptions:
     level: str = "country"
     min_weight: int = 1
     top: int | None = None
+    count: str = "reports"  # or "events": reports of one clustered event weigh once
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def _plover(store: Store, flt: EventFilter, dest: Path, fmt: str) -> tuple[list[
 def network_of(store: Store, flt: EventFilter, opts: NetworkOptions) -> dict[str, Any]:
     """The network ``kronika network`` and the gexf export draw: ``actor_network`` (the
     ``/api/network`` query), trimmed to the ``top`` nodes."""
-    return top_nodes(actor_network(store, flt, level=opts.level, min_weight=opts.min_weight), opts.top)
+    return top_nodes(actor_network(store, flt, level=opts.level, min_weight=opts.min_weight, count=opts.count),
+                     opts.top)
 
 
 def _gexf(store: Store, flt: EventFilter, dest: Path, opts: NetworkOptions) -> tuple[list[Path], dict[str, int]]:
