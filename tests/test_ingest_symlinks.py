@@ -1,8 +1,9 @@
 """Directory walks never leave the named folder (issue 19, F6).
 
 ``2019-05-30-x.txt -> /etc/passwd`` inside an ingested folder once became an article. A
-symlinked file that resolves outside the folder is now skipped and reported (K109) unless
-``allow_outside_symlinks``; one that stays inside is read as before.
+symlinked file or folder that resolves outside the folder is now skipped and reported (K109)
+unless ``allow_outside_symlinks``, never silently left out; one that stays inside is read as
+before.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def test_ingest_walk_skips_and_reports_symlinks_leaving_the_folder(layout: tuple
     assert {a.origin for a in arts} == {f"{root / '2019-05-30-real.txt'}:1", f"{root / '2019-05-31-inside.txt'}:1"}
     assert not any("root:x" in a.text or "secret" in a.text.lower() for a in arts)
     assert outside == sorted(str(root / n) for n in ("2019-05-30-x.txt", "sub/2019-05-30-rel.txt",
-                                                        "dangling.txt", "loop.txt"))
+                                                        "dangling.txt", "loop.txt", "linked-folder"))
     problems = [r for r in recs if isinstance(r, IngestProblem) and r.code == "K109"]
     assert all("allow_outside_symlinks" in p.reason and str(secret.parent) not in p.reason
                for p in problems)  # the reason does not name the target
@@ -60,6 +61,9 @@ def test_ingest_walk_may_follow_outside_symlinks_when_allowed(layout: tuple[Path
     recs = list(iter_records([root], Settings(allow_outside_symlinks=True)))
     assert not [r for r in recs if isinstance(r, IngestProblem) and r.code == "K109"]
     assert any(isinstance(r, Article) and r.origin.startswith(str(root / "2019-05-30-x.txt")) for r in recs)
+    # the symlinked folder outside is walked too (once, though the file links reach it as well)
+    assert any(isinstance(r, Article) and r.origin.startswith(str(root / "linked-folder" / "more.jsonl"))
+               for r in recs)
 
 
 def test_ingest_named_symlink_is_read(layout: tuple[Path, Path]) -> None:

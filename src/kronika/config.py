@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import tomllib
 import typing
@@ -65,7 +66,7 @@ class IngestSettings:
                                         "Unpacked bytes one ``.gz`` file may yield, whatever its format (gzip bombs).")
     max_file_bytes: int = _knob(1 << 30, "Largest CSV/JSON/feed file read whole (K105, checked before reading).")
     allow_outside_symlinks: bool = _knob(
-        False, "Also read symlinked files that lead outside a walked folder (otherwise each is K109).")
+        False, "Also read symlinked files and folders that lead outside a walked folder (otherwise each is K109).")
     fetch_timeout_s: float = _knob(30.0, "Seconds to wait for a URL named on the command line.")
 
     def __post_init__(self) -> None:
@@ -369,3 +370,15 @@ def load_traced(path: Path | str | None = None, environ: Mapping[str, str] | Non
     sources = {dotted: "default" for dotted in _dotted()}
     sources.update({f"{s}.{name}": where for s, name, _, where in assignments})
     return settings, sources
+
+
+def toml_value(value: Any) -> str:
+    """One setting's value as TOML (``kronika config`` and docs/settings.md print them; TOML
+    has no null, so callers comment unset fields out)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)

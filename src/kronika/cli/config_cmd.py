@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from kronika.cli.app import app
-from kronika.config import SECTIONS, Settings, load_traced
+from kronika.config import SECTIONS, Settings, load_traced, toml_value
 from kronika.errors import KronikaError
 
 SECRET = ("api.token",)  # shown as set or unset, never printed
@@ -34,17 +34,6 @@ def effective(settings: Settings, sources: dict[str, str]) -> list[tuple[str, An
                 value = "***"
             rows.append((key, value, sources.get(key, "default")))
     return rows
-
-
-def toml_value(value: Any) -> str:
-    """One value as TOML (no null in TOML: the caller comments unset fields out)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
 
 
 def render(rows: list[tuple[str, Any, str]]) -> str:

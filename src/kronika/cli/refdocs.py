@@ -15,8 +15,7 @@ import dataclasses
 import inspect
 import sys
 
-from kronika.cli.config_cmd import toml_value
-from kronika.config import ENV_PREFIX, OTHER_ENV, SECTIONS, flat_names
+from kronika.config import ENV_PREFIX, OTHER_ENV, SECTIONS, flat_names, toml_value
 from kronika.errors import CODES, FAMILIES, KronikaError
 
 

@@ -75,16 +75,39 @@ def walk(root: Path, settings: Settings | None = None) -> Iterator[Path | Ingest
     """Readable files under ``root`` in sorted order, skipping hidden files and folders and
     files whose suffix is not a known article format (READMEs, images).
 
-    The walk never leaves ``root``: folders reached through a symlink are not entered, and
-    a symlinked file that resolves outside ``root`` is skipped and reported as a K109
-    problem (``2019-05-30-x.txt -> /etc/passwd`` must not become an article) unless
-    ``settings.allow_outside_symlinks``."""
+    The walk never leaves ``root`` unasked: a symlinked file or folder that resolves outside
+    ``root`` is skipped and reported as a K109 problem (``2019-05-30-x.txt -> /etc/passwd``
+    must not become an article; a folder silently left out would look like missing data)
+    unless ``settings.allow_outside_symlinks``, when it is read too (each real folder once,
+    so a symlink loop ends). A symlinked folder inside ``root`` is not entered: its files
+    are read where they really are."""
     allow = settings is not None and settings.allow_outside_symlinks
-    for dirpath, dirnames, filenames in os.walk(root):
+    seen: set[Path] = set()
+    yield from _walk(root, root, allow, seen)
+
+
+def _walk(root: Path, top: Path, allow: bool, seen: set[Path]) -> Iterator[Path | IngestProblem]:
+    try:
+        real = top.resolve()
+    except (OSError, RuntimeError):
+        return
+    if real in seen:
+        return
+    seen.add(real)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for d in dirnames:
+            sub = here / d
+            if sub.is_symlink() and leaves_root(root, sub):
+                if allow:
+                    yield from _walk(root, sub, allow, seen)
+                else:
+                    yield IngestProblem(str(sub), "symlink to a folder outside the folder being read; "
+                                        "skipped (set allow_outside_symlinks to read it)", K_OUTSIDE)
         for name in sorted(filenames):
             if not name.startswith(".") and format_of(name, strict=True) is not None:
-                path = Path(dirpath) / name
+                path = here / name
                 if not allow and leaves_root(root, path):
                     yield IngestProblem(str(path), "symlink to a file outside the folder being read; "
                                         "skipped (set allow_outside_symlinks to read it)", K_OUTSIDE)
