@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,15 +38,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def served(db: Path, settings: Settings | None = None) -> Iterator[str]:
+    """The API and dashboard over store ``db``, served by uvicorn on a free loopback port in a
+    thread; yields the base URL (every browser test module starts its server this way)."""
     import uvicorn
 
     from kronika.api import create_app
 
-    db = build_store(tmp_path_factory.mktemp("web") / "demo.duckdb")
     port = free_port()
-    config = uvicorn.Config(create_app(Settings(), store_path=db), host="127.0.0.1", port=port,
+    config = uvicorn.Config(create_app(settings or Settings(), store_path=db), host="127.0.0.1", port=port,
                             log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -55,13 +57,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@contextmanager
+def chromium() -> Iterator[object]:
+    """One headless Chromium with its own throw-away profile, browser logs kept."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -75,9 +80,23 @@ def browser() -> Iterator[object]:
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER or ""), options=opts)
     driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with served(build_store(tmp_path_factory.mktemp("web") / "demo.duckdb")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with chromium() as driver:
+        yield driver
 
 
 def open_view(driver, base: str, hash_: str, name: str):  # type: ignore[no-untyped-def]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ import pytest
 from kronika.config import Settings
 from kronika.store import Store
 from kronika.store import synthetic as syn
-from test_web_dashboard import CHROMIUM, DRIVER, ROOT, SHOTS, free_port, open_view
+from test_web_dashboard import CHROMIUM, DRIVER, ROOT, SHOTS, chromium, open_view, served
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,49 +71,16 @@ def _store(path: Path) -> int:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    import uvicorn
-
-    from kronika.api import create_app
-
     db = tmp_path_factory.mktemp("pages") / "pages.duckdb"
     n = _store(db)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(Settings(), store_path=db), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", n
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(db) as base:
+        yield base, n
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the module, set up as ``test_web_dashboard`` sets up its own."""
-    import shutil
-    import tempfile
-
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="kronika-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM or ""
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000",
-                 f"--user-data-dir={profile}"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER or ""), options=opts)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium() as driver:
+        yield driver
 
 
 def _axis_years(d) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -248,9 +214,6 @@ def test_web_overview_axis_of_the_demo_store_spans_the_articles_years(tmp_path: 
     """Issue 20's acceptance on the real demo store (``examples/``, as ``make demo`` builds
     it): the overview axis runs over the articles' years, not from 1701 (an event dated
     by a passing mention), and the chart says what lies outside."""
-    import uvicorn
-
-    from kronika.api import create_app
     from kronika.library import ingest_paths
 
     db = tmp_path / "demo.duckdb"
@@ -259,20 +222,10 @@ def test_web_overview_axis_of_the_demo_store_spans_the_articles_years(tmp_path: 
         first, last = store.fetch_tuples("SELECT min(date), max(date) FROM articles")[0]
         earliest = store.scalar("SELECT min(date_start) FROM events")
     assert earliest.year < first.year  # the demo does mention the past
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings, store_path=db), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.05)
-    try:
+    with served(db, settings) as base:
         browser.get_log("browser")
-        d = open_view(browser, f"http://127.0.0.1:{port}", "overview", "pages-demo-overview")
+        d = open_view(browser, base, "overview", "pages-demo-overview")
         lo, hi = _axis_years(d)
         assert lo in (first.year, first.year - 1) and hi == last.year  # half a month of margin at the start
         note = d.find_element("css selector", '[data-testid="outside-span"]').text
         assert str(earliest.year) in note
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)

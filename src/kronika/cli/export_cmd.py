@@ -9,18 +9,15 @@ same query functions as ``/api/network`` and ``/api/map`` (``actor_network``,
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from kronika.cli.app import app
-from kronika.cli.core import ConfigOption, DbOption, err, fail, load_settings, out
+from kronika.cli.core import ConfigOption, DbOption, err, fail, load_settings, out, output
 from kronika.errors import KronikaError
 
 
@@ -64,18 +61,6 @@ def _filter(**values: Any) -> Any:
     from kronika.query import EventFilter
 
     return EventFilter(**values)
-
-
-@contextmanager
-def _target(path: Path | None) -> Iterator[IO[str]]:
-    """The file ``--out`` names (created with its folder), else stdout."""
-    if path is None:
-        yield sys.stdout
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        yield fh
-    err.print(f"wrote {path}")
 
 
 @app.command()
@@ -182,7 +167,7 @@ def network(
     if format is NetworkFormat.table:
         _network_table(net, full, out_file)
         return
-    with _target(out_file) as fh:
+    with output(out_file) as fh:
         if format is NetworkFormat.gexf:
             desc = f"Kronika actor network ({level} level); query: {query_of(flt) or 'all events'}"
             fh.write(gexf_text(net, creator=f"Kronika {__version__}", description=desc))
@@ -217,7 +202,7 @@ def _print_table(table: Table, out_file: Path | None) -> None:
         return
     from rich.console import Console
 
-    with _target(out_file) as fh:
+    with output(out_file) as fh:
         Console(file=fh, width=170, no_color=True).print(table)
 
 
@@ -263,7 +248,7 @@ def map_(
                           str(p["evidence"] or ""))
         _print_table(table, out_file)
         return
-    with _target(out_file) as fh:
+    with output(out_file) as fh:
         if format is MapFormat.geojson:
             fh.write(json.dumps(geojson(points), ensure_ascii=False, default=str) + "\n")
         else:

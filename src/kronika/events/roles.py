@@ -163,7 +163,8 @@ def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
     rule_src, rule_tgt = frozenset(c.source), frozenset(c.target)
     pick_s = pick(probs, model.labels, [m in rule_src for m in ments], SOURCE, has_rules=bool(c.source))
     src = c.source if pick_s is None else (ments[pick_s],)
-    taken = [m in frozenset(src) for m in ments]
+    chosen = frozenset(src)
+    taken = [m in chosen for m in ments]
     pick_t = pick(probs, model.labels, [m in rule_tgt for m in ments], TARGET, taken, has_rules=bool(c.target))
     tgt = c.target if pick_t is None else (ments[pick_t],)
     return RoleChoice(src, tgt, src != c.source or tgt != c.target)
