@@ -99,7 +99,9 @@ class References:
     # ------------------------------------------------------------------ pronouns
 
     def _pronouns(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
-        """"he"/"she" as a subject → a person named within two sentences (``_antecedent``)."""
+        """"he"/"she" as a subject → a person named within four sentences (``_antecedent``);
+        then "it"/"they" as subjects (``_it_they``); then the pronouns left, by agreement
+        (``_agreeing``)."""
         doc = w.doc
         people = sorted((m for m in so_far if m.kind == "person" and m.entity), key=lambda m: m.start)
         out: list[ActorMention] = []
@@ -120,13 +122,15 @@ class References:
 
     @staticmethod
     def _antecedent(w: _Work, t: Token, people: list[ActorMention]) -> tuple[ActorMention, str] | None:
-        """Who "he"/"she" at ``t`` is, among the people named before it within two
+        """Who "he"/"she" at ``t`` is, among the people named before it within four
         sentences: the only one; else the subject of the verb that governs the pronoun's
         clause ("Kono said he would …"); else the last person who was a subject, in this
-        sentence or the one before (salience: subjects stay the topic). Chosen by the
-        antecedent accuracy on tests/fixtures/coref_wikinews.jsonl (docs/actors.md)."""
+        sentence or the one before (salience: subjects stay the topic); else the last person
+        named there; else the last person named up to four sentences back (a quotation or
+        background paragraph between a name and its "he": two sentences were too few). Chosen
+        by the antecedent accuracy on the two coreference sets (docs/actors.md)."""
         doc = w.doc
-        prior = [p for p in people if p.start < t.start and t.sent - p.sentence <= 2]
+        prior = [p for p in people if p.start < t.start and t.sent - p.sentence <= 4]
         if not prior:
             return None
         if len({p.entity for p in prior}) == 1:
@@ -145,7 +149,7 @@ class References:
         recent = [p for p in prior if t.sent - p.sentence <= 1]
         if recent:
             return recent[-1], "the last person named"
-        return None
+        return prior[-1], "the last person named, up to four sentences back"
 
     # ------------------------------------------------------------------ agreement
 
