@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kronika.actors import evaluate_petrarch as ep
+from kronika.evaluate.events import iter_petrarch, petrarch_dictionaries
 from kronika.model import ActorMention
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "petrarch_eval"
@@ -20,12 +21,16 @@ RECORDS = FIXTURE / "records.xml"
 KB = FIXTURE / "kb"
 
 
+def _gold() -> ep.GoldSet:
+    return ep.gold_actors(iter_petrarch(RECORDS), RECORDS.name)
+
+
 def _m(code: str | None, country: str | None) -> ActorMention:
     return ActorMention(0, 1, "x", 0, 0, code, country)
 
 
 def test_petrarch_eval_reads_gold_actors() -> None:
-    gold = ep.gold_actors(RECORDS)
+    gold = _gold()
     # T-04 is evaluate="false"; T-05's source "---" names no actor.
     assert (gold.records, gold.events, gold.skipped) == (5, 5, 1)
     assert [(g.record, g.side, g.code, g.key) for g in gold.actors] == [
@@ -50,8 +55,9 @@ def test_petrarch_eval_comparable_codes() -> None:
 def test_petrarch_eval_kb_and_what_it_can_code() -> None:
     kb, problems = ep.load_kb(ep.phoenix_files(KB))
     assert len(problems) == 1 and "9008223" in problems[0]  # skipped, not fatal
-    suite, none = ep.load_kb(ep.own_files(RECORDS))
-    assert not none and {p.name for p in ep.own_files(RECORDS)} == {"Suite.actors.txt", "Suite.agents.txt"}
+    files = ep.actor_files(petrarch_dictionaries(RECORDS))
+    suite, none = ep.load_kb(files)
+    assert not none and {p.name for p in files} == {"Suite.actors.txt", "Suite.agents.txt"}
     plain = ep.known_codes(kb)
     assert plain.knows_country("ERI") and plain.knows_code("RUSCOP") and plain.knows_code("FRAGOV")
     assert not plain.knows_code("FRALEG")  # no entry and no agent gives LEG
@@ -69,7 +75,7 @@ def test_petrarch_eval_kb_and_what_it_can_code() -> None:
 def test_petrarch_eval_scorer_counts_right_and_wrong() -> None:
     """Mentions are given, so only the scorer is under test: T-02 both right; T-03 the country
     right and the code wrong (FRAMIL for gold FRAGOV); T-05 missing; the rest unresolvable."""
-    gold = ep.gold_actors(RECORDS)
+    gold = _gold()
     text = {g.record: (g.text, g.date) for g in gold.actors}
     mentions = {
         text["T-02"]: [_m("RUSCOP", "RUS"), _m("PAKCVL", "PAK")],

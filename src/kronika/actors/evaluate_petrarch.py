@@ -1,8 +1,8 @@
 """Measure actor codes on the PETRARCH validation records, with a PETRARCH dictionary set as the KB.
 
 Issue 18 item 5 (c). Each ``<Sentence>`` of a PETRARCH records file (read by
-``kronika.evaluate.events.iter_petrarch``, the reader ``train.sources.read_petrarch`` uses)
-carries one or more ``<EventCoding>`` with a ``sourcecode`` and a ``targetcode``: CAMEO actor
+``kronika.evaluate.events.iter_petrarch``, the reader ``train.sources.read_petrarch`` uses; the
+caller passes its records in, since ``evaluate`` already depends on ``actors``) carries one or more ``<EventCoding>`` with a ``sourcecode`` and a ``targetcode``: CAMEO actor
 codes such as ``USAGOV``, ``ARN`` (a made-up country of the suite) or ``IGOCOPITP``. For every
 coded event and side, the gold code is looked up among the actor mentions Kronika's actor stage
 resolves on that sentence (the records give no spans, so "on the sentence" is all that is asked):
@@ -179,17 +179,18 @@ def mention_keys(m: ActorMention, table: Mapping[str, str]) -> tuple[str | None,
     return country, None
 
 
-def gold_actors(path: Path | str, table: Mapping[str, str] | None = None) -> GoldSet:
-    """Every side of every coded event of a records file (valid records only) as gold actors.
+Record = tuple[str, str, dt.date, list[dict[str, str]]]  # iter_petrarch's (id, text, date, codings)
+
+
+def gold_actors(records: Iterable[Record], source: str = "", table: Mapping[str, str] | None = None) -> GoldSet:
+    """Every side of every coded event of a records file (``iter_petrarch``) as gold actors.
     A compound code (``FRO/BIL/SAM``, the suite's code for "the Shire") is one actor, compared
     by its first part, as Kronika's PETRARCH reader codes such a dictionary entry."""
-    from kronika.evaluate.events import iter_petrarch
-
     table = cameo_to_iso() if table is None else table
     actors: list[PetrarchGold] = []
-    records = events = skipped = 0
-    for rid, text, date, codings in iter_petrarch(Path(path)):
-        records += 1
+    n = events = skipped = 0
+    for rid, text, date, codings in records:
+        n += 1
         for c in codings:
             events += 1
             for side in SIDES:
@@ -199,7 +200,7 @@ def gold_actors(path: Path | str, table: Mapping[str, str] | None = None) -> Gol
                     skipped += 1
                     continue
                 actors.append(PetrarchGold(rid, side, code, comparable(first, table), text, date))
-    return GoldSet(str(path), records, events, tuple(actors), skipped)
+    return GoldSet(source, n, events, tuple(actors), skipped)
 
 
 # ---------------------------------------------------------------------- the KB
@@ -215,11 +216,10 @@ def phoenix_files(folder: Path | str) -> tuple[Path, ...]:
     return tuple(files)
 
 
-def own_files(records: Path | str) -> tuple[Path, ...]:
-    """The actor and agent dictionaries that ship beside a records file (the suite's own KB)."""
-    from kronika.evaluate.events import petrarch_dictionaries
-
-    return tuple(p for p in petrarch_dictionaries(Path(records)) if "verbs" not in p.name.lower())
+def actor_files(paths: Iterable[Path]) -> tuple[Path, ...]:
+    """The actor and agent files among a suite's dictionaries (``petrarch_dictionaries``, which
+    also lists the verbs file), as ``train.sources.read_petrarch`` takes them."""
+    return tuple(p for p in paths if "verbs" not in p.name.lower())
 
 
 def load_kb(paths: Iterable[Path | str]) -> tuple[ActorDictionary, tuple[str, ...]]:
@@ -299,14 +299,16 @@ def score_gold(
 
 
 def score_petrarch(
-    path: Path | str,
+    records: Iterable[Record],
     parse_many: Callable[[list[tuple[str, dt.date]]], list[ParsedDoc]],
     resolvers: Mapping[str, tuple[Callable[[ParsedDoc], tuple[ActorMention, ...]], KnownCodes, int]],
+    source: str = "",
 ) -> list[PetrarchScore]:
     """A records file scored with each KB: ``resolvers`` maps a KB's name to (resolve, what the
-    KB can code, dictionary problems). Each sentence is parsed once, with its record's date."""
+    KB can code, dictionary problems). Each sentence is parsed once, with its record's date.
+    ``source``: the file's name, for the report."""
     table = cameo_to_iso()
-    gold = gold_actors(path, table)
+    gold = gold_actors(records, source, table)
     texts = list(dict.fromkeys((g.text, g.date) for g in gold.actors))
     docs = dict(zip(texts, parse_many(texts), strict=True))
     return [score_gold(gold, {k: resolve(d) for k, d in docs.items()}, known, name, problems, table)

@@ -115,19 +115,20 @@ def _petrarch(files: list[Path], phoenix: Path, settings: Settings, parse_many: 
     Phoenix KB's split of resolvable codes)."""
     from kronika.actors import ActorResolver
     from kronika.actors import evaluate_petrarch as ep
+    from kronika.evaluate.events import iter_petrarch, petrarch_dictionaries
 
     phoenix_kb, phoenix_problems = ep.load_kb(ep.phoenix_files(phoenix))
     with_phoenix = ActorResolver(settings, dictionaries=(phoenix_kb,))
     out: list[dict[str, Any]] = []
     for path in files:
-        own_kb, own_problems = ep.load_kb(ep.own_files(path))
+        own_kb, own_problems = ep.load_kb(ep.actor_files(petrarch_dictionaries(path)))
         phoenix_known = ep.known_codes(phoenix_kb, suite=own_kb)
         with_own = ActorResolver(settings, dictionaries=(own_kb,))
-        scores = ep.score_petrarch(path, parse_many, {
+        scores = ep.score_petrarch(iter_petrarch(path), parse_many, {
             "phoenix": (lambda doc: with_phoenix(doc, ()), phoenix_known, len(phoenix_problems)),
             "own": (lambda doc, r=with_own: r(doc, ()), ep.known_codes(own_kb), len(own_problems)),
             "packaged": (lambda doc: packaged(doc, ()), phoenix_known, 0),
-        })
+        }, source=str(path))
         gold = scores[0].gold
         block: dict[str, Any] = {"file": str(path), "records": gold.records, "events": gold.events,
                                  "gold_actors": len(gold.actors), "no_actor_code": gold.skipped,
