@@ -117,7 +117,8 @@ CODES: Mapping[str, Code] = _codes(
      "is unreadable or malformed; the message names the entry",
      "actors/dictionary.py, events/lexicon.py, events/petrarch.py, time/lexicon.py"),
     ("K013", ConfigError, "a model or PETRARCH dictionary cannot be loaded (the event model missing or "
-     "not matching its features)", "events/classifier.py, events/coder.py, actors/petrarch.py"),
+     "not matching its features)", "events/classifier.py, events/coder.py, actors/petrarch.py, "
+     "actors/evaluate_petrarch.py"),
     ("K014", ConfigError, "training data or a training recipe is invalid (`kronika train events`)",
      "train/sources.py, train/events.py"),
     ("K020", ConfigError, "a gold file for `kronika evaluate events` cannot be read or is of no known kind",
