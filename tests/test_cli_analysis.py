@@ -202,3 +202,33 @@ def test_cli_dyad_and_network_count_events_or_reports_as_the_api_does(tmp_path: 
     assert [e["weight"] for e in net["edges"]] == [3]
     bad = _run(db, "dyad", "Japan", "Russia", "--count", "happenings")
     assert bad.exit_code == 2 and "K513" in bad.output
+
+
+def test_cli_recluster_redoes_clusters_under_the_settings_rule(tmp_path: Path) -> None:
+    """A store written under the default one-day window keeps three clusters for reports five
+    days apart; `kronika recluster --window-days 7` joins them (and the API's ``count=events``
+    follows); a missing store is refused (K403) rather than created empty."""
+    from kronika.store import synthetic as syn
+
+    db = tmp_path / "re.duckdb"
+    with Store(db) as store:
+        analyses = []
+        for day in ("2019-06-10", "2019-06-13", "2019-06-18"):
+            art = syn.article(f"On {day} Japan and Russia held talks. End.", day)
+            analyses.append(syn.analysis(art, [syn.event(art, "CONSULT", syn.ref("JPN"), syn.ref("RUS"), day)]))
+        store.write_batch(analyses)
+
+    def clusters() -> int:
+        with Store(db, read_only=True) as s:
+            return int(s.scalar("SELECT count(DISTINCT cluster_id) FROM events"))
+
+    assert clusters() == 3
+    res = _run(db, "recluster", "--window-days", "7")
+    assert res.exit_code == 0, res.output
+    assert "2 clusters (window 7 days" in res.output and clusters() == 2
+    api = TestClient(create_app(Settings(), store_path=db))
+    assert api.get("/api/dyads/Japan/Russia", params={"count": "events"}).json()["totals"]["events"] == 2
+    assert _run(db, "recluster").exit_code == 0 and clusters() == 3  # back to the default rule
+    missing = _run(tmp_path / "none.duckdb", "recluster")
+    assert missing.exit_code == 2 and "K403" in missing.output and not (tmp_path / "none.duckdb").exists()
+    assert _run(db, "recluster", "--window-days", "-1").exit_code == 2

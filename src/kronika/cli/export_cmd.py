@@ -130,6 +130,35 @@ def import_(
 
 
 @app.command()
+def recluster(
+    window_days: Annotated[int | None, typer.Option(
+        "--window-days", help="Cluster window in days (default: the store.cluster_window_days setting)")] = None,
+    distance_km: Annotated[float | None, typer.Option(
+        "--distance-km", help="Cluster distance in km (default: the store.cluster_distance_km setting)")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Redo every event cluster of the store under the settings' rule, in one transaction.
+
+    Clusters are assigned as events are written; a store built under other cluster settings
+    (or before a change of them) keeps its old clusters until this is run."""
+    from kronika.errors import StoreError
+    from kronika.store.access import SharedWriter
+
+    settings = load_settings(config, db_path=db, cluster_window_days=window_days,
+                             cluster_distance_km=distance_km)
+    try:
+        if not settings.db_path.exists():  # a write would make an empty store: say so instead
+            raise StoreError(f"no Kronika database at {settings.db_path}: run `kronika ingest` first "
+                             "or pass --db", code="K403")
+        n = SharedWriter.from_settings(settings).recluster()
+    except KronikaError as exc:
+        raise fail(exc) from exc
+    err.print(f"{n} clusters (window {settings.cluster_window_days} days, "
+              f"distance {settings.cluster_distance_km:g} km)")
+
+
+@app.command()
 def network(
     format: Annotated[NetworkFormat, typer.Option("--format", "-f")] = NetworkFormat.table,
     since: Since = None,

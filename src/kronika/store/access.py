@@ -212,6 +212,11 @@ class SharedWriter(OneCallWriter):
     def import_export(self, folder: Path | str) -> BatchResult:
         return self._call(lambda store: store.import_export(folder))
 
+    def recluster(self) -> int:
+        """Redo every cluster under this writer's rule (a store built with other
+        ``cluster_*`` settings); returns the number of clusters."""
+        return self._call(lambda store: store.recluster())
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._call(lambda store: store.scalar(sql, params))
 
