@@ -32,8 +32,13 @@ COREF_HEADS = word_set("actors/words.yaml", "coref_heads")
 # Each third-person pronoun's agreement: male, female (a person), thing, plural.
 AGREEMENT = word_map("actors/words.yaml", "pronoun_agreement")
 SUBJECT = frozenset({"nsubj", "nsubjpass"})
-# The pronoun positions the agreement pass reads: subjects, possessors and objects.
-PRONOUN_DEPS = SUBJECT | {"poss", "dobj", "pobj", "dative"}
+# The pronoun positions the agreement pass reads: subjects and possessors ("his", "its"). Not
+# objects: "called it a mistake", "all of them" point to things and sets more often than to
+# an actor named before, and event records took them as targets (docs/actors.md).
+PRONOUN_DEPS = SUBJECT | {"poss"}
+# What each agreement accepts, in words, for the ``how``.
+AGREES_WITH = {"male": "person", "female": "person", "thing": "country or organisation",
+               "plural": "group or organisation"}
 
 
 class References:
@@ -154,32 +159,36 @@ class References:
     # ------------------------------------------------------------------ agreement
 
     def _agreeing(self, w: _Work, so_far: list[ActorMention], resolved: list[ActorMention]) -> list[ActorMention]:
-        """The pronouns the rules above leave ("his", "its", "their", "him", "them", and
-        subjects with no antecedent there): the last actor named before the pronoun, in its
-        sentence or the one before, that agrees with it in number (``_agrees``). A pronoun
-        resolved here is an antecedent for the next ones ("he … his"). Chosen on both
-        coreference sets (docs/actors.md): preferring subjects, the pronoun's own clause's
-        subject, or gender from titles changed nothing or lost a mention; a wider window lost
-        one on the held-out set."""
+        """The pronouns the rules above leave (possessives "his", "her", "its", "their", and
+        subjects with no antecedent there, "it" included): the last actor named before the
+        pronoun, in its sentence or the two before, that agrees with it in number
+        (``_agrees``). A pronoun resolved here is an antecedent for the next ones ("he …
+        his"). Chosen on both coreference sets (docs/actors.md): preferring subjects or the
+        subject of the pronoun's own clause lost a mention on the dev set, gender from titles
+        changed nothing, a window of one sentence before lost one on the held-out set."""
         doc = w.doc
         done = {m.head_token for m in resolved}
-        cands = sorted((m for m in (*so_far, *resolved) if m.country or m.code), key=lambda m: m.start)
+        cands = sorted((m for m in (*so_far, *resolved) if m.country or (m.code or "").startswith("IGO")),
+                       key=lambda m: m.start)
         out: list[ActorMention] = []
+        named: dict[int, str] = {}  # a pronoun resolved here → the words of the actor it stands for
         for t in doc.tokens:
             feat = AGREEMENT.get(t.text.lower())
             if feat is None or t.i in done or t.dep not in PRONOUN_DEPS or t.head == t.i:
                 continue
-            prior = [c for c in cands if c.end <= t.start and t.sent - c.sentence <= 1 and _agrees(w, c, feat)]
+            prior = [c for c in cands if c.end <= t.start and t.sent - c.sentence <= 2 and _agrees(w, c, feat)]
             if not prior:
                 continue
             a = prior[-1]
+            what = a.entity or named.get(a.head_token, a.text)
             new = ActorMention(
                 start=t.start, end=t.end, text=t.text, sentence=t.sent, head_token=t.i, code=a.code,
                 country=a.country, sector=a.sector, entity=a.entity, role=a.role, kind=a.kind,
-                how=f"pronoun: {t.text} → {a.entity or a.text} (sentence {a.sentence}; the last {feat} actor named)",
+                how=f"pronoun: {t.text} → {what} (sentence {a.sentence}; the last {AGREES_WITH[feat]} named)",
                 confidence=0.5,
             )
             out.append(new)
+            named[t.i] = what
             cands.append(new)  # in text order: every candidate so far starts before the next pronoun
         return out
 
