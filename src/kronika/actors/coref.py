@@ -36,9 +36,6 @@ SUBJECT = frozenset({"nsubj", "nsubjpass"})
 # objects: "called it a mistake", "all of them" point to things and sets more often than to
 # an actor named before, and event records took them as targets (docs/actors.md).
 PRONOUN_DEPS = SUBJECT | {"poss"}
-# What each agreement accepts, in words, for the ``how``.
-AGREES_WITH = {"male": "person", "female": "person", "thing": "country or organisation",
-               "plural": "group or organisation"}
 
 
 class References:
@@ -184,7 +181,7 @@ class References:
             new = ActorMention(
                 start=t.start, end=t.end, text=t.text, sentence=t.sent, head_token=t.i, code=a.code,
                 country=a.country, sector=a.sector, entity=a.entity, role=a.role, kind=a.kind,
-                how=f"pronoun: {t.text} → {what} (sentence {a.sentence}; the last {AGREES_WITH[feat]} named)",
+                how=f"pronoun: {t.text} → {what} (sentence {a.sentence}; the last actor named that agrees in number)",
                 confidence=0.5,
             )
             out.append(new)
