@@ -225,6 +225,32 @@ def test_actors_petrarch_shared_dictionaries() -> None:
     assert any(x.actor and x.actor.code == "ARN" for x in kb.lookup("Arnor"))
 
 
+def test_actors_petrarch_bad_date_is_skipped_and_reported_or_refused(tmp_path: Path) -> None:
+    """One malformed code block (the Phoenix country file has eight, e.g. ``9008223``) is
+    refused with K013 naming file and line, or, given a problems list, skipped and reported
+    while every other entry is kept; `kronika actors import-petrarch` takes the second way."""
+    from typer.testing import CliRunner
+
+    from kronika.cli import _register, app
+
+    f = tmp_path / "x.actors.txt"
+    f.write_text("GONDOR [GON]\nGOLLUM\n\t[HOB 9008223-950601]\n\t[HOBREB > 990816]\nARNOR_ [ARN]\n",
+                 encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"x.actors.txt:3: bad PETRARCH date '9008223'") as exc:
+        load_petrarch_dictionaries([f])
+    assert exc.value.code == "K013"
+    problems: list[str] = []
+    d = load_petrarch_dictionaries([f], problems)
+    assert {a.name for a in d.actors} == {"Gondor", "Gollum", "Arnor"}
+    assert [t.code for t in next(a for a in d.actors if a.name == "Gollum").roles] == ["HOBREB"]
+    assert len(problems) == 1 and "x.actors.txt:3" in problems[0]
+    _register()
+    res = CliRunner().invoke(app, ["actors", "import-petrarch", str(f), "--out", str(tmp_path / "x.yaml")],
+                             env={"COLUMNS": "200"})
+    assert res.exit_code == 0 and "K013" in res.output and "3 actors" in res.output
+    assert "Arnor" in (tmp_path / "x.yaml").read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- learned, misc
 
 

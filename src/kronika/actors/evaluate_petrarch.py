@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kronika.actors.dictionary import ActorDictionary, merge_all
+from kronika.actors.dictionary import ActorDictionary
 from kronika.actors.evaluate import cameo_to_iso
-from kronika.actors.petrarch import parse_petrarch_actors, parse_petrarch_agents
+from kronika.actors.petrarch import load_petrarch_dictionaries
 from kronika.errors import ConfigError
 from kronika.model import ActorMention, ParsedDoc
 
@@ -223,25 +223,11 @@ def actor_files(paths: Iterable[Path]) -> tuple[Path, ...]:
 
 
 def load_kb(paths: Iterable[Path | str]) -> tuple[ActorDictionary, tuple[str, ...]]:
-    """PETRARCH actor and agent files as one dictionary, with Kronika's PETRARCH reader.
-
-    Unlike ``load_petrarch_dictionaries`` a malformed code block is skipped and returned
-    (the Phoenix files have eight, e.g. the 7-digit date ``9008223``), as the Phoenix
-    converter does: one bad date must not take 27,000 entries' KB away. A file is an agents
-    file when its name says so."""
+    """PETRARCH actor and agent files as one dictionary, with Kronika's PETRARCH reader,
+    and the malformed code blocks it skipped (as the Phoenix converter does: one bad date
+    must not take 27,000 entries' KB away)."""
     problems: list[str] = []
-    parts: list[ActorDictionary] = []
-    for p in map(Path, paths):
-        try:
-            text = p.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise ConfigError(f"cannot read PETRARCH dictionary {p}: {exc}", code="K013") from exc
-        source = f"petrarch:{p.name}"
-        if "agents" in p.name.lower():
-            parts.append(ActorDictionary((), parse_petrarch_agents(text, source), (source,)))
-        else:
-            parts.append(ActorDictionary(parse_petrarch_actors(text, source, problems=problems), (), (source,)))
-    return merge_all(parts), tuple(problems)
+    return load_petrarch_dictionaries(paths, problems), tuple(problems)
 
 
 def _country_names(d: ActorDictionary, table: Mapping[str, str]) -> dict[str, set[str]]:

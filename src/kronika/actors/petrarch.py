@@ -213,11 +213,14 @@ def parse_petrarch_agents(text: str, source: str = "petrarch") -> tuple[AgentEnt
     return tuple(out)
 
 
-def load_petrarch_dictionaries(paths: Iterable[Path | str]) -> ActorDictionary:
+def load_petrarch_dictionaries(paths: Iterable[Path | str], problems: list[str] | None = None) -> ActorDictionary:
     """Read PETRARCH actor and/or agent dictionary files into one ``ActorDictionary``.
 
     Each file is parsed as an agents file when its codes carry ``~`` and as an actors
-    file otherwise."""
+    file otherwise. A malformed code block raises ``ConfigError`` (K013) naming the file
+    and line; with a ``problems`` list it is skipped and reported there instead, so one bad
+    date (the Phoenix country file has eight, e.g. ``9008223``) does not take the other
+    27,000 entries away."""
     parts: list[ActorDictionary] = []
     for p in map(Path, paths):
         try:
@@ -229,5 +232,5 @@ def load_petrarch_dictionaries(paths: Iterable[Path | str]) -> ActorDictionary:
         if codes and sum("~" in c for c in codes) > len(codes) / 2:
             parts.append(ActorDictionary((), parse_petrarch_agents(text, source), (source,)))
         else:
-            parts.append(ActorDictionary(parse_petrarch_actors(text, source), (), (source,)))
+            parts.append(ActorDictionary(parse_petrarch_actors(text, source, problems=problems), (), (source,)))
     return merge_all(parts)

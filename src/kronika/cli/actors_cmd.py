@@ -130,13 +130,21 @@ def import_petrarch(
     files: Annotated[list[Path], typer.Argument(help="PETRARCH actors and/or agents dictionary files")],
     out: Annotated[Path | None, typer.Option("--out", help="Write the YAML here [default: stdout]")] = None,
 ) -> None:
-    """Convert PETRARCH/TABARI actor and agent dictionaries into a Kronika user dictionary."""
+    """Convert PETRARCH/TABARI actor and agent dictionaries into a Kronika user dictionary.
+
+    A malformed code block (a bad date) is skipped and reported on stderr (K013, file and
+    line); the rest of the dictionary is converted."""
     from kronika.actors import load_petrarch_dictionaries
 
+    problems: list[str] = []
     try:
-        d = load_petrarch_dictionaries(files)
+        d = load_petrarch_dictionaries(files, problems)
     except KronikaError as exc:
         raise _fail(exc) from exc
+    for p in problems[:10]:
+        err.print(f"[yellow]K013[/yellow] {p}")
+    if len(problems) > 10:
+        err.print(f"… and {len(problems) - 10} more malformed code blocks skipped")
     text = d.to_yaml()
     if out is None:
         sys.stdout.write(text)
