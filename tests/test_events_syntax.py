@@ -24,3 +24,18 @@ def test_events_syntax_indexes_match_tree_walks(parse, text: str) -> None:
         assert view.edges(i) == (min(below), max(below))
         local = {j for j in below if not any(is_verb(doc.tokens[k]) for k in (view.path_to(j, i) or []))}
         assert set(view.local_subtree(i)) == local
+
+
+def test_events_possessive_pronouns_are_no_participants(parse, settings) -> None:
+    """The actor stage resolves "its" (coreference), but the coder does not take a possessive
+    pronoun as an event's participant (NOT_PARTICIPANT_TAGS; chosen on the training folds,
+    docs/events.md); "it", the subject, still is."""
+    from kronika.actors import ActorResolver
+
+    doc = parse("Kenya recalled its ambassador. It said the talks had failed.", "2021-03-10")
+    actors = ActorResolver(settings)(doc, ())
+    resolved = {m.text: m.country for m in actors}
+    assert resolved.get("its") == "KEN" and resolved.get("It") == "KEN"  # coreference kept them
+    view = DocView(doc, actors)
+    words = {doc.tokens[i].text for i in view.actor_at}
+    assert "its" not in words and {"Kenya", "It"} <= words
