@@ -75,3 +75,25 @@ def test_actors_evaluate_coref_floor(parser, settings) -> None:
     acc, outcomes = score_coref(COREF, CORPUS, lambda ts: [parser.parse(Article.create(t, d)) for t, d in ts],
                                 lambda doc: resolver(doc, ()))
     assert len(outcomes) >= 50 and acc >= 0.77, acc
+
+
+def test_actors_evaluate_cli_plover_as_coded_counts_places(tmp_path: Path) -> None:
+    """`kronika evaluate actors --plover` scores the actor stage alone ("plover") and the
+    mentions the event coder takes sides from ("plover_as_coded": plus the places no actor
+    covers, as their country): a town shelled is its country's in PLOVER."""
+    from typer.testing import CliRunner
+
+    from kronika.cli import _register, app
+
+    gold = [{"id": "T-1", "date": "2016-05-02", "event": "ASSAULT",
+             "text": "Russian aircraft shelled Aleppo on Monday.",
+             "source": {"actorText": "Russian aircraft", "code": "RUSMIL"},
+             "target": {"actorText": "Aleppo", "code": "SYR"}}]
+    f = tmp_path / "gold.json"
+    f.write_text(json.dumps(gold), encoding="utf-8")
+    _register()
+    res = CliRunner().invoke(app, ["evaluate", "actors", "--plover", str(f)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["plover"]["source"]["accuracy"] == 1.0 and out["plover"]["target"]["accuracy"] == 0.0
+    assert out["plover_as_coded"]["target"] == {"accuracy": 1.0, "n": 1}

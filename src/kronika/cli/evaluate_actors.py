@@ -80,12 +80,25 @@ def evaluate_actors(
                                               "antecedent": o.item["antecedent"], "got": o.got, "how": o.how}
                                              for o in found if o.got != o.item["country"]]
         if plover is not None:
-            acc, outcomes = ev.score_plover(plover, parse_many, lambda doc: resolver(doc, ()))
-            result["plover"] = {"accuracy": round(acc, 4), "n": len(outcomes)}
-            for side in ("source", "target"):
-                mine = [o for o in outcomes if o.gold.side == side]
-                right = sum(o.got == o.gold.country for o in mine)
-                result["plover"][side] = {"accuracy": round(right / len(mine), 4) if mine else None, "n": len(mine)}
+            from kronika.events.sides import with_places
+            from kronika.geo import Geoparser
+
+            geo = Geoparser(settings)
+
+            def as_coded(doc: Any) -> Any:
+                """The mentions the event coder takes sides from: the actors, plus each place
+                the geoparser resolved that no actor covers, as its country (the town shelled
+                is, in PLOVER and ICEWS, its country)."""
+                mentions = resolver(doc, ())
+                return with_places(mentions, geo(doc, mentions))
+
+            for key, resolve in (("plover", lambda doc: resolver(doc, ())), ("plover_as_coded", as_coded)):
+                acc, outcomes = ev.score_plover(plover, parse_many, resolve)
+                result[key] = {"accuracy": round(acc, 4), "n": len(outcomes)}
+                for side in ("source", "target"):
+                    mine = [o for o in outcomes if o.gold.side == side]
+                    right = sum(o.got == o.gold.country for o in mine)
+                    result[key][side] = {"accuracy": round(right / len(mine), 4) if mine else None, "n": len(mine)}
         if petrarch and phoenix is not None:
             result["petrarch"] = _petrarch(petrarch, phoenix, settings, parse_many, resolver, misses)
         for folder in news or ():
