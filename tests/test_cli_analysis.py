@@ -232,3 +232,42 @@ def test_cli_recluster_redoes_clusters_under_the_settings_rule(tmp_path: Path) -
     missing = _run(tmp_path / "none.duckdb", "recluster")
     assert missing.exit_code == 2 and "K403" in missing.output and not (tmp_path / "none.duckdb").exists()
     assert _run(db, "recluster", "--window-days", "-1").exit_code == 2
+
+
+def test_map_count_events_draws_each_happening_once(tmp_path: Path) -> None:
+    """`count=events` on the map: a meeting in Tokyo told by three outlets is one point with
+    reports=3, the newest report; two accusations in Moscow weeks apart stay two points. The
+    API, `kronika map --count events` (table, GeoJSON, CSV) and the Python query agree."""
+    from kronika.query import count_located, map_page
+    from kronika.store import synthetic as syn
+
+    tokyo, moscow = syn.place("Tokyo", 1850147, 35.69, 139.69, "JPN"), syn.place("Moscow", 524901, 55.75, 37.62, "RUS")
+    db = tmp_path / "map.duckdb"
+    with Store(db) as store:
+        analyses = []
+        for outlet, published in enumerate(("2019-06-15", "2019-06-15", "2019-06-16")):
+            art = syn.article(f"Outlet {outlet}: the ministers met in Tokyo on Friday. End.", published)
+            analyses.append(syn.analysis(art, [syn.event(art, "CONSULT", syn.ref("JPN"), syn.ref("RUS"),
+                                                         "2019-06-14", place=tokyo)]))
+        for day in ("2019-06-01", "2019-06-20"):
+            art = syn.article(f"On {day} Japan accused Russia in Moscow. End.", day)
+            analyses.append(syn.analysis(art, [syn.event(art, "ACCUSE", syn.ref("JPN"), syn.ref("RUS"), day,
+                                                         place=moscow)]))
+        store.write_batch(analyses)
+        assert (count_located(store, EventFilter()), count_located(store, EventFilter(), "events")) == (5, 3)
+        page_ = map_page(store, EventFilter(), count="events")
+    assert [(p["place"], p["reports"]) for p in page_["points"]] == [("Moscow", 1), ("Tokyo", 3), ("Moscow", 1)]
+    assert page_["total"] == 3
+    api = TestClient(create_app(Settings(), store_path=db))
+    got = api.get("/api/map", params={"count": "events"}).json()
+    assert [p["event_id"] for p in got["points"]] == [p["event_id"] for p in page_["points"]] and got["total"] == 3
+    assert len(api.get("/api/map").json()["points"]) == 5 and "reports" not in api.get("/api/map").json()["points"][0]
+    assert api.get("/api/map", params={"count": "happenings"}).status_code == 422
+    geo = json.loads(_run(db, "map", "--count", "events", "--format", "geojson").stdout)
+    assert sorted(f["properties"]["reports"] for f in geo["features"]) == [1, 1, 3]
+    rows = list(csv.DictReader(io.StringIO(_run(db, "map", "--count", "events", "--format", "csv").stdout)))
+    assert len(rows) == 3 and sorted(int(r["reports"]) for r in rows) == [1, 1, 3]
+    table = _run(db, "map", "--count", "events", "--limit", "2")
+    assert table.exit_code == 0 and "2 of 3 located events" in table.output
+    bad = _run(db, "map", "--count", "happenings")
+    assert bad.exit_code == 2 and "K513" in bad.output

@@ -249,8 +249,8 @@ async def article(
 
 
 @router.get("/map", summary="Located events (newest first, paged: total and next), for the map")
-async def map_points(request: Request, flt: FilterValues, pg: PageParams,
+async def map_points(request: Request, flt: FilterValues, pg: PageParams, count: CountParam = "reports",
                      format: FormatParam = Format.json) -> Response:
     f = make_filter(flt, pg)
-    data = await run_query(request, lambda st: q.map_page(st, f, max_page=pg.limit))
+    data = await run_query(request, lambda st: q.map_page(st, f, max_page=pg.limit, count=count))
     return render(with_next(request, data, "points"), format, "map")

@@ -244,13 +244,16 @@ def map_(
     status: StatusOpt = None,
     actor: ActorOpt = None,
     limit: Annotated[int | None, typer.Option(help="The N newest located events [default: all]")] = None,
+    count: Annotated[str, typer.Option("--count", help="reports (every located report) or events (one point "
+                                       "per happening, with how many reports it has)")] = "reports",
     out_file: OutOpt = None,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Located events of the filter (as /api/map): a table, GeoJSON Points or CSV.
 
-    GeoJSON coordinates are [longitude, latitude] (RFC 7946)."""
+    GeoJSON coordinates are [longitude, latitude] (RFC 7946). `--count events` draws a
+    happening told by several reports once (its newest report, with `reports`)."""
     from kronika.exports import count_located, located_points
     from kronika.exports.graph import geojson, write_map_csv
     from kronika.store import Store
@@ -259,8 +262,8 @@ def map_(
     try:
         flt = _filter(since=since, until=until, type=type, status=status, actor=actor)
         with Store(settings.db_path, read_only=True) as store:
-            points = located_points(store, flt, limit)
-            total = count_located(store, flt) if limit is not None else len(points)
+            points = located_points(store, flt, limit, count)
+            total = count_located(store, flt, count) if limit is not None else len(points)
     except KronikaError as exc:
         raise fail(exc) from exc
     if len(points) < total:  # never cut silently
@@ -268,13 +271,14 @@ def map_(
     if format is MapFormat.table:
         table = Table(title=f"{len(points)} of {total} located events" if len(points) < total
                       else f"{len(points)} located events")
-        for col in ("date", "type", "place", "lat", "lon", "source", "target"):
+        reports = ("reports",) if points and "reports" in points[0] else ()
+        for col in ("date", "type", "place", "lat", "lon", "source", "target", *reports):
             table.add_column(col, no_wrap=True)
         table.add_column("evidence", overflow="ellipsis", no_wrap=True, max_width=60)
         for p in points:
             table.add_row(str(p["date"] or ""), p["type"], str(p["place"] or ""), f"{p['lat']:.4f}",
                           f"{p['lon']:.4f}", str(p["source_country"] or "-"), str(p["target_country"] or "-"),
-                          str(p["evidence"] or ""))
+                          *(str(p["reports"]) for _ in reports), str(p["evidence"] or ""))
         _print_table(table, out_file)
         return
     with output(out_file) as fh:

@@ -32,7 +32,7 @@ from kronika.errors import StoreError
 from kronika.exports.codebook import query_of, versions, write_companions
 from kronika.exports.graph import geojson, gexf_text, top_nodes, write_network_csv
 from kronika.exports.plover import plover_record, polecat_record
-from kronika.query import EventFilter, actor_network, count_events, map_points
+from kronika.query import EventFilter, actor_network, count_events, count_located, map_points
 from kronika.query.export import iter_export_records, write_csv
 from kronika.query.filters import store_where
 from kronika.store import Store
@@ -145,19 +145,13 @@ def _gexf(store: Store, flt: EventFilter, dest: Path, opts: NetworkOptions) -> t
     return [gexf, table], {"nodes": len(net["nodes"]), "edges": len(net["edges"])}
 
 
-def located_points(store: Store, flt: EventFilter, limit: int | None = None) -> list[dict[str, Any]]:
+def located_points(store: Store, flt: EventFilter, limit: int | None = None,
+                   count: str = "reports") -> list[dict[str, Any]]:
     """Every located event matching ``flt`` (or the ``limit`` newest), from ``map_points``
-    (the ``/api/map`` query) asked for one page as large as the match."""
+    (the ``/api/map`` query) asked for one page as large as the match; ``count="events"``:
+    one point per happening."""
     n = limit if limit is not None else max(count_events(store, flt), 1)
-    return map_points(store, replace(flt, limit=n, offset=0), max_page=n)
-
-
-def count_located(store: Store, flt: EventFilter) -> int:
-    """How many events matching ``flt`` have a place (what ``located_points`` returns in full)."""
-    clause, params = store_where(store, flt)
-    located = "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
-    return int(store.scalar(f"SELECT count(*) FROM events e {clause} {'AND' if clause else 'WHERE'} {located}",
-                            params) or 0)
+    return map_points(store, replace(flt, limit=n, offset=0), max_page=n, count=count)
 
 
 def _geojson(store: Store, flt: EventFilter, dest: Path) -> tuple[list[Path], dict[str, int]]:

@@ -103,10 +103,16 @@ def geojson(points: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "features": [
             {"type": "Feature", "id": p["event_id"],
              "geometry": {"type": "Point", "coordinates": [float(p["lon"]), float(p["lat"])]},
-             "properties": {k: _plain(p.get(k)) for k in POINT_PROPERTIES}}
+             "properties": {k: _plain(p.get(k)) for k in (*POINT_PROPERTIES, *_counted(p))}}
             for p in points if p.get("lat") is not None and p.get("lon") is not None
         ],
     }
+
+
+def _counted(point: Mapping[str, Any]) -> tuple[str, ...]:
+    """``("reports",)`` for the points of a happenings map (``count="events"``), whose
+    each point stands for that many located reports; else nothing."""
+    return ("reports",) if "reports" in point else ()
 
 
 def _map_cell(value: Any) -> Any:
@@ -119,7 +125,8 @@ def _map_cell(value: Any) -> Any:
 def write_map_csv(points: Sequence[Mapping[str, Any]], fh: IO[str]) -> int:
     """One row per located event (``MAP_CSV_COLUMNS``); returns the number of rows."""
     writer = csv.writer(fh, lineterminator="\n")
-    writer.writerow(MAP_CSV_COLUMNS)
+    columns = (*MAP_CSV_COLUMNS, *_counted(points[0])) if points else MAP_CSV_COLUMNS
+    writer.writerow(columns)
     for p in points:
-        writer.writerow([_map_cell(p.get(c)) for c in MAP_CSV_COLUMNS])
+        writer.writerow([_map_cell(p.get(c)) for c in columns])
     return len(points)

@@ -17,6 +17,7 @@ from kronika.query.events import (
     article_view,
     count_clusters,
     count_events,
+    count_located,
     events_page,
     find_events,
     get_event,
@@ -32,7 +33,7 @@ from kronika.query.lookup import ActorMatch, default_lookup
 
 __all__ = [
     "PENTA_CLASSES", "QUAD_CLASSES", "ActorMatch", "EventFilter", "NotFoundError", "actor_network",
-    "article_view", "count_clusters", "count_events", "default_lookup", "dyad_coarse",
+    "article_view", "count_clusters", "count_events", "count_located", "default_lookup", "dyad_coarse",
     "dyad_report", "dyad_series", "events_page", "find_events", "get_cluster", "get_event",
     "intensity", "iter_event_records", "list_clusters", "map_page", "map_points", "summary",
     "timeline", "timeline_page", "volume",

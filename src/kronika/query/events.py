@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from kronika.query.clusters import check_count, count_sql
 from kronika.query.errors import NotFoundError
 from kronika.query.filters import EventFilter, page, store_where
 from kronika.query.records import EVENT_SELECT, event_record, fetch_records, with_articles
@@ -117,25 +118,48 @@ def _located(store: Store, flt: EventFilter) -> tuple[str, list[Any]]:
     return (f"{clause} AND {located}" if clause else f"WHERE {located}"), params
 
 
-def map_page(store: Store, flt: EventFilter, max_page: int | None = None) -> dict[str, Any]:
-    """A page of ``map_points`` with its paging facts (``total`` = located matching events)."""
-    points = map_points(store, flt, max_page)
+def count_located(store: Store, flt: EventFilter, count: str = "reports") -> int:
+    """How many located events match ``flt``: reports (rows) or events (happenings, one
+    per cluster), as ``map_points`` lists them."""
     clause, params = _located(store, flt)
-    page_ = _paged(points, int(store.scalar(f"SELECT count(*) FROM events e {clause}", params) or 0), flt, max_page)
+    return int(store.scalar(f"SELECT {count_sql(count)} FROM events e {clause}", params) or 0)
+
+
+def map_page(store: Store, flt: EventFilter, max_page: int | None = None, count: str = "reports") -> dict[str, Any]:
+    """A page of ``map_points`` with its paging facts (``total``: located matching reports,
+    or happenings with ``count="events"``)."""
+    points = map_points(store, flt, max_page, count)
+    page_ = _paged(points, count_located(store, flt, count), flt, max_page)
     page_["points"] = page_.pop("items")
     return page_
 
 
-def map_points(store: Store, flt: EventFilter, max_page: int | None = None) -> list[dict[str, Any]]:
-    """Located events as points (lat/lon plus what a popup shows)."""
-    limit, offset = page(flt, max_page)
-    clause, params = _located(store, flt)
-    return store.fetch(
-        f"""SELECT e.event_id, e.location_lat AS lat, e.location_lon AS lon,
+_POINT_COLUMNS = """e.event_id, e.location_lat AS lat, e.location_lon AS lon,
                    e.location_name AS place, e.location_geonameid AS geonameid,
                    e.type, e.quad_class, e.status, e.date_value AS date,
-                   e.source_country, e.target_country, e.evidence, e.article_id, e.cluster_id
-            FROM events e {clause} {_ORDER_RECENT} LIMIT ? OFFSET ?""",
+                   e.source_country, e.target_country, e.evidence, e.article_id, e.cluster_id"""
+
+
+def map_points(store: Store, flt: EventFilter, max_page: int | None = None,
+               count: str = "reports") -> list[dict[str, Any]]:
+    """Located events as points (lat/lon plus what a popup shows), newest first.
+
+    ``count="events"``: one point per happening (cluster), its newest located report that
+    matches, with ``reports``: how many located reports of it match. A meeting told by
+    three outlets is one point, not three stacked on one city."""
+    limit, offset = page(flt, max_page)
+    clause, params = _located(store, flt)
+    if check_count(count) == "reports":
+        return store.fetch(f"SELECT {_POINT_COLUMNS} FROM events e {clause} {_ORDER_RECENT} LIMIT ? OFFSET ?",
+                           [*params, limit, offset])
+    happening = "coalesce(e.cluster_id, e.event_id)"
+    return store.fetch(
+        f"""SELECT * EXCLUDE (rn, date_start, sentence) FROM (
+                SELECT {_POINT_COLUMNS}, e.date_start, e.sentence,
+                       count(*) OVER (PARTITION BY {happening}) AS reports,
+                       row_number() OVER (PARTITION BY {happening} {_ORDER_RECENT}) AS rn
+                  FROM events e {clause}) e
+            WHERE rn = 1 {_ORDER_RECENT} LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     )
 
