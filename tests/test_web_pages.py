@@ -61,7 +61,7 @@ def _store(path: Path) -> int:
                                     sentence=4))
         if k % 4 == 0:  # a Japan-Russia meeting, told twice in the article: two reports, one happening
             events += [syn.event(art, "CONSULT", syn.ref("JPN", "Japan"), syn.ref("RUS", "Russia"), published,
-                                 sentence=s) for s in (4, 5)]
+                                 sentence=s, place=syn.place(*CITIES[0])) for s in (4, 5)]
         analyses.append(syn.analysis(art, events))
         n += len(events)
     with Store(path) as store:
@@ -162,6 +162,14 @@ def test_web_map_takes_the_same_filters(site, browser) -> None:  # type: ignore[
     assert "type=CONSULT" in d.find_element("id", "twin").get_attribute("href")
     filtered = d.execute_script("return document.querySelector('[data-testid=\"chart-map\"]').data[1].customdata;")
     assert 0 < sum(filtered) < 12  # CONSULT events of 2005 only
+    # Happenings: the Japan-Russia meetings told twice are one point each, not two.
+    d = open_view(browser, base, "map?count=events", "pages-map-events")
+    assert "count=events" in d.find_element("id", "twin").get_attribute("href")
+    assert d.find_element("css selector", '[data-testid="filters"] select[name="count"]').get_attribute("value") == "events"
+    happenings = d.execute_script("return document.querySelector('[data-testid=\"chart-map\"]').data[1].customdata;")
+    d = open_view(browser, base, "map", "pages-map-reports")
+    reports = d.execute_script("return document.querySelector('[data-testid=\"chart-map\"]').data[1].customdata;")
+    assert sum(reports) - sum(happenings) == 9  # nine meetings, each told twice
 
 
 def test_web_dyad_takes_names_and_explains_a_refusal_in_a_sentence(site, browser) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,8 @@ function byPlace(points) {
 }
 
 export async function worldMap(main, _parts, params, stale) {
-  const query = { ...filterParams(params), actor: params.actor, limit: 1000 };
+  const count = params.count === "events" ? "events" : null;  // reports unless asked (each happening once)
+  const query = { ...filterParams(params), actor: params.actor, count, limit: 1000 };
   setTwin("/api/map", query);
   const [data, land] = await Promise.all([api("/api/map", query), baseMap()]);
   if (stale()) return;
@@ -38,9 +39,13 @@ export async function worldMap(main, _parts, params, stale) {
   const chart = chartDiv("chart map", "chart-map");
   const legend = el("div", { class: "legend" }, QUAD.map(([, name, color]) => el("span", {}, el("span", { class: "sw", style: `background:${color}` }), name)));
   const actor = el("label", {}, "Actor", el("input", { name: "actor", value: params.actor || "", placeholder: "JPN, Japan", "aria-label": "actor" }));
+  const counter = el("label", {}, "Count", el("select", { name: "count", "aria-label": "count" },
+    el("option", { value: "", selected: !count, text: "reports" }),
+    el("option", { value: "events", selected: count === "events", text: "events (each happening once)" })));
+  const unit = count ? "located happenings" : "located events";
   main.replaceChildren(...header("Map", "Where events happened (or are planned). Marker size = events; colour = the most common kind. Click a place for its events."),
-    filterBar("map", params, [actor]),
-    card(`${places.length} places · ${n} located events${n >= data.limit ? ` (the newest ${data.limit} shown)` : ""}`, chart, legend));
+    filterBar("map", params, [actor, counter]),
+    card(`${places.length} places · ${n} ${unit}${n >= data.limit ? ` (the newest ${data.limit} shown)` : ""}`, chart, legend));
   const maxN = Math.max(...places.map((p) => p.n), 1);
   const dominant = (q) => Object.entries(q).sort((a, b) => b[1] - a[1])[0][0];
   const markers = { type: "scatter", mode: "markers", x: places.map((p) => p.lon), y: places.map((p) => p.lat),
