@@ -69,3 +69,24 @@ def test_roles_shipped_model_beats_the_parse_on_held_out_folds() -> None:
     assert card["predicates"] > 1000 and card["folds"] == 5
     assert card["source_model_right"] >= card["source_rules_right"]
     assert card["target_model_right"] > card["target_rules_right"]
+
+
+def test_roles_rows_say_nearness_and_the_sources_country(parse, settings) -> None:
+    """Role rows carry each mention's rank among the mentions on its side of the predicate
+    (nearest first) and, for a mention that is not the source, whether it shares the
+    source's country: a target from the source's own country is rarely right."""
+    from kronika.actors import ActorResolver
+    from kronika.events.roles import role_rows
+
+    doc = parse("Kenya and Uganda shelled positions held by Kenyan rebels and Chile, Peru said.", "2021-03-10")
+    actors = ActorResolver(settings)(doc, ())
+    view = DocView(doc, actors)
+    shelled = next(t.i for t in doc.tokens if t.text == "shelled")
+    kenya = next(m for m in actors if m.text == "Kenya")
+    cand = Candidate(0, shelled, (shelled,), (kenya,), (), "verb")
+    ments, rows = role_rows(view, cand)
+    feats = {m.text: set(r) for m, r in zip(ments, rows, strict=True)}
+    assert "rnear=b0" in feats["Uganda"] and "rnear=b1" in feats["Kenya"]
+    assert "rnear=a0" in feats["Kenyan rebels"] and "rnear=a2" in feats["Peru"]
+    assert "rsamesrc=yes" in feats["Kenyan rebels"] and "rsamesrc=no" in feats["Chile"]
+    assert not any(f.startswith("rsamesrc=") for f in feats["Kenya"])  # the source itself

@@ -122,6 +122,12 @@ def role_features(view: DocView, c: Candidate, m: ActorMention, order: int,
         f"rorder={min(order, 3)}", f"rdirkind={'b' if before else 'a'}|{m.kind}",
         f"rsector={m.sector or '-'}",
     ]
+    mine = {x.country for x in sides[0] if x.country}
+    if m.country and m not in sides[0]:
+        out.append(f"rsamesrc={'yes' if m.country in mine else 'no' if mine else 'nosrc'}")
+    out.append(f"rcountry={'yes' if m.country else 'no'}")
+    out.append(f"rlemp={lem}|{up}|{down}")
+    out.append(f"rmdep={view.tokens[m.head_token].dep}")
     if not tree:
         out.append("rtree=no")
     if c.lex is not None:
@@ -151,7 +157,11 @@ def role_rows(view: DocView, c: Candidate) -> tuple[list[ActorMention], list[lis
     ments = sentence_mentions(view, c.sentence, c.trigger)
     up_p = _chain(view, c.trigger)
     sides = (frozenset(c.source), frozenset(c.target))
-    return ments, [role_features(view, c, m, k, up_p, sides) for k, m in enumerate(ments)]
+    at = view.tokens[c.trigger].start
+    after = [m for m in ments if m.end > at]
+    before = [m for m in ments if m.end <= at][::-1]  # nearest first
+    rank = {id(m): f"{tag}{min(k, 2)}" for tag, side in (("b", before), ("a", after)) for k, m in enumerate(side)}
+    return ments, [[*role_features(view, c, m, k, up_p, sides), f"rnear={rank[id(m)]}"] for k, m in enumerate(ments)]
 
 
 def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
