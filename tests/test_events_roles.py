@@ -34,9 +34,14 @@ def test_roles_target_replaced_only_when_more_probable() -> None:
     assert pick(probs, LABELS, [False, False, True], TARGET) == 0  # the parse chose a NONE row
     # A mention already taken as the source is never the target.
     assert pick(probs, LABELS, [False, True, False], TARGET, taken=[True, False, False]) is None
-    # No row labelled TARGET: the parse's side stands, and so does "no target".
-    none = _p((0.8, 0.1, 0.1), (0.6, 0.3, 0.1))
+    # No row labelled TARGET nor reaching the floor: the parse's side stands, and so does "no target".
+    none = _p((0.85, 0.1, 0.05), (0.6, 0.35, 0.05))
     assert pick(none, LABELS, [False, False], TARGET) is None
+    # A target under NONE but at the floor (FLOOR[TARGET], 0.1) fills a missing target; a
+    # source never fills below its argmax.
+    weak = _p((0.7, 0.1, 0.2), (0.6, 0.3, 0.1))
+    assert pick(weak, LABELS, [False, False], TARGET) == 0
+    assert pick(weak, LABELS, [False, False], SOURCE) is None
 
 
 def test_roles_features_and_choice_on_a_parse(parse, settings) -> None:

@@ -150,6 +150,12 @@ class RoleChoice:
 # both): a source the rules found stands (the model only fills a missing one); a target the
 # model prefers with higher probability than the rules' replaces it.
 FILL_ONLY = {SOURCE: True, TARGET: False}
+# A mention is the model's candidate for a role when the model labels it that role or, for a
+# target, when its TARGET probability reaches this floor although NONE is more probable:
+# events have targets more often than a per-mention argmax says. Chosen on the held-out
+# folds: targets right 0.754 at argmax, 0.770 / 0.775 / 0.776 / 0.772 at floors 0.2 / 0.15 /
+# 0.1 / 0.05 (sources unchanged).
+FLOOR = {SOURCE: None, TARGET: 0.1}
 
 
 def role_rows(view: DocView, c: Candidate) -> tuple[list[ActorMention], list[list[str]]]:
@@ -184,8 +190,8 @@ def pick(probs: np.ndarray, labels: Sequence[str], ruled: Sequence[bool], role: 
          taken: Sequence[bool] = (), has_rules: bool | None = None) -> int | None:
     """The row to take as ``role`` in place of the rules' side, or None to keep the rules'.
 
-    The model's candidate is the mention it labels ``role`` most probably (a mention already
-    on the other side is skipped). It replaces the rules' side only when the rules found
+    The model's candidate is the mention it labels ``role`` most probably, or whose ``role``
+    probability reaches ``FLOOR`` (a mention already on the other side is skipped). It replaces the rules' side only when the rules found
     none, or (where the role is not fill-only) when it is more probable than every mention
     the rules chose. ``has_rules``: the rules found a side (perhaps outside the sentence);
     default: one of ``ruled``."""
@@ -196,7 +202,8 @@ def pick(probs: np.ndarray, labels: Sequence[str], ruled: Sequence[bool], role: 
     for r in range(len(probs)):
         if taken and taken[r]:
             continue
-        if int(probs[r].argmax()) == col and probs[r, col] > best_p:
+        floor = FLOOR[role]
+        if (int(probs[r].argmax()) == col or (floor is not None and probs[r, col] >= floor)) and probs[r, col] > best_p:
             best, best_p = r, float(probs[r, col])
     if best is None or ruled[best]:
         return None
