@@ -280,6 +280,8 @@ AUDITED_SQL_INTERPOLATIONS = {
     # issue 20: clustering's fixed column list; the count aggregate, one of two fixed
     # fragments chosen by a value checked against query.clusters.COUNTS.
     "_ITEM_SQL", "count_sql(count)", "count_sql(count, 'u')",
+    # issue 20, the map's happenings: query.events' fixed point columns and cluster key.
+    "_POINT_COLUMNS", "_HAPPENING",
 }
 
 

@@ -138,6 +138,8 @@ _POINT_COLUMNS = """e.event_id, e.location_lat AS lat, e.location_lon AS lon,
                    e.location_name AS place, e.location_geonameid AS geonameid,
                    e.type, e.quad_class, e.status, e.date_value AS date,
                    e.source_country, e.target_country, e.evidence, e.article_id, e.cluster_id"""
+# One happening: its cluster, or the event alone (a migrated store's rows have no cluster id).
+_HAPPENING = "coalesce(e.cluster_id, e.event_id)"
 
 
 def map_points(store: Store, flt: EventFilter, max_page: int | None = None,
@@ -152,12 +154,11 @@ def map_points(store: Store, flt: EventFilter, max_page: int | None = None,
     if check_count(count) == "reports":
         return store.fetch(f"SELECT {_POINT_COLUMNS} FROM events e {clause} {_ORDER_RECENT} LIMIT ? OFFSET ?",
                            [*params, limit, offset])
-    happening = "coalesce(e.cluster_id, e.event_id)"
     return store.fetch(
         f"""SELECT * EXCLUDE (rn, date_start, sentence) FROM (
                 SELECT {_POINT_COLUMNS}, e.date_start, e.sentence,
-                       count(*) OVER (PARTITION BY {happening}) AS reports,
-                       row_number() OVER (PARTITION BY {happening} {_ORDER_RECENT}) AS rn
+                       count(*) OVER (PARTITION BY {_HAPPENING}) AS reports,
+                       row_number() OVER (PARTITION BY {_HAPPENING} {_ORDER_RECENT}) AS rn
                   FROM events e {clause}) e
             WHERE rn = 1 {_ORDER_RECENT} LIMIT ? OFFSET ?""",
         [*params, limit, offset],
