@@ -215,26 +215,46 @@ class VerbReader:
     verb's base code and of its longest pattern whose words surround it.
 
     Only patterns whose every item can start on a word of the sentence can match, so a set test
-    drops most of a common verb's hundreds of patterns before the ordered match; the first words
-    of each verb's patterns are computed once, on first use (an explicit per-object cache)."""
+    drops most of a common verb's hundreds of patterns before the ordered match. The test runs
+    only on the patterns whose most selective item (the fewest first words) starts on a word
+    of the sentence: an index from those words to patterns, built once per verb on first use
+    (an explicit per-object cache), so a verb with hundreds of patterns costs a few lookups."""
 
     def __init__(self, dictionary: VerbDictionary) -> None:
         self.dictionary = dictionary
-        self._firsts: dict[str, list[tuple[VerbPattern, tuple[frozenset[str], ...]]]] = {}
+        self._index: dict[str, _PatternIndex] = {}
 
     def read(self, lemma: str, before: list[str], after: list[str]) -> tuple[str | None, str | None]:
         base = self.dictionary.base.get(lemma)
         hit = None
         if self.dictionary.patterns.get(lemma):
             present = set(before) | set(after)
-            hit = match_pattern(tuple(p for p, firsts in self._pattern_firsts(lemma)
-                                      if all(f & present for f in firsts)), before, after)
+            patterns, firsts, always, by_word = self._patterns(lemma)
+            near = set(always).union(*(by_word.get(w, ()) for w in present))
+            hit = match_pattern(tuple(patterns[k] for k in sorted(near)
+                                      if all(f & present for f in firsts[k])), before, after)
         return (base[1] if base else None), (hit.type if hit is not None else None)
 
-    def _pattern_firsts(self, lemma: str) -> list[tuple[VerbPattern, tuple[frozenset[str], ...]]]:
-        got = self._firsts.get(lemma)
+    def _patterns(self, lemma: str) -> _PatternIndex:
+        got = self._index.get(lemma)
         if got is None:
-            got = [(p, tuple(frozenset(alt[0] for alt in item if alt) for item in (*p.before, *p.after)))
-                   for p in self.dictionary.patterns.get(lemma, ())]
-            self._firsts[lemma] = got
+            patterns = tuple(self.dictionary.patterns.get(lemma, ()))
+            firsts = tuple(tuple(frozenset(alt[0] for alt in item if alt) for item in (*p.before, *p.after))
+                           for p in patterns)
+            always: list[int] = []
+            by_word: dict[str, list[int]] = {}
+            for k, items in enumerate(firsts):
+                if not items:
+                    always.append(k)
+                    continue
+                for w in min(items, key=len):  # an empty item can never match: indexed nowhere
+                    by_word.setdefault(w, []).append(k)
+            got = (patterns, firsts, tuple(always), by_word)
+            self._index[lemma] = got
         return got
+
+
+# A verb's patterns in dictionary order, each one's first-word sets per item, the patterns with
+# no item, and the patterns by a first word of their most selective item (``VerbReader``).
+_PatternIndex = tuple[tuple["VerbPattern", ...], tuple[tuple[frozenset[str], ...], ...], tuple[int, ...],
+                      dict[str, list[int]]]
