@@ -68,8 +68,14 @@ def evaluate_actors(
             parser = SpacyParser(settings)
             resolver = ActorResolver(settings)
 
+            parsed: dict[tuple[str, dt.date], Any] = {}
+
             def parse_many(texts: list[tuple[str, dt.date]]) -> list[Any]:
-                return list(parser.parse_many([Article.create(t, d) for t, d in texts]))
+                """Each (text, date) parsed once per run: --plover scores the same sentences
+                with two resolvers."""
+                todo = [k for k in dict.fromkeys(texts) if k not in parsed]
+                parsed.update(zip(todo, parser.parse_many([Article.create(t, d) for t, d in todo]), strict=True))
+                return [parsed[k] for k in texts]
 
         if coref is not None and corpus is not None:
             acc, found = ev.score_coref(coref, corpus, parse_many, lambda doc: resolver(doc, ()))

@@ -142,15 +142,14 @@ def recluster(
 
     Clusters are assigned as events are written; a store built under other cluster settings
     (or before a change of them) keeps its old clusters until this is run."""
-    from kronika.errors import StoreError
     from kronika.store.access import SharedWriter
+    from kronika.store.db import no_store
 
     settings = load_settings(config, db_path=db, cluster_window_days=window_days,
                              cluster_distance_km=distance_km)
     try:
         if not settings.db_path.exists():  # a write would make an empty store: say so instead
-            raise StoreError(f"no Kronika database at {settings.db_path}: run `kronika ingest` first "
-                             "or pass --db", code="K403")
+            raise no_store(settings.db_path)
         n = SharedWriter.from_settings(settings).recluster()
     except KronikaError as exc:
         raise fail(exc) from exc
@@ -271,14 +270,15 @@ def map_(
     if format is MapFormat.table:
         table = Table(title=f"{len(points)} of {total} located events" if len(points) < total
                       else f"{len(points)} located events")
-        reports = ("reports",) if points and "reports" in points[0] else ()
-        for col in ("date", "type", "place", "lat", "lon", "source", "target", *reports):
+        counted = bool(points) and "reports" in points[0]  # --count events: one row per happening
+        for col in ("date", "type", "place", "lat", "lon", "source", "target", *(("reports",) if counted else ())):
             table.add_column(col, no_wrap=True)
         table.add_column("evidence", overflow="ellipsis", no_wrap=True, max_width=60)
         for p in points:
+            reports = [str(p["reports"])] if counted else []
             table.add_row(str(p["date"] or ""), p["type"], str(p["place"] or ""), f"{p['lat']:.4f}",
                           f"{p['lon']:.4f}", str(p["source_country"] or "-"), str(p["target_country"] or "-"),
-                          *(str(p["reports"]) for _ in reports), str(p["evidence"] or ""))
+                          *reports, str(p["evidence"] or ""))
         _print_table(table, out_file)
         return
     with output(out_file) as fh:

@@ -94,10 +94,7 @@ class Store:
         self._cursors_lock = threading.Lock()
         self._cursors: set[duckdb.DuckDBPyConnection] = set()
         if read_only and not self.path.exists():
-            raise StoreError(
-                f"no Kronika database at {self.path}: run `kronika ingest` first or pass --db",
-                code="K403",
-            )
+            raise no_store(self.path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -401,6 +398,11 @@ _LOCKED = re.compile(r"\block\b|conflicting lock|different configuration", re.I)
 def damaged(exc: BaseException) -> bool:
     """True when ``exc`` says the database file is damaged (not a bad query, not a lock)."""
     return bool(_DAMAGED.search(str(exc)))
+
+
+def no_store(path: Path | str) -> StoreError:
+    """K403: nothing at ``path`` to read (or to rewrite in place, ``kronika recluster``)."""
+    return StoreError(f"no Kronika database at {path}: run `kronika ingest` first or pass --db", code="K403")
 
 
 def store_error(path: Path, exc: BaseException, doing: str, code: str = "K405") -> StoreError:
