@@ -7,7 +7,16 @@ import numpy as np
 
 from kronika.events.candidates import Candidate
 from kronika.events.classifier import EventModel, Recipe, fit_linear
-from kronika.events.roles import NO_ROLE, SOURCE, TARGET, choose_sides, pick, role_features, sentence_mentions
+from kronika.events.roles import (
+    NO_ROLE,
+    SOURCE,
+    TARGET,
+    choose_sides,
+    pick,
+    role_features,
+    sentence_mentions,
+    sides_score,
+)
 from kronika.events.syntax import DocView
 
 LABELS = (NO_ROLE, SOURCE, TARGET)
@@ -95,3 +104,61 @@ def test_roles_rows_say_nearness_and_the_sources_country(parse, settings) -> Non
     assert "rnear=a0" in feats["Kenyan rebels"] and "rnear=a2" in feats["Peru"]
     assert "rsamesrc=yes" in feats["Kenyan rebels"] and "rsamesrc=no" in feats["Chile"]
     assert not any(f.startswith("rsamesrc=") for f in feats["Kenya"])  # the source itself
+
+
+def test_roles_sides_score_reads_both_sides() -> None:
+    """Per side: the chosen mention's probability of that role, or for an empty side the
+    chance that no mention of the sentence has it; the score is their product."""
+    probs = _p((0.1, 0.8, 0.1), (0.2, 0.1, 0.7), (0.6, 0.1, 0.3))
+    assert sides_score(probs, LABELS, [True, False, False], [False, True, False]) == 0.8 * 0.7
+    # No target chosen: the chance that no mention is the target, the source's row not counted.
+    assert abs(sides_score(probs, LABELS, [True, False, False], [False] * 3) - 0.8 * 0.3) < 1e-12
+    # A wrong-looking target (row 2, 0.3 against row 1's 0.7) scores lower than the likely one.
+    assert sides_score(probs, LABELS, [True, False, False], [False, False, True]) < \
+        sides_score(probs, LABELS, [True, False, False], [False, True, False])
+
+
+def test_roles_shipped_card_maps_sides_to_a_calibrated_chance() -> None:
+    """The card's ``sides_map`` turns the score into the chance that both sides are right; on
+    predicates it was not fitted on (cross-fitted folds) its error is small and under the raw
+    score's, and it rises with the score."""
+    from kronika.resources import data_path
+
+    card = EventModel.load(data_path("events/model")).meta["roles"]
+    points = card["sides_map"]
+    assert len(points) >= 4 and 0.5 < card["both_right"] < 1.0
+    assert card["sides_ece"] <= 0.05 and card["sides_ece"] < card["sides_ece_raw"]
+    ys = [y for _, y in points]
+    assert ys == sorted(ys) and 0.0 < ys[0] < ys[-1] < 1.0
+
+
+def test_roles_sides_calibration_is_monotone_and_cross_fitted() -> None:
+    from kronika.train.events import sides_calibration
+
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(size=400)
+    right = [bool(rng.uniform() < s) for s in scores]  # calibrated by construction
+    out = sides_calibration(list(scores), right, [f"d{i // 4}" for i in range(400)], 5, 13)
+    ys = [y for _, y in out["sides_map"]]
+    assert ys == sorted(ys) and out["sides_ece"] < 0.1
+    assert sides_calibration([0.5] * 10, [True] * 10, ["d"] * 10, 5, 13) == {}  # too few to fit
+
+
+def test_roles_record_confidence_counts_the_sides(settings) -> None:
+    """A record's confidence is the chance that the record is right: the type's mapped
+    probability times the mapped chance that its sides are; unsure sides lower it, and a draft
+    whose sides the role model did not choose keeps the type's chance alone."""
+    from dataclasses import replace
+
+    from kronika.events.coder import Draft, EventCoder, calibrate
+    from kronika.events.lexicon import Sense
+
+    coder = EventCoder(settings)
+    assert coder.model is not None and coder.model.roles is not None
+    d = Draft(0, 0, (0,), Sense("ASSAULT", None, "190", conf=0.7), (), (), "occurred", 0.7)
+    alone = coder._confidence(d)
+    sides_map = tuple((x, y) for x, y in coder.model.roles.meta["sides_map"])
+    for score in (0.1, 0.5, 0.95):
+        got = coder._confidence(replace(d, sides=score))
+        assert abs(got - alone * calibrate(score, sides_map)) < 1e-3
+    assert coder._confidence(replace(d, sides=0.1)) < coder._confidence(replace(d, sides=0.95)) < alone

@@ -123,6 +123,7 @@ class Draft:
     date: EventDate | None = None
     place: PlaceMention | None = None
     date_governed: bool = False
+    sides: float | None = None  # the role model's ``sides_score`` of the sides, when it chose them
 
 
 class EventCoder:
@@ -224,8 +225,9 @@ class EventCoder:
             status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
             if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
                 sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
+            sides = None
             if model.roles is not None:  # the learned argument roles revise the parse's sides
-                c = _revised(model.roles, view, c)
+                c, sides = _revised(model.roles, view, c)
             rule = c.frame + ("+roles" if c.revised else "")
             source, target = reciprocal(ptype, c.source, c.target)
             if not target and ptype in VERBAL_CONFLICT and source:
@@ -234,7 +236,7 @@ class EventCoder:
                 target = other_party(view, source, parties)
                 rule += "+inferred-target" if target else ""
             out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, foreign_first(source, target),
-                             status, p, noun=c.frame == "noun", rule=rule))
+                             status, p, noun=c.frame == "noun", rule=rule, sides=sides))
         return _drop_complements(view, out)
 
     # ------------------------------------------------------------------ sentence coding
@@ -721,15 +723,20 @@ class EventCoder:
         )
 
     def _confidence(self, d: Draft) -> float:
-        """The learned model's probability through its card's confidence map (the chance that
-        an emitted event is right, fitted on held-out training candidates); a rule score
-        through ``calibration.yaml``."""
+        """The chance that the record is right. For the learned model: the type's probability
+        through the card's confidence map (the chance that an emitted event has the right
+        type, fitted on held-out training candidates), times the chance that its sides are
+        right (the role model's ``sides_score`` through its card's ``sides_map``). A rule
+        score goes through ``calibration.yaml``."""
         if self.model is None:
             return calibrate(d.conf, self._calibration)
         points = self.model.meta.get("confidence_map")
-        if not points:
-            return round(d.conf, 4)
-        return round(calibrate(d.conf, tuple((float(x), float(y)) for x, y in points)), 4)
+        conf = calibrate(d.conf, _points(points)) if points else d.conf
+        roles = self.model.roles
+        sides_map = roles.meta.get("sides_map") if roles is not None else None
+        if d.sides is not None and sides_map:
+            conf *= calibrate(d.sides, _points(sides_map))
+        return round(conf, 4)
 
     def _component(self, d: Draft) -> str:
         if self.model is not None:
@@ -758,9 +765,14 @@ class EventCoder:
 # ---------------------------------------------------------------------- helpers
 
 
-def _revised(roles: EventModel, view: DocView, c: Candidate) -> Candidate:
+def _points(pairs: list[list[float]]) -> tuple[tuple[float, float], ...]:
+    return tuple((float(x), float(y)) for x, y in pairs)
+
+
+def _revised(roles: EventModel, view: DocView, c: Candidate) -> tuple[Candidate, float | None]:
     choice = choose_sides(roles, view, c)
-    return replace(c, source=choice.source, target=choice.target, revised=True) if choice.changed else c
+    revised = replace(c, source=choice.source, target=choice.target, revised=True) if choice.changed else c
+    return revised, choice.score
 
 
 def _pick(senses: tuple[Sense, ...], view: DocView, i: int) -> Sense | None:
