@@ -289,6 +289,17 @@ def test_events_date_from_governing_timex_not_nearest(code) -> None:
     assert dates == ["2021-03-16", "2021-06"]
 
 
+def test_events_conjoined_predicate_shares_its_first_conjuncts_date(code) -> None:
+    """A later conjunct with no time of its own takes the first conjunct's; the first conjunct
+    never takes a later one's ("and on Monday accused": Monday is the accusation's alone)."""
+    actors, times = {"Kenya": "KEN", "Uganda": "UGA"}, {"Monday": "2021-03-08"}
+    events = code("Kenya shelled Uganda on Monday and accused Uganda of smuggling.", actors, times)
+    assert _one(events, "ACCUSE").date.value == "2021-03-08" and _one(events, "ASSAULT").date.value == "2021-03-08"
+    events = code("Kenya shelled Uganda and on Monday accused Uganda of smuggling.", actors, times)
+    assert _one(events, "ACCUSE").date.value == "2021-03-08"
+    assert _one(events, "ASSAULT").date.origin == "document"
+
+
 def test_events_possessive_date(code) -> None:
     ev = _one(code("During Monday's talks between Kenya and Uganda, Kenya accused Uganda of smuggling.",
                    {"Kenya": "KEN", "Uganda": "UGA"}, {"Monday": "2021-03-08"}), "ACCUSE")

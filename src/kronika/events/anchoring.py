@@ -110,6 +110,20 @@ def _relational(view: DocView, anchor: int | None, lex: Lexicon) -> bool:
         and view.tokens[above.head].text.lower() in signals
 
 
+def _conjunct_heads(view: DocView, preds: list[int]) -> list[int]:
+    """The verbs the predicates are conjoined to ("fired ... and detained": ``fired`` for
+    ``detained``), up a chain of conjuncts. Only a later conjunct inherits: the first one's
+    time is its own, and a later conjunct's own time ("and on Tuesday released them") dates
+    that conjunct alone."""
+    out: list[int] = []
+    for p in preds:
+        t = view.tokens[p]
+        while t.dep == "conj" and t.head != t.i and is_verb(view.tokens[t.head]):
+            t = view.tokens[t.head]
+            out.append(t.i)
+    return out
+
+
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
                lex: Lexicon, blockers: frozenset[int]) -> EventDate:
     """Governing timex, else the sentence's nearest DATE, else the document date. A time
@@ -118,6 +132,11 @@ def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sen
               and not _relational(view, t.anchor_token, lex)]
     anchored = [(t.anchor_token, t) for t in usable if t.anchor_token is not None]
     hit = governing_item(view, anchored, preds, lex, blockers)
+    if hit is None:
+        # A conjoined predicate with no time of its own shares its first conjunct's: "police
+        # fired tear gas on Monday and detained 40 people" dates the detentions Monday too.
+        heads = _conjunct_heads(view, preds)
+        hit = governing_item(view, anchored, heads, lex, blockers.difference(heads)) if heads else None
     if isinstance(hit, TimeExpr):
         return EventDate(calendar_date(hit) or "", date_text(view, hit), "text")
     p = preds[0]
