@@ -6,10 +6,11 @@ checks the coder alone over a real spaCy parse (the session ``parse`` fixture).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kronika.events import EventCoder
@@ -357,6 +358,20 @@ def test_events_date_value_keeps_precision(d, suffix: str, cut: int) -> None:
     value = d.isoformat()[:cut] + (suffix if cut == 10 else "")
     out = date_value(value)
     assert out == d.isoformat()[:cut]
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 8), max_value=dt.date(2100, 12, 24)))
+@example(dt.date(2022, 11, 21))  # 2022-W47: 21–27 November → "2022-11"
+@example(dt.date(2022, 11, 28))  # 2022-W48: 28 November – 4 December → "2022"
+def test_events_week_is_known_to_its_month_only_when_it_lies_inside_it(d: dt.date) -> None:
+    year, week, _ = d.isocalendar()
+    out = date_value(f"{year}-W{week:02d}")
+    days = [dt.date.fromisocalendar(year, week, k).isoformat() for k in range(1, 8)]
+    assert out is not None
+    if days[0][:7] == days[-1][:7]:  # the whole week in one month: known to the month
+        assert out == days[0][:7]
+    else:
+        assert out == str(year)
 
 
 @given(st.text(max_size=12))

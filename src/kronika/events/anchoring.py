@@ -9,6 +9,7 @@ without crossing another clause (a verb) or another event word, except verbs of 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -28,7 +29,22 @@ def date_value(value: str) -> str | None:
     year, month, day = m.group(1), m.group(3), m.group(5)
     if month and month.isdigit():
         return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    if month and month.startswith("W"):
+        return _week_month(int(year), int(month[1:])) or year
     return year
+
+
+def _week_month(year: int, week: int) -> str | None:
+    """An ISO week's month when all seven of its days fall in it ("next week" said on
+    15 November 2022: 2022-W47, 21–27 November → "2022-11"); the record's date is a calendar
+    date, and a week inside one month is known to the month. A week across two months (or a
+    week number the year does not have) is known to the year only."""
+    try:
+        monday = dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None
+    sunday = monday + dt.timedelta(days=6)
+    return monday.strftime("%Y-%m") if (monday.year, monday.month) == (sunday.year, sunday.month) else None
 
 
 def calendar_date(t: TimeExpr) -> str | None:
