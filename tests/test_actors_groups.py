@@ -180,3 +180,24 @@ def test_actors_groups_counterpart_without_a_person_keeps_the_demonym(resolve) -
 def test_actors_groups_pronoun_salience(resolve, text: str, pronoun_at: int, entity: str) -> None:
     hes = [m for m in resolve(text) if m.text == "he"]
     assert hes and hes[pronoun_at].entity == entity
+
+
+@pytest.mark.parametrize(("text", "mention", "countries"), [
+    # the phrase's own words say whose forces they are; the complement says where they are
+    ("Rebels clashed with Israeli troops in southern Lebanon.", "Israeli troops", {"ISR"}),
+    ("Japan's ambassador in Washington protested.", "Japan's ambassador", {"JPN"}),
+    # no country in the phrase itself: the complement's countries are the role word's
+    ("The foreign ministers of Japan and Russia met.", "The foreign ministers", {"JPN", "RUS"}),
+])
+def test_actors_groups_complement_country_only_when_the_phrase_names_none(resolve, text: str, mention: str,
+                                                                           countries: set[str]) -> None:
+    found = {m.country for m in resolve(text) if m.text.endswith(mention.split()[-1]) and m.kind == "group"}
+    assert found == countries
+
+
+def test_actors_groups_igo_office_in_the_text_beats_a_stale_kb_row(resolve) -> None:
+    """Phoenix lists Jens Stoltenberg as Norway's government, open-ended, in files that stop in
+    2015; an article of 2023 calling him Nato's secretary general is right on its date."""
+    m = find(resolve("Nato's secretary general, Jens Stoltenberg, urged restraint.", "2023-02-10"), "Jens Stoltenberg")
+    assert (m.code, m.country, m.sector) == ("IGONAT", "IGO", "IGO")
+    assert m.role == "Secretary-General" and m.how.startswith("appositive")

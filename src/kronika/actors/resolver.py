@@ -266,6 +266,7 @@ class ActorResolver(References):
         starts: list[int] = []
         sector = role = igo = mod_sector = None
         first: int | None = None
+        after: list[str] = []  # countries of an of/in/from complement
         is_name = doc.tokens[head].pos == "PROPN"
         for m in w.by_head.get(head, ()):
             if before is not None and m.end > before:
@@ -301,9 +302,13 @@ class ActorResolver(References):
                 first = org[0].start if first is None else min(first, org[0].start)
                 w.consumed.add(org[0].start)
             elif child.dep == "prep" and child.text.lower() in ROLE_COUNTRY_PREPS:
-                found = self._prep_countries(w, child.i)
-                countries += found
-                starts += [-1] * len(found)
+                after.extend(self._prep_countries(w, child.i))
+        if not countries:
+            # "the foreign ministers of Japan and Russia": the phrase's own words name no
+            # country, the complement does. Where they do, a complement says where, not whose:
+            # "Israeli troops in southern Lebanon" are Israel's.
+            countries += after
+            starts += [-1] * len(after)
         if mod_sector and sector == "GOV":
             sector = mod_sector  # a generic role head ("leaders", "spokesman") takes its modifier's sector
         seen: dict[str, int] = {}
@@ -406,6 +411,12 @@ class ActorResolver(References):
         if ev.country and (ev.role or ev.sector):
             entity = known.entity if known and known.country == ev.country else name
             return Reading(entity, ev.country, ev.sector, ev.role, ev.how, 0.95)
+        if ev.igo and ev.role:
+            # The text names the office ("Nato's secretary general, Jens Stoltenberg") on the
+            # article's date; a KB row says what the person was when the KB was written.
+            entity = known.entity if known else name
+            sector = "IGO" if ev.sector in (None, "GOV") else ev.sector  # an organisation's official
+            return Reading(entity, None, sector, ev.role, ev.how, 0.95, ev.igo)
         if known:
             sector = ev.sector or known.sector
             role = ev.role or known.role

@@ -157,10 +157,11 @@ class Recipe:
     max_iter: int = 2000
     seed: int = 13
     decision: str = "argmax"  # "argmax": emit a type that beats NONE; "threshold": tune a cut-off
+    cv_repeats: int = 1  # cross-validations run (fold seeds seed, seed+1, ...) for the card's mean and sd
 
     def to_dict(self) -> dict[str, Any]:
         return {"decision": self.decision, "c": self.c, "min_count": self.min_count, "none_weight": self.none_weight, "weak_weight": self.weak_weight,
-                "max_iter": self.max_iter, "seed": self.seed}
+                "max_iter": self.max_iter, "seed": self.seed, "cv_repeats": self.cv_repeats}
 
 
 def _vocabulary(rows: Iterable[Sequence[str]], min_count: int) -> dict[str, int]:

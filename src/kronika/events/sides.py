@@ -61,12 +61,13 @@ def main_parties(actors: tuple[ActorMention, ...]) -> tuple[str, ...]:
 
 
 def party_mentions(view: DocView, parties: tuple[str, ...]) -> list[ActorMention]:
+    """A mention standing for each main party: its first named mention in the text (a record's
+    side quotes its text, and "it" says nothing of who acted)."""
     out: list[ActorMention] = []
     for country in parties:
-        for m in view.actor_at.values():
-            if m.country == country:
-                out.append(m)
-                break
+        m = next((m for m in view.named if m.country == country), None)
+        if m is not None:
+            out.append(m)
     return out
 
 

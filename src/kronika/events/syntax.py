@@ -43,12 +43,20 @@ class DocView:
         self.verbal = [is_verb(t) for t in doc.tokens]
         self._intervals: tuple[list[int], list[int], list[int], list[int]] | None = None  # on first use
         self.actor_at: dict[int, ActorMention] = {}
+        # every participant mention at a token: a phrase the actor stage resolved to several
+        # actors ("the two countries", "both sides") holds one mention per actor
+        self.actors_at: dict[int, list[ActorMention]] = {}
+        self.named: list[ActorMention] = []  # participants in text order, pronouns left out
         for m in sorted(actors, key=lambda a: a.end - a.start):
             first, last = doc.token_at(m.start), doc.token_at(max(m.start, m.end - 1))
             if first is None or last is None or (first == last and doc.tokens[first].tag in NOT_PARTICIPANT_TAGS):
                 continue
             for i in range(first, last + 1):
                 self.actor_at.setdefault(i, m)
+                self.actors_at.setdefault(i, []).append(m)
+            if not (first == last and doc.tokens[first].pos == "PRON"):
+                self.named.append(m)
+        self.named.sort(key=lambda m: m.start)
 
     def lemma(self, i: int) -> str:
         return self.lemmas[i]
