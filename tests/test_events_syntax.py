@@ -39,3 +39,21 @@ def test_events_possessive_pronouns_are_no_participants(parse, settings) -> None
     view = DocView(doc, actors)
     words = {doc.tokens[i].text for i in view.actor_at}
     assert "its" not in words and {"Kenya", "It"} <= words
+
+
+def test_events_a_phrase_standing_for_two_actors_is_both_sides(parse) -> None:
+    """The actor stage resolves "the two neighbours" to one mention per country at one span;
+    a side that takes the phrase (from the noun phrase, the first actor of a complement, or
+    the role model's pick) takes every one of them."""
+    from kronika.model import ActorMention
+
+    doc = parse("Brazil offered to host talks between the two neighbours.", "2024-03-20")
+    at = doc.text.index("the two neighbours")
+    head = next(t.i for t in doc.tokens if t.text == "neighbours")
+    col, ven = (ActorMention(at, at + 18, "the two neighbours", 0, head, f"{c}GOV", c, "GOV", kind="group")
+                for c in ("COL", "VEN"))
+    view = DocView(doc, (col, ven))
+    assert set(view.whole(col)) == {col, ven} and set(view.whole(ven)) == {col, ven}
+    assert set(view.np_actors(head)) == {col, ven}
+    talks = next(t.i for t in doc.tokens if t.text == "talks")
+    assert set(view.first_actor_below(talks, ())) == {col, ven}

@@ -182,11 +182,11 @@ def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
     probs = model.predict_proba(rows)
     rule_src, rule_tgt = frozenset(c.source), frozenset(c.target)
     pick_s = pick(probs, model.labels, [m in rule_src for m in ments], SOURCE, has_rules=bool(c.source))
-    src = c.source if pick_s is None else (ments[pick_s],)
+    src = c.source if pick_s is None else view.whole(ments[pick_s])
     chosen = frozenset(src)
     taken = [m in chosen for m in ments]
     pick_t = pick(probs, model.labels, [m in rule_tgt for m in ments], TARGET, taken, has_rules=bool(c.target))
-    tgt = c.target if pick_t is None else (ments[pick_t],)
+    tgt = c.target if pick_t is None else view.whole(ments[pick_t])
     score = sides_score(probs, model.labels, [m in chosen for m in ments], [m in frozenset(tgt) for m in ments])
     return RoleChoice(src, tgt, src != c.source or tgt != c.target, score)
 

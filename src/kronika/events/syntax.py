@@ -126,7 +126,8 @@ class DocView:
         out: list[ActorMention] = []
         own = self.actor_at.get(i)
         if own is not None:
-            out.append(own)
+            # every actor of that phrase: "the two neighbours" is one mention per country
+            out.extend(self.whole(own))
         for c in self.kids[i]:
             t = self.tokens[c]
             if t.dep in ("compound", "amod", "poss", "nmod", "npadvmod"):
@@ -155,7 +156,13 @@ class DocView:
                 continue
             if best is None or j < best[0]:
                 best = (j, m)
-        return [best[1]] if best else []
+        return list(self.whole(best[1])) if best else []
+
+    def whole(self, m: ActorMention) -> tuple[ActorMention, ...]:
+        """Every actor of the phrase ``m`` stands for: "the two neighbours" is one mention per
+        country at one span, and a side that takes the phrase takes all of them."""
+        same = [x for x in self.actors_at.get(m.head_token, ()) if (x.start, x.end) == (m.start, m.end)]
+        return tuple(same) if m in same else (m,)
 
     def is_generic_parties(self, i: int, lex: Lexicon) -> bool:
         """"the two countries", "both sides": a plural standing for the two main parties."""
