@@ -162,3 +162,17 @@ def test_roles_record_confidence_counts_the_sides(settings) -> None:
         got = coder._confidence(replace(d, sides=score))
         assert abs(got - alone * calibrate(score, sides_map)) < 1e-3
     assert coder._confidence(replace(d, sides=0.1)) < coder._confidence(replace(d, sides=0.95)) < alone
+
+
+def test_roles_reciprocal_object_codes_one_event_per_direction(parse, settings) -> None:
+    """"X and Y accused each other": each party accuses the other, so the learned coder emits
+    the event once per direction instead of aiming both at an inferred third party."""
+    from kronika.actors import ActorResolver
+    from kronika.events.coder import EventCoder
+
+    doc = parse("Kenya and Uganda accused each other of smuggling weapons across the border.", "2021-03-10")
+    actors = ActorResolver(settings)(doc, ())
+    events = [e for e in EventCoder(settings)(doc, (), actors, ()) if e.type == "ACCUSE"]
+    pairs = {(e.source[0].country, e.target[0].country) for e in events if e.source and e.target}
+    assert pairs == {("KEN", "UGA"), ("UGA", "KEN")}
+    assert all(len(e.source) == 1 and len(e.target) == 1 for e in events)

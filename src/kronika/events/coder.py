@@ -54,6 +54,7 @@ from kronika.events.sides import (
     foreign_first,
     main_parties,
     most_specific,
+    mutual,
     other_party,
     party_mentions,
     reciprocal,
@@ -229,6 +230,11 @@ class EventCoder:
             if model.roles is not None:  # the learned argument roles revise the parse's sides
                 c, sides = _revised(model.roles, view, c)
             rule = c.frame + ("+roles" if c.revised else "")
+            pairs = mutual(c.source) if not c.target and view.has_reciprocal_object(c.trigger, self.lex) else []
+            if pairs and ptype not in SYMMETRIC_TYPES:  # "X and Y accused each other": one per direction
+                out.extend(Draft(c.sentence, c.trigger, c.anchors, sense, src, tgt, status, p,
+                                 noun=c.frame == "noun", rule=rule + "+mutual", sides=sides) for src, tgt in pairs)
+                continue
             source, target = reciprocal(ptype, c.source, c.target)
             if not target and ptype in VERBAL_CONFLICT and source:
                 # a verbal conflict with no target in its clause is aimed at the article's other

@@ -43,6 +43,18 @@ def reciprocal(ptype: str, source: Sides, target: Sides) -> tuple[Sides, Sides]:
     return tuple(source), tuple(target)
 
 
+def mutual(source: Sides) -> list[tuple[Sides, Sides]]:
+    """"X and Y accused each other": one (source, target) pair per party of the subject, aimed
+    at the others. Parties are told apart by country (else code, else text); a subject of one
+    party has nothing to split."""
+    groups: dict[str, list[ActorMention]] = {}
+    for m in source:
+        groups.setdefault(m.country or m.code or m.text, []).append(m)
+    if len(groups) < 2:
+        return []
+    return [(tuple(g), tuple(m for k2, g2 in groups.items() if k2 != k for m in g2)) for k, g in groups.items()]
+
+
 def with_places(actors: tuple[ActorMention, ...], places: tuple[PlaceMention, ...]) -> tuple[ActorMention, ...]:
     """Actors plus the places no actor mention covers, as mentions of their country: the
     place attacked, shelled or entered is, in event data, its country (ICEWS, PLOVER)."""

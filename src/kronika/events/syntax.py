@@ -164,6 +164,19 @@ class DocView:
         same = [x for x in self.actors_at.get(m.head_token, ()) if (x.start, x.end) == (m.start, m.end)]
         return tuple(same) if m in same else (m,)
 
+    def has_reciprocal_object(self, p: int, lex: Lexicon) -> bool:
+        """Does predicate ``p`` take "each other" / "one another" as its object, directly or
+        through a preposition ("accused each other", "clashed with one another")?"""
+        pairs = {tuple(w.split()) for w in lex.words.get("reciprocal_pronouns", frozenset())}
+        objs = self.dep_kids(p, {"dobj", "dative"})
+        objs += [o for prep in self.dep_kids(p, {"prep"}) for o in self.pobjs(prep)]
+        for o in objs:
+            for k in self.kids[o]:
+                a, b = self.tokens[k], self.tokens[o]
+                if (a.text.lower(), b.text.lower()) in pairs or (b.text.lower(), a.text.lower()) in pairs:
+                    return True
+        return False
+
     def is_generic_parties(self, i: int, lex: Lexicon) -> bool:
         """"the two countries", "both sides": a plural standing for the two main parties."""
         t = self.tokens[i]
