@@ -4,6 +4,7 @@ is trained, and that the shipped one beats the parse on held-out training folds.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from kronika.events.candidates import Candidate
 from kronika.events.classifier import EventModel, Recipe, fit_linear
@@ -176,3 +177,20 @@ def test_roles_reciprocal_object_codes_one_event_per_direction(parse, settings) 
     pairs = {(e.source[0].country, e.target[0].country) for e in events if e.source and e.target}
     assert pairs == {("KEN", "UGA"), ("UGA", "KEN")}
     assert all(len(e.source) == 1 and len(e.target) == 1 for e in events)
+
+
+@pytest.mark.parametrize(("text", "type_", "located"), [
+    ("Ethiopian troops shelled Baidoa on Monday.", "ASSAULT", True),  # the town shelled: where it happened
+    ("Kenya accused Baidoa of harbouring militants.", "ACCUSE", False),  # a town accused: its authorities
+])
+def test_roles_a_target_place_is_the_location_only_where_the_event_reaches_it(settings, text: str, type_: str,
+                                                                               located: bool) -> None:
+    import datetime as dt
+
+    from kronika.model import Article
+    from kronika.pipeline import Pipeline
+
+    events = [e for e in Pipeline(settings).analyze(Article.create(text, dt.date(2021, 3, 10))).events
+              if e.type == type_]
+    assert events and any(r.country == "SOM" for e in events for r in e.target)
+    assert all((e.location is not None) == located for e in events)

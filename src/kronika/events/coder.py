@@ -701,7 +701,9 @@ class EventCoder:
         # The place the predicate itself governs ("meet ... in X", "the meeting, which will take
         # place ... in Y") first; else geo's event_location (clause and dateline rules).
         place = own_place(view, places, preds, self.lex, blockers)
-        if place is None:  # the place attacked, entered or shelled is where it happened
+        reaches = self.lex.words.get("place_target_types", frozenset())
+        if place is None and ({d.sense.type.lower(), f"{d.sense.type}:{d.sense.mode}".lower()} & reaches):
+            # the place attacked, entered or visited is where it happened
             place = next((p for m in d.target if m.kind == "place" for p in places if p.start == m.start), None)
         if place is None and locate is not None:
             place = locate(d.trigger)
