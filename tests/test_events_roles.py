@@ -194,3 +194,17 @@ def test_roles_a_target_place_is_the_location_only_where_the_event_reaches_it(se
               if e.type == type_]
     assert events and any(r.country == "SOM" for e in events for r in e.target)
     assert all((e.location is not None) == located for e in events)
+
+
+def test_roles_a_date_in_what_was_denied_does_not_date_the_denial(settings) -> None:
+    """April 2018 dates the attack that was denied; the denial, with no time of its own, takes
+    the article's date (before, the sentence's nearest free date)."""
+    import datetime as dt
+
+    from kronika.model import Article
+    from kronika.pipeline import Pipeline
+
+    text = "The Syrian government denied that it had used chemical weapons in Douma in April 2018."
+    events = [e for e in Pipeline(settings).analyze(Article.create(text, dt.date(2022, 6, 8))).events
+              if e.trigger == "denied"]
+    assert events and all(e.date.origin == "document" and e.date.value == "2022-06-08" for e in events)

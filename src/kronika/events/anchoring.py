@@ -140,6 +140,16 @@ def _conjunct_heads(view: DocView, preds: list[int]) -> list[int]:
     return out
 
 
+def _in_content_clause(view: DocView, anchor: int, preds: list[int]) -> bool:
+    """Is the time inside a clause that is the content of a predicate ("denied that it had used
+    chemical weapons in April 2018")? It dates what was denied or said, not the denial."""
+    for p in preds:
+        for c in view.kids[p]:
+            if view.tokens[c].dep in ("ccomp",) and view.verbal[c] and view.within(anchor, c):
+                return True
+    return False
+
+
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
                lex: Lexicon, blockers: frozenset[int]) -> EventDate:
     """Governing timex, else the sentence's nearest DATE, else the document date. A time
@@ -159,7 +169,7 @@ def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sen
     in_sent = [t for t in anchored if t[1].type != "TIME"]
     owned_elsewhere = [t for t in in_sent if any(_governs(view, t[0], b, lex, frozenset()) is not None
                                                  for b in blockers if b not in preds)]
-    free = [t for t in in_sent if t not in owned_elsewhere]
+    free = [t for t in in_sent if t not in owned_elsewhere and not _in_content_clause(view, t[0], preds)]
     if free:
         anchor, t = min(free, key=lambda a: abs(a[0] - p))
         return EventDate(calendar_date(t) or "", date_text(view, t), "text")
