@@ -208,3 +208,18 @@ def test_roles_a_date_in_what_was_denied_does_not_date_the_denial(settings) -> N
     events = [e for e in Pipeline(settings).analyze(Article.create(text, dt.date(2022, 6, 8))).events
               if e.trigger == "denied"]
     assert events and all(e.date.origin == "document" and e.date.value == "2022-06-08" for e in events)
+
+
+def test_roles_an_event_aimed_at_an_earlier_event_is_aimed_at_its_source(settings) -> None:
+    """"The arrests were condemned by the EU": the condemnation is aimed at whoever made the
+    arrests, the source of the earlier event that "the arrests" names."""
+    import datetime as dt
+
+    from kronika.model import Article
+    from kronika.pipeline import Pipeline
+
+    text = ("Two journalists were arrested by Belarusian police in Minsk on Monday. "
+            "The arrests were condemned by the European Union.")
+    events = Pipeline(settings).analyze(Article.create(text, dt.date(2021, 9, 15))).events
+    later = [e for e in events if e.sentence == 1 and e.source and e.source[0].actor == "IGOEUR"]
+    assert later and {r.country for e in later for r in e.target} == {"BLR"}

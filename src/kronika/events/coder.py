@@ -177,7 +177,7 @@ class EventCoder:
             triggers = frozenset(x.trigger for x in found)
             own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
             drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
-        drafts = _inherit_from_earlier(drafts)
+        drafts = _inherit_from_earlier(_targets_from_events(view, drafts))
         return tuple(self._record(view, d) for d in _dedupe(drafts))
 
     # ------------------------------------------------------------------ the learned decision
@@ -877,6 +877,45 @@ def _pronoun_agrees(view: DocView, pronoun: str, speech: int) -> bool:
         return True
     subj = view.dep_kids(speech, SUBJ)
     return not subj or "Number=Plur" not in view.tokens[subj[0]].morph
+
+
+def _targets_from_events(view: DocView, drafts: list[Draft]) -> list[Draft]:
+    """"Police arrested two journalists. The arrests were condemned by the EU": an event aimed
+    at an earlier event ("the arrests", "the agreement") is aimed at that event's source. A
+    draft with no target (or only an inferred one) whose object or passive subject is a
+    definite noun naming no actor takes the source of the latest earlier event whose predicate,
+    or the predicate's object, has that noun's lemma ("arrested" / "the arrests", "signed a
+    deal" / "the deal")."""
+    out: list[Draft] = []
+    for d in drafts:
+        if not d.target or "+inferred-target" in d.rule:
+            ref = _event_reference(view, d.trigger)
+            if ref is not None:
+                earlier = [e for e in out if e.source and (e.sentence, e.trigger) < (d.sentence, d.trigger)
+                           and ref in _event_words(view, e.trigger)]
+                mine = countries(d.source)
+                tgt = tuple(m for m in earlier[-1].source if countries((m,)).isdisjoint(mine)) if earlier else ()
+                if tgt:
+                    d = replace(d, target=tgt, rule=d.rule.replace("+inferred-target", "") + "+event-ref")
+        out.append(d)
+    return out
+
+
+def _event_reference(view: DocView, p: int) -> str | None:
+    """The lemma of a definite noun naming no actor that is ``p``'s object or passive subject
+    ("condemned the arrests", "the agreement was criticised")."""
+    for c in view.dep_kids(p, {"dobj", "nsubjpass"}):
+        t = view.tokens[c]
+        if t.pos != "NOUN" or view.np_actors(c):
+            continue
+        if any(view.tokens[k].dep == "det" and view.lemma(k) in ("the", "this", "these", "that", "those")
+               for k in view.kids[c]):
+            return view.lemma(c)
+    return None
+
+
+def _event_words(view: DocView, p: int) -> set[str]:
+    return {view.lemma(p), *(view.lemma(o) for o in view.dep_kids(p, {"dobj"}))}
 
 
 def _inherit_from_earlier(drafts: list[Draft]) -> list[Draft]:
