@@ -201,3 +201,17 @@ def test_actors_groups_igo_office_in_the_text_beats_a_stale_kb_row(resolve) -> N
     m = find(resolve("Nato's secretary general, Jens Stoltenberg, urged restraint.", "2023-02-10"), "Jens Stoltenberg")
     assert (m.code, m.country, m.sector) == ("IGONAT", "IGO", "IGO")
     assert m.role == "Secretary-General" and m.how.startswith("appositive")
+
+
+@pytest.mark.parametrize(("text", "mention", "code", "sector"), [
+    # a group's officials are the group's, not a government's
+    ("Hezbollah's leader rejected the claim.", "Hezbollah's leader", "LBNREB", "REB"),
+    ("The Taliban's spokesman denied the report.", "Taliban's spokesman", "AFGREB", "REB"),
+    # an international NGO's officials carry its code, as an IGO's do
+    ("Amnesty International's secretary general criticised the verdict.",
+     "Amnesty International's secretary general", "NGOAMN", "NGO"),
+])
+def test_actors_groups_an_organisations_officials_are_the_organisations(resolve, text: str, mention: str,
+                                                                        code: str, sector: str) -> None:
+    m = next(m for m in resolve(text) if m.text.endswith(mention) and m.kind == "group")
+    assert (m.code, m.sector) == (code, sector)

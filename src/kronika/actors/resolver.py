@@ -264,7 +264,7 @@ class ActorResolver(References):
         doc = w.doc
         countries: list[str] = []
         starts: list[int] = []
-        sector = role = igo = mod_sector = None
+        sector = role = igo = mod_sector = org_sector = None
         first: int | None = None
         after: list[str] = []  # countries of an of/in/from complement
         is_name = doc.tokens[head].pos == "PROPN"
@@ -278,7 +278,7 @@ class ActorResolver(References):
                 sector, role = _qualified(doc, m.start, lex.agent.sector, lex.agent.role or role)
             elif (lex := m.get(AGENT)) and lex.agent and lex.agent.sector not in ("GOV", "MIL"):
                 mod_sector = mod_sector or lex.agent.sector  # "opposition party leaders"
-            elif (lex := m.get(NAMED)) and lex.actor and (lex.actor.code or "").startswith("IGO"):
+            elif (lex := m.get(NAMED)) and lex.actor and (lex.actor.code or "").startswith(("IGO", "NGO")):
                 igo = lex.actor.code
                 if (office := self._office_word(w, m)) is not None:  # "UN envoy", one KB phrase
                     sector, role = office
@@ -301,6 +301,13 @@ class ActorResolver(References):
                 igo = igo or org[1]  # "Nato's secretary general"
                 first = org[0].start if first is None else min(first, org[0].start)
                 w.consumed.add(org[0].start)
+            elif child.dep == "poss" and (group := self._group_at(w, child.i)) is not None:
+                # "Hezbollah's leader", "the Taliban's spokesman": the group's country and sector
+                countries.append(group[1])
+                starts.append(-1)
+                org_sector = org_sector or group[2]
+                first = group[0].start if first is None else min(first, group[0].start)
+                w.consumed.add(group[0].start)
             elif child.dep == "prep" and child.text.lower() in ROLE_COUNTRY_PREPS:
                 after.extend(self._prep_countries(w, child.i))
         if not countries:
@@ -311,18 +318,34 @@ class ActorResolver(References):
             starts += [-1] * len(after)
         if mod_sector and sector == "GOV":
             sector = mod_sector  # a generic role head ("leaders", "spokesman") takes its modifier's sector
+        if org_sector and sector in (None, "GOV"):
+            sector = org_sector  # a group's leader or spokesman is the group's, not a government's
         seen: dict[str, int] = {}
         for c, st in zip(countries, starts, strict=True):
             seen.setdefault(c, st)
         return Evidence(tuple(seen), sector, tuple(seen.values()), role, igo, "", first)
 
     @staticmethod
+    def _group_at(w: _Work, i: int) -> tuple[Match, str, str] | None:
+        """A non-state organisation with a home country named at token ``i`` ("Hezbollah" =
+        LBNREB): its match, country and sector."""
+        m = w.at_token.get(i)
+        lex = m.get(NAMED) if m else None
+        actor = lex.actor if lex else None
+        code = (actor.code or "") if actor else ""
+        if m is None or actor is None or actor.kind != "organisation" or not actor.country or code.startswith("IGO"):
+            return None
+        sector = code[3:6] if len(code) >= 6 and code[:3] == actor.country else None
+        return (m, actor.country, sector) if sector else None
+
+    @staticmethod
     def _igo_at(w: _Work, i: int) -> tuple[Match, str] | None:
-        """The intergovernmental organisation named at token ``i`` (its match and code)."""
+        """The organisation with no home country named at token ``i``, intergovernmental or
+        international non-governmental ("Nato", "Amnesty International"): its match and code."""
         m = w.at_token.get(i)
         lex = m.get(NAMED) if m else None
         code = lex.actor.code if lex and lex.actor else None
-        return (m, code) if m and code and code.startswith("IGO") else None
+        return (m, code) if m and code and code.startswith(("IGO", "NGO")) else None
 
     def _office_word(self, w: _Work, m: Match) -> tuple[str, str | None] | None:
         """The role word a multi-word organisation phrase ends in ("UN envoy", "UN
@@ -415,7 +438,7 @@ class ActorResolver(References):
             # The text names the office ("Nato's secretary general, Jens Stoltenberg") on the
             # article's date; a KB row says what the person was when the KB was written.
             entity = known.entity if known else name
-            sector = "IGO" if ev.sector in (None, "GOV") else ev.sector  # an organisation's official
+            sector = ev.igo[:3] if ev.sector in (None, "GOV") else ev.sector  # an organisation's official
             return Reading(entity, None, sector, ev.role, ev.how, 0.95, ev.igo)
         if known:
             sector = ev.sector or known.sector
@@ -624,8 +647,8 @@ class ActorResolver(References):
             sector = ev.sector  # "opposition party leaders" are the opposition's
         base = dict(start=s, end=e, text=text, sentence=doc.tokens[m.start].sent,
                     head_token=m.last, sector=sector, role=role, kind="group")
-        if ev.igo:  # an organisation's officials: sector IGO, the role word's role
-            base["sector"] = "IGO" if sector == "GOV" else sector
+        if ev.igo:  # an organisation's officials: its sector (IGO, NGO), the role word's role
+            base["sector"] = ev.igo[:3] if sector == "GOV" else sector
             return [ActorMention(**base, code=ev.igo, country=None, how=f"role word '{m_text(doc, m)}' of {ev.igo}",
                                  confidence=0.8)]
         if ev.countries:
