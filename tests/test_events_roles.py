@@ -223,3 +223,18 @@ def test_roles_an_event_aimed_at_an_earlier_event_is_aimed_at_its_source(setting
     events = Pipeline(settings).analyze(Article.create(text, dt.date(2021, 9, 15))).events
     later = [e for e in events if e.sentence == 1 and e.source and e.source[0].actor == "IGOEUR"]
     assert later and {r.country for e in later for r in e.target} == {"BLR"}
+
+
+def test_roles_the_crackdown_is_aimed_at_whoever_cracked_down(settings) -> None:
+    """"the crackdown" names no earlier predicate's word, but its lexicon type does: the
+    condemnation is aimed at the police who dispersed the crowd, Thai like the condemners."""
+    import datetime as dt
+
+    from kronika.model import Article
+    from kronika.pipeline import Pipeline
+
+    text = ("Riot police used water cannon and tear gas to disperse the crowd in Bangkok. "
+            "Opposition lawmakers condemned the crackdown.")
+    events = Pipeline(settings).analyze(Article.create(text, dt.date(2020, 10, 12))).events
+    condemned = [e for e in events if e.trigger == "condemned"]
+    assert condemned and all([r.actor for r in e.target] == ["THACOP"] for e in condemned)

@@ -177,7 +177,7 @@ class EventCoder:
             triggers = frozenset(x.trigger for x in found)
             own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
             drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
-        drafts = _inherit_from_earlier(_targets_from_events(view, drafts))
+        drafts = _inherit_from_earlier(_targets_from_events(view, drafts, self.lex))
         return tuple(self._record(view, d) for d in _dedupe(drafts))
 
     # ------------------------------------------------------------------ the learned decision
@@ -879,22 +879,27 @@ def _pronoun_agrees(view: DocView, pronoun: str, speech: int) -> bool:
     return not subj or "Number=Plur" not in view.tokens[subj[0]].morph
 
 
-def _targets_from_events(view: DocView, drafts: list[Draft]) -> list[Draft]:
+def _targets_from_events(view: DocView, drafts: list[Draft], lex: Lexicon) -> list[Draft]:
     """"Police arrested two journalists. The arrests were condemned by the EU": an event aimed
-    at an earlier event ("the arrests", "the agreement") is aimed at that event's source. A
-    draft with no target (or only an inferred one) whose object or passive subject is a
-    definite noun naming no actor takes the source of the latest earlier event whose predicate,
-    or the predicate's object, has that noun's lemma ("arrested" / "the arrests", "signed a
-    deal" / "the deal")."""
+    at an earlier event ("the arrests", "the agreement", "the crackdown") is aimed at that
+    event's source. A draft with no target (or only an inferred one) whose object or passive
+    subject is a definite noun naming no actor takes the source of the latest earlier event
+    whose predicate, or the predicate's object, has that noun's lemma ("arrested" / "the
+    arrests", "signed a deal" / "the deal"), or whose type the lexicon gives the noun ("the
+    crackdown": COERCE)."""
     out: list[Draft] = []
     for d in drafts:
         if not d.target or "+inferred-target" in d.rule:
             ref = _event_reference(view, d.trigger)
             if ref is not None:
-                earlier = [e for e in out if e.source and (e.sentence, e.trigger) < (d.sentence, d.trigger)
-                           and ref in _event_words(view, e.trigger)]
-                mine = countries(d.source)
-                tgt = tuple(m for m in earlier[-1].source if countries((m,)).isdisjoint(mine)) if earlier else ()
+                senses = lex.nouns.get(ref, ())
+                types = {sense.type for sense in senses}
+                quads = {quad_class(sense.cameo) for sense in senses} - {None}
+                before = [e for e in out if e.source and (e.sentence, e.trigger) < (d.sentence, d.trigger)]
+                earlier = [e for e in before if ref in _event_words(view, e.trigger) or e.sense.type in types] or \
+                    [e for e in before if quad_class(e.sense.cameo) in quads]  # "the crackdown" on a dispersal
+                mine = {m.code or m.text for m in d.source}  # never its own source as its target
+                tgt = tuple(m for m in earlier[-1].source if (m.code or m.text) not in mine) if earlier else ()
                 if tgt:
                     d = replace(d, target=tgt, rule=d.rule.replace("+inferred-target", "") + "+event-ref")
         out.append(d)
