@@ -301,6 +301,16 @@ def test_events_conjoined_predicate_shares_its_first_conjuncts_date(code) -> Non
     assert _one(events, "ASSAULT").date.origin == "document"
 
 
+def test_events_a_statement_of_support_happened_when_made(code) -> None:
+    """PLOVER codes a promise of support as the statement it is: "Kenya will back Uganda" is a
+    SUPPORT that occurred, not a planned one. A future date said with it keeps it planned."""
+    actors = {"Kenya": "KEN", "Uganda": "UGA"}
+    now = _one(code("Kenya will support Uganda.", actors), "SUPPORT")
+    assert now.status == "occurred"
+    later = _one(code("Kenya will support Uganda in June.", actors, {"June": "2021-06"}), "SUPPORT")
+    assert later.status == "planned" and later.date.value == "2021-06"
+
+
 def test_events_possessive_date(code) -> None:
     ev = _one(code("During Monday's talks between Kenya and Uganda, Kenya accused Uganda of smuggling.",
                    {"Kenya": "KEN", "Uganda": "UGA"}, {"Monday": "2021-03-08"}), "ACCUSE")

@@ -710,8 +710,14 @@ class EventCoder:
         if place is not None:
             place = most_specific(view, place, places)
         status = d.status
-        if status == "occurred" and date.origin == "text" and date.value[:10] > view.doc.article.date.isoformat()[: len(date.value[:10])]:
+        future = date.origin == "text" and date.value[:10] > view.doc.article.date.isoformat()[: len(date.value[:10])]
+        if status == "occurred" and future:
             status = "planned"
+        elif status == "planned" and d.sense.type.lower() in self.lex.words.get("statement_types", ()) and (
+                date.origin == "document" or date.value[:10] < view.doc.article.date.isoformat()[: len(date.value[:10])]):
+            # "pledged to support": the pledge is the event, and it was made (a time said with
+            # it that is not plainly past, "will sign next week", keeps it planned)
+            status = "occurred"
         return replace(d, date=date, place=place, status=status, date_governed=governed)
 
     def _record(self, view: DocView, d: Draft) -> Event:
