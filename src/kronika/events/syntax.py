@@ -57,6 +57,12 @@ class DocView:
             if not (first == last and doc.tokens[first].pos == "PRON"):
                 self.named.append(m)
         self.named.sort(key=lambda m: m.start)
+        self._spans: dict[tuple[int, int], tuple[ActorMention, ...]] = {}  # span -> its actors, for ``whole``
+        for ms in self.actors_at.values():
+            for m in ms:
+                key = (m.start, m.end)
+                if m not in self._spans.get(key, ()):
+                    self._spans[key] = (*self._spans.get(key, ()), m)
 
     def lemma(self, i: int) -> str:
         return self.lemmas[i]
@@ -161,8 +167,8 @@ class DocView:
     def whole(self, m: ActorMention) -> tuple[ActorMention, ...]:
         """Every actor of the phrase ``m`` stands for: "the two neighbours" is one mention per
         country at one span, and a side that takes the phrase takes all of them."""
-        same = [x for x in self.actors_at.get(m.head_token, ()) if (x.start, x.end) == (m.start, m.end)]
-        return tuple(same) if m in same else (m,)
+        same = self._spans.get((m.start, m.end), ())
+        return same if m in same else (m,)
 
     def has_reciprocal_object(self, p: int, lex: Lexicon) -> bool:
         """Does predicate ``p`` take "each other" / "one another" as its object, directly or
