@@ -311,6 +311,17 @@ def test_events_a_statement_of_support_happened_when_made(code) -> None:
     assert later.status == "planned" and later.date.value == "2021-06"
 
 
+def test_events_a_purpose_that_happened_shares_its_heads_date(code) -> None:
+    """"Protesters marched on Monday to denounce Uganda": the denunciation is Monday's too. An
+    event noun inside the purpose clause ("to justify its attack on Uganda") is not the purpose
+    and keeps no date of the head's."""
+    actors, times = {"Kenya": "KEN", "Uganda": "UGA", "Protesters": "KENCVL"}, {"Monday": "2021-03-08"}
+    ev = _one(code("Protesters marched on Monday to denounce Uganda.", actors, times), "ACCUSE")
+    assert ev.date.value == "2021-03-08" and ev.date.origin == "text"
+    attack = _one(code("Kenya accused Uganda on Monday to justify its attack on Uganda.", actors, times), "ASSAULT")
+    assert attack.date.origin == "document"
+
+
 def test_events_possessive_date(code) -> None:
     ev = _one(code("During Monday's talks between Kenya and Uganda, Kenya accused Uganda of smuggling.",
                    {"Kenya": "KEN", "Uganda": "UGA"}, {"Monday": "2021-03-08"}), "ACCUSE")

@@ -140,6 +140,20 @@ def _conjunct_heads(view: DocView, preds: list[int]) -> list[int]:
     return out
 
 
+def _purpose_heads(view: DocView, preds: list[int]) -> list[int]:
+    """The verbs whose purpose the predicates are ("took to the streets on Sunday to demand":
+    ``took`` for ``demand``): a to-infinitive hanging from a verb as its adverbial clause or
+    complement."""
+    if not preds or not view.verbal[preds[0]]:
+        return []  # an event noun inside a purpose clause ("to justify its attack") is not that purpose
+    p = preds[0]
+    t = view.tokens[p]
+    if t.dep in ("advcl", "xcomp") and t.head != t.i and is_verb(view.tokens[t.head]) and any(
+            view.tokens[k].tag == "TO" for k in view.kids[p]):
+        return [t.head]
+    return []
+
+
 def _in_content_clause(view: DocView, anchor: int, preds: list[int]) -> bool:
     """Is the time inside a clause that is the content of a predicate ("denied that it had used
     chemical weapons in April 2018")? It dates what was denied or said, not the denial."""
@@ -151,9 +165,12 @@ def _in_content_clause(view: DocView, anchor: int, preds: list[int]) -> bool:
 
 
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
-               lex: Lexicon, blockers: frozenset[int]) -> EventDate:
+               lex: Lexicon, blockers: frozenset[int], purpose: bool = False) -> EventDate:
     """Governing timex, else the sentence's nearest DATE, else the document date. A time
-    behind a relational preposition ("ahead of Friday's summit") dates neither."""
+    behind a relational preposition ("ahead of Friday's summit") dates neither. ``purpose``:
+    an event that happened may take the time of the verb it is the purpose of ("took to the
+    streets on Sunday to demand …"); one that is planned or hypothetical may not ("threatened
+    on Tuesday to launch an offensive": the offensive is not Tuesday's)."""
     usable = [t for t in times if t.sentence == sentence and calendar_date(t)
               and not _relational(view, t.anchor_token, lex)]
     anchored = [(t.anchor_token, t) for t in usable if t.anchor_token is not None]
@@ -162,6 +179,9 @@ def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sen
         # A conjoined predicate with no time of its own shares its first conjunct's: "police
         # fired tear gas on Monday and detained 40 people" dates the detentions Monday too.
         heads = _conjunct_heads(view, preds)
+        hit = governing_item(view, anchored, heads, lex, blockers.difference(heads)) if heads else None
+    if hit is None and purpose:
+        heads = _purpose_heads(view, preds)
         hit = governing_item(view, anchored, heads, lex, blockers.difference(heads)) if heads else None
     if isinstance(hit, TimeExpr):
         return EventDate(calendar_date(hit) or "", date_text(view, hit), "text")

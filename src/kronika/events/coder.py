@@ -694,7 +694,7 @@ class EventCoder:
         own anchors) block a timex or place they govern themselves."""
         blockers = triggers.difference(d.anchors)
         preds = list(d.anchors)
-        date = event_date(view, times, preds, d.sentence, self.lex, blockers)
+        date = event_date(view, times, preds, d.sentence, self.lex, blockers, purpose=d.status == "occurred")
         governed = date.origin == "text" and any(
             t.sentence == d.sentence and t.anchor_token is not None and date_text(view, t) == date.text
             and _is_governed(view, t.anchor_token, preds, self.lex, blockers) for t in times)
