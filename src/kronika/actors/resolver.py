@@ -326,26 +326,33 @@ class ActorResolver(References):
         return Evidence(tuple(seen), sector, tuple(seen.values()), role, igo, "", first)
 
     @staticmethod
-    def _group_at(w: _Work, i: int) -> tuple[Match, str, str] | None:
+    def _named_at(w: _Work, i: int) -> tuple[Match, ActorEntry] | None:
+        """The match at token ``i`` and the named actor it reads, if any."""
+        m = w.at_token.get(i)
+        lex = m.get(NAMED) if m else None
+        return (m, lex.actor) if m is not None and lex is not None and lex.actor is not None else None
+
+    @classmethod
+    def _group_at(cls, w: _Work, i: int) -> tuple[Match, str, str] | None:
         """A non-state organisation with a home country named at token ``i`` ("Hezbollah" =
         LBNREB): its match, country and sector."""
-        m = w.at_token.get(i)
-        lex = m.get(NAMED) if m else None
-        actor = lex.actor if lex else None
-        code = (actor.code or "") if actor else ""
-        if m is None or actor is None or actor.kind != "organisation" or not actor.country or code.startswith("IGO"):
+        hit = cls._named_at(w, i)
+        if hit is None:
             return None
-        sector = code[3:6] if len(code) >= 6 and code[:3] == actor.country else None
+        m, actor = hit
+        code = actor.code or ""
+        if actor.kind != "organisation" or not actor.country or code[:3] != actor.country:
+            return None
+        sector = sector_of(code)
         return (m, actor.country, sector) if sector else None
 
-    @staticmethod
-    def _igo_at(w: _Work, i: int) -> tuple[Match, str] | None:
+    @classmethod
+    def _igo_at(cls, w: _Work, i: int) -> tuple[Match, str] | None:
         """The organisation with no home country named at token ``i``, intergovernmental or
         international non-governmental ("Nato", "Amnesty International"): its match and code."""
-        m = w.at_token.get(i)
-        lex = m.get(NAMED) if m else None
-        code = lex.actor.code if lex and lex.actor else None
-        return (m, code) if m and code and code.startswith(("IGO", "NGO")) else None
+        hit = cls._named_at(w, i)
+        code = hit[1].code if hit is not None else None
+        return (hit[0], code) if hit is not None and code and code.startswith(("IGO", "NGO")) else None
 
     def _office_word(self, w: _Work, m: Match) -> tuple[str, str | None] | None:
         """The role word a multi-word organisation phrase ends in ("UN envoy", "UN
@@ -438,7 +445,7 @@ class ActorResolver(References):
             # The text names the office ("Nato's secretary general, Jens Stoltenberg") on the
             # article's date; a KB row says what the person was when the KB was written.
             entity = known.entity if known else name
-            sector = ev.igo[:3] if ev.sector in (None, "GOV") else ev.sector  # an organisation's official
+            sector = sector_of(ev.igo) if ev.sector in (None, "GOV") else ev.sector  # an organisation's official
             return Reading(entity, None, sector, ev.role, ev.how, 0.95, ev.igo)
         if known:
             sector = ev.sector or known.sector
@@ -648,7 +655,7 @@ class ActorResolver(References):
         base = dict(start=s, end=e, text=text, sentence=doc.tokens[m.start].sent,
                     head_token=m.last, sector=sector, role=role, kind="group")
         if ev.igo:  # an organisation's officials: its sector (IGO, NGO), the role word's role
-            base["sector"] = ev.igo[:3] if sector == "GOV" else sector
+            base["sector"] = sector_of(ev.igo) if sector == "GOV" else sector
             return [ActorMention(**base, code=ev.igo, country=None, how=f"role word '{m_text(doc, m)}' of {ev.igo}",
                                  confidence=0.8)]
         if ev.countries:

@@ -159,7 +159,7 @@ def _in_content_clause(view: DocView, anchor: int, preds: list[int]) -> bool:
     chemical weapons in April 2018")? It dates what was denied or said, not the denial."""
     for p in preds:
         for c in view.kids[p]:
-            if view.tokens[c].dep in ("ccomp",) and view.verbal[c] and view.within(anchor, c):
+            if view.tokens[c].dep == "ccomp" and view.verbal[c] and view.within(anchor, c):
                 return True
     return False
 

@@ -526,9 +526,9 @@ class EventCoder:
             spoken = view.speaker_of(p, self.lex)
             if spoken and len({m.country for m in spoken[1] if m.country}) >= 2:
                 return list(spoken[1])
-            own = view.actors_at.get(subj, [])
+            own = view.whole(view.actor_at[subj]) if subj in view.actor_at else ()
             if len({m.country for m in own if m.country}) >= 2:
-                return own  # the parties the actor stage resolved the phrase to
+                return list(own)  # the parties the actor stage resolved the phrase to
             return party_mentions(view, parties)
         return view.np_actors(subj)
 

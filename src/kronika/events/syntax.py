@@ -43,9 +43,9 @@ class DocView:
         self.verbal = [is_verb(t) for t in doc.tokens]
         self._intervals: tuple[list[int], list[int], list[int], list[int]] | None = None  # on first use
         self.actor_at: dict[int, ActorMention] = {}
-        # every participant mention at a token: a phrase the actor stage resolved to several
-        # actors ("the two countries", "both sides") holds one mention per actor
-        self.actors_at: dict[int, list[ActorMention]] = {}
+        # every participant mention of a span: a phrase the actor stage resolved to several
+        # actors ("the two countries", "both sides") holds one mention per actor (``whole``)
+        self._spans: dict[tuple[int, int], tuple[ActorMention, ...]] = {}
         self.named: list[ActorMention] = []  # participants in text order, pronouns left out
         for m in sorted(actors, key=lambda a: a.end - a.start):
             first, last = doc.token_at(m.start), doc.token_at(max(m.start, m.end - 1))
@@ -53,16 +53,10 @@ class DocView:
                 continue
             for i in range(first, last + 1):
                 self.actor_at.setdefault(i, m)
-                self.actors_at.setdefault(i, []).append(m)
+            self._spans[(m.start, m.end)] = (*self._spans.get((m.start, m.end), ()), m)
             if not (first == last and doc.tokens[first].pos == "PRON"):
                 self.named.append(m)
         self.named.sort(key=lambda m: m.start)
-        self._spans: dict[tuple[int, int], tuple[ActorMention, ...]] = {}  # span -> its actors, for ``whole``
-        for ms in self.actors_at.values():
-            for m in ms:
-                key = (m.start, m.end)
-                if m not in self._spans.get(key, ()):
-                    self._spans[key] = (*self._spans.get(key, ()), m)
 
     def lemma(self, i: int) -> str:
         return self.lemmas[i]

@@ -703,9 +703,9 @@ def repeated_cv(corpus: Corpus, recipe: Recipe, temperature: float, threshold: f
                 first: dict[str, Any]) -> dict[str, Any]:
     """The held-out figures over ``recipe.cv_repeats`` fold assignments (seeds ``seed``,
     ``seed + 1``, …): mean, standard deviation, min and max of each. Why: one assignment is
-    noisy. On the shipped training data the candidate F1 of the same corpus ranged 0.355–0.379
-    over four fold seeds, and a change of 13 of 4,976 candidates moved it by 0.016 at one seed
-    and by 0.003 on the mean. A choice made on one seed's 0.01 is a coin toss; the card says how
+    noisy. On the shipped training data the candidate F1 of the same corpus ranged 0.338–0.385
+    over five fold seeds (sd 0.019), and a change of 13 of 4,976 candidates moved it by 0.016
+    at one seed and by 0.003 on the mean. A choice made on one seed's 0.01 is a coin toss; the card says how
     far apart two models must be. ``first``: the figures of the run at ``recipe.seed``."""
     from kronika.events.classifier import softmax
 
