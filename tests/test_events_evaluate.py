@@ -23,13 +23,16 @@ PETRARCH_UNIT = SHARED / "data" / "petrarch" / "unit-tests" / "PETR.UnitTest.rec
 FLOORS = {
     "rules": {"type_accuracy": 0.74, "macro_f1": 0.73, "source_country_accuracy": 0.78,
               "target_country_accuracy": 0.62},
-    "learned": {"type_accuracy": 0.71, "macro_f1": 0.70, "source_country_accuracy": 0.87,
-                "target_country_accuracy": 0.81},  # 0.68 before the role model, 0.838 with its first
+    "learned": {"type_accuracy": 0.69, "macro_f1": 0.70, "source_country_accuracy": 0.86,
+                "target_country_accuracy": 0.80},  # 0.68 before the role model, 0.838 with its first
     # version, 0.804 with nearest-mention and same-country-as-source features, 0.845 with the
     # target floor (docs/events.md; both chosen on the training folds). The floors sit 2-4
-    # records of 164 under the shipped model's figures (0.732 / 0.726 / 0.890 / 0.831): four
-    # retrainings that changed a few dozen of 4,976 training candidates gave type accuracy
-    # 0.738, 0.732, 0.726 and 0.732 (one record each), so a floor closer than that trips on noise.
+    # records of 164 under the shipped model's figures: four retrainings that changed a few
+    # dozen of 4,976 training candidates gave type accuracy 0.738, 0.732, 0.726 and 0.732 (one
+    # record each), so a floor closer than that trips on noise. The model trained with the
+    # second WikiNews silver file and infinitive control (2026-12-07) gives 0.713 / 0.725 /
+    # 0.884 / 0.824, against 0.732 / 0.726 / 0.890 / 0.831 before: news gained, wire GSR lost
+    # 1-3 records (docs/events.md reports both), and the floors moved with it.
 }
 
 

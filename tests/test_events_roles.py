@@ -227,13 +227,15 @@ def test_roles_an_event_aimed_at_an_earlier_event_is_aimed_at_its_source(setting
 
 def test_roles_the_crackdown_is_aimed_at_whoever_cracked_down(settings) -> None:
     """"the crackdown" names no earlier predicate's word, but its lexicon type does: the
-    condemnation is aimed at the police who dispersed the crowd, Thai like the condemners."""
+    condemnation is aimed at the police who arrested the protesters, Thai like the condemners.
+    (Its first sentence was "used water cannon and tear gas to disperse the crowd" until the
+    model trained with the second silver file, which codes no event there: docs/events.md.)"""
     import datetime as dt
 
     from kronika.model import Article
     from kronika.pipeline import Pipeline
 
-    text = ("Riot police used water cannon and tear gas to disperse the crowd in Bangkok. "
+    text = ("Riot police fired tear gas and arrested dozens of protesters in Bangkok. "
             "Opposition lawmakers condemned the crackdown.")
     events = Pipeline(settings).analyze(Article.create(text, dt.date(2020, 10, 12))).events
     condemned = [e for e in events if e.trigger == "condemned"]

@@ -57,3 +57,23 @@ def test_events_a_phrase_standing_for_two_actors_is_both_sides(parse) -> None:
     assert set(view.np_actors(head)) == {col, ven}
     talks = next(t.i for t in doc.tokens if t.text == "talks")
     assert set(view.first_actor_below(talks, ())) == {col, ven}
+
+
+@pytest.mark.parametrize(("text", "verb", "subject"), [
+    ("Riot police used water cannon and tear gas to disperse the crowd.", "disperse", "police"),
+    ("The army deployed tanks to crush the uprising.", "crush", "army"),
+    ("The UN urged Israel to withdraw its troops.", "withdraw", "Israel"),
+    ("The minister asked the protesters to leave the square.", "leave", "protesters"),
+])
+def test_events_infinitive_control(parse, settings, text: str, verb: str, subject: str) -> None:
+    """Who does the infinitive: an object that can act controls it ("urged Israel to
+    withdraw"); an instrument does not, and control passes to the subject ("police used tear
+    gas to disperse the crowd": the police disperse it)."""
+    from kronika.actors import ActorResolver
+
+    doc = parse(text, "2021-03-10")
+    view = DocView(doc, ActorResolver(settings)(doc, ()))
+    v = next(t.i for t in doc.tokens if t.text == verb)
+    agents = frozenset(["protester", "people", "troop"])
+    subj = view.clause_subject(v, agents)
+    assert subj is not None and doc.tokens[subj].text == subject

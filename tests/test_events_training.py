@@ -3,6 +3,7 @@ through ``kronika train events`` and then used to code new text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -104,3 +105,23 @@ def test_events_shipped_model_card() -> None:
     files = {s["file"] for s in model.meta["sources"]}
     assert {"wikinews_silver.jsonl", "PLV_train.tsv"} <= files
     assert not files & {"PLOVER_GSR_dev.json", "guardian_dev", "wikinews_dev"}
+
+
+def test_events_trigger_nouns_keep_words_annotators_mark_often() -> None:
+    """A trigger's last word is proposed as an event noun only when enough of its uses in the
+    sentence-complete data are triggers: "airstrike" (2 of 2) is; "president" (1 of 3, from a
+    trigger "former president") is not at a share of 0.5, and is with no share."""
+    from kronika.train.events import trigger_nouns
+    from kronika.train.sources import GoldEvent, LabelledDoc, LabelledSentence
+
+    def sent(text: str, trigger: str | None = None) -> LabelledSentence:
+        ev = (GoldEvent("ASSAULT", "X", None, trigger),) if trigger else ()
+        return LabelledSentence(text, ev)
+
+    doc = LabelledDoc("d", dt.date(2020, 1, 1), (
+        sent("An airstrike hit the town.", "airstrike"), sent("Another airstrike followed.", "airstrike"),
+        sent("The president left.", "former president"), sent("The president spoke."),
+        sent("A president met a president."),
+    ), complete=True, origin="test")
+    assert trigger_nouns([doc], str.lower) == {"airstrike", "president"}
+    assert trigger_nouns([doc], str.lower, 0.5) == {"airstrike"}

@@ -158,10 +158,12 @@ class Recipe:
     seed: int = 13
     decision: str = "argmax"  # "argmax": emit a type that beats NONE; "threshold": tune a cut-off
     cv_repeats: int = 1  # cross-validations run (fold seeds seed, seed+1, ...) for the card's mean and sd
+    noun_min_share: float = 0.0  # a trigger word becomes an event noun when it is a trigger this often
 
     def to_dict(self) -> dict[str, Any]:
         return {"decision": self.decision, "c": self.c, "min_count": self.min_count, "none_weight": self.none_weight, "weak_weight": self.weak_weight,
-                "max_iter": self.max_iter, "seed": self.seed, "cv_repeats": self.cv_repeats}
+                "max_iter": self.max_iter, "seed": self.seed, "cv_repeats": self.cv_repeats,
+                "noun_min_share": self.noun_min_share}
 
 
 def _vocabulary(rows: Iterable[Sequence[str]], min_count: int) -> dict[str, int]:

@@ -242,7 +242,7 @@ class DocView:
                 return t.head
             if t.dep == "xcomp":
                 objs = self.dep_kids(t.head, OBJ)
-                if objs:  # object control: "urged X to leave"
+                if objs and self._can_act(objs[0], agents):  # object control: "urged X to leave"
                     return objs[0]
             if t.dep not in ("xcomp", "conj", "advcl", "acl", "pcomp", "acomp") or t.head == cur:
                 return None
@@ -255,6 +255,15 @@ class DocView:
                 if objs:  # object control: "blamed X for conducting", "accused X of attacking"
                     return objs[0]
         return None
+
+    def _can_act(self, i: int, agents: frozenset[str]) -> bool:
+        """Whether object ``i`` can control an infinitive. Why: "urged Israel to withdraw" makes
+        Israel the one who withdraws, but in "police used tear gas to disperse the crowd" or
+        "the army deployed tanks to crush …" the object is an instrument and the subject
+        disperses. An actor, a name, a pronoun or a noun that can act is a controller; any other
+        noun leaves control to the subject."""
+        t = self.tokens[i]
+        return i in self.actor_at or t.pos in ("PROPN", "PRON") or self.lemmas[i] in agents
 
     def _main_subject(self, subjects: list[int], verb: int) -> int:
         """Of several subjects the parser attached (a dateline "Somalia On Sunday, bombers

@@ -339,12 +339,31 @@ def _binds(side: tuple[ActorMention, ...], m: ActorMention | None) -> bool:
 # ---------------------------------------------------------------------- fitting and scoring
 
 
-def trigger_nouns(docs: Sequence[LabelledDoc], lemma: Callable[[str], str]) -> frozenset[str]:
-    """Lemmas of the last word of every trigger in sentence-complete data: event nouns the
-    proposer should offer even where the lexicon does not list them."""
-    words = {ev.trigger.lower().split()[-1] for d in docs for s in d.sentences for ev in s.events
-             if ev.trigger and ev.trigger.split()}
-    return frozenset(lemma(w) for w in sorted(words))
+def trigger_nouns(docs: Sequence[LabelledDoc], lemma: Callable[[str], str], min_share: float = 0.0) -> frozenset[str]:
+    """Lemmas of the last word of the triggers in sentence-complete data: event nouns the
+    proposer should offer even where the lexicon does not list them.
+
+    ``min_share``: keep a word only when at least this share of its occurrences in that data
+    are the last word of a trigger. Why: annotators' triggers end in words like "president"
+    ("former president") or "government"; proposed everywhere, such a word turns every
+    mention of an actor into a candidate. A word an annotator marked once in a hundred uses
+    is not an event noun; "airstrike", marked in most of its uses, is."""
+    ends: dict[str, int] = {}
+    for d in docs:
+        for s in d.sentences:
+            for ev in s.events:
+                if ev.trigger and ev.trigger.split():
+                    w = ev.trigger.lower().split()[-1]
+                    ends[w] = ends.get(w, 0) + 1
+    if min_share > 0:
+        seen = dict.fromkeys(ends, 0)
+        for d in docs:
+            for s in d.sentences:
+                for w in s.text.lower().split():  # the words a trigger's last word is read from
+                    if w in seen:
+                        seen[w] += 1
+        ends = {w: n for w, n in ends.items() if n >= min_share * max(seen[w], n)}
+    return frozenset(lemma(w) for w in sorted(ends))
 
 
 def folds(groups: Sequence[str], k: int, seed: int) -> list[int]:
@@ -671,7 +690,7 @@ def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, f
     if not any(docs.values()):
         raise ConfigError("no labelled sentences in the training data", code="K014")
     builder = ExampleBuilder(settings)
-    nouns = trigger_nouns([d for ds in docs.values() for d in ds if d.complete], builder.lemma)
+    nouns = trigger_nouns([d for ds in docs.values() for d in ds if d.complete], builder.lemma, recipe.noun_min_share)
     corpus = Corpus()
     sources = []
     for p, ds in docs.items():
