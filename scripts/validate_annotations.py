@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check an annotated batch against its input (``data/training/ANNOTATION.md``):
 
-    python3 scripts/validate_annotations.py BATCH.jsonl ANNOTATED.jsonl
+    .venv/bin/python scripts/validate_annotations.py BATCH.jsonl ANNOTATED.jsonl
 
 Same lines in the same order with ``doc``, ``date``, ``i``, ``text`` unchanged; types are the
 16 of PLOVER 2021 and modes those the guide lists; source, target and trigger texts are
@@ -16,8 +16,8 @@ import json
 import re
 import sys
 
-TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-         "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+from kronika.model import PLOVER_TYPES, STATUSES
+
 MODES = {
     "ACCUSE": {"allege", "disapprove", "investigate"},
     "ASSAULT": {"abduct", "assassinate", "beat", "cleansing", "explosives", "firearms", "heavy-weapons", "massacre",
@@ -33,7 +33,6 @@ MODES = {
     "THREATEN": {"ban", "expel", "political", "relations", "restrict", "territory", "violence"},
     "AID": {"humanitarian", "military", "economic"},
 }
-STATUS = {"occurred", "planned", "denied", "hypothetical"}
 
 
 def read(path: str) -> list[dict]:
@@ -43,12 +42,12 @@ def read(path: str) -> list[dict]:
 
 def event_errors(n: int, text: str, e: dict) -> list[str]:
     errs = []
-    if e.get("type") not in TYPES:
+    if e.get("type") not in PLOVER_TYPES:
         errs.append(f"line {n}: bad type {e.get('type')}")
     mode = e.get("mode")
     if mode is not None and mode not in MODES.get(e.get("type"), set()):
         errs.append(f"line {n}: mode {mode!r} not allowed for {e.get('type')}")
-    if e.get("status") not in STATUS:
+    if e.get("status") not in STATUSES:
         errs.append(f"line {n}: bad status {e.get('status')}")
     if not e.get("trigger") or e["trigger"] not in text:
         errs.append(f"line {n}: trigger {e.get('trigger')!r} not a substring")

@@ -710,11 +710,12 @@ class EventCoder:
         if place is not None:
             place = most_specific(view, place, places)
         status = d.status
-        future = date.origin == "text" and date.value[:10] > view.doc.article.date.isoformat()[: len(date.value[:10])]
-        if status == "occurred" and future:
+        day = date.value[:10]
+        today = view.doc.article.date.isoformat()[: len(day)]  # the article's date to the event date's precision
+        if status == "occurred" and date.origin == "text" and day > today:
             status = "planned"
         elif status == "planned" and d.sense.type.lower() in self.lex.words.get("statement_types", ()) and (
-                date.origin == "document" or date.value[:10] < view.doc.article.date.isoformat()[: len(date.value[:10])]):
+                date.origin == "document" or day < today):
             # "pledged to support": the pledge is the event, and it was made (a time said with
             # it that is not plainly past, "will sign next week", keeps it planned)
             status = "occurred"
@@ -896,7 +897,7 @@ def _targets_from_events(view: DocView, drafts: list[Draft], lex: Lexicon) -> li
     out: list[Draft] = []
     for d in drafts:
         if not d.target or "+inferred-target" in d.rule:
-            ref = _event_reference(view, d.trigger)
+            ref = _event_reference(view, d.trigger, lex.words.get("definite_determiners", frozenset()))
             if ref is not None:
                 senses = lex.nouns.get(ref, ())
                 types = {sense.type for sense in senses}
@@ -912,15 +913,15 @@ def _targets_from_events(view: DocView, drafts: list[Draft], lex: Lexicon) -> li
     return out
 
 
-def _event_reference(view: DocView, p: int) -> str | None:
+def _event_reference(view: DocView, p: int, definite: frozenset[str]) -> str | None:
     """The lemma of a definite noun naming no actor that is ``p``'s object or passive subject
-    ("condemned the arrests", "the agreement was criticised")."""
+    ("condemned the arrests", "the agreement was criticised"); ``definite``: the determiners
+    that make it one (``definite_determiners`` in the grammar)."""
     for c in view.dep_kids(p, {"dobj", "nsubjpass"}):
         t = view.tokens[c]
         if t.pos != "NOUN" or view.np_actors(c):
             continue
-        if any(view.tokens[k].dep == "det" and view.lemma(k) in ("the", "this", "these", "that", "those")
-               for k in view.kids[c]):
+        if any(view.tokens[k].dep == "det" and view.lemma(k) in definite for k in view.kids[c]):
             return view.lemma(c)
     return None
 

@@ -41,6 +41,7 @@ from kronika.events.classifier import (
     fit_linear,
     fit_temperature,
     reliability_table,
+    softmax,
 )
 from kronika.events.roles import NO_ROLE, SOURCE, TARGET, pick, role_rows, sides_score
 from kronika.events.sides import main_parties, with_places
@@ -348,21 +349,12 @@ def trigger_nouns(docs: Sequence[LabelledDoc], lemma: Callable[[str], str], min_
     ("former president") or "government"; proposed everywhere, such a word turns every
     mention of an actor into a candidate. A word an annotator marked once in a hundred uses
     is not an event noun; "airstrike", marked in most of its uses, is."""
-    ends: dict[str, int] = {}
-    for d in docs:
-        for s in d.sentences:
-            for ev in s.events:
-                if ev.trigger and ev.trigger.split():
-                    w = ev.trigger.lower().split()[-1]
-                    ends[w] = ends.get(w, 0) + 1
+    ends = Counter(ev.trigger.lower().split()[-1] for d in docs for s in d.sentences for ev in s.events
+                   if ev.trigger and ev.trigger.split())
     if min_share > 0:
-        seen = dict.fromkeys(ends, 0)
-        for d in docs:
-            for s in d.sentences:
-                for w in s.text.lower().split():  # the words a trigger's last word is read from
-                    if w in seen:
-                        seen[w] += 1
-        ends = {w: n for w, n in ends.items() if n >= min_share * max(seen[w], n)}
+        # the words a trigger's last word is read from, counted the same way
+        seen = Counter(w for d in docs for s in d.sentences for w in s.text.lower().split() if w in ends)
+        ends = Counter({w: n for w, n in ends.items() if n >= min_share * max(seen[w], n)})
     return frozenset(lemma(w) for w in sorted(ends))
 
 
@@ -421,7 +413,6 @@ def best_threshold(probs: np.ndarray, labels: list[str], gold: Sequence[str]) ->
 def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]], k: int = 5) -> EventModel:
     """Fit on everything; temperature and threshold from k-fold held-out predictions; the card
     records the recipe, the data and the held-out scores."""
-    from kronika.events.classifier import softmax
 
     ex = corpus.examples
     scores, labels, fold = heldout_scores(corpus, recipe, k)
@@ -726,7 +717,6 @@ def repeated_cv(corpus: Corpus, recipe: Recipe, temperature: float, threshold: f
     over five fold seeds (sd 0.019), and a change of 13 of 4,976 candidates moved it by 0.016
     at one seed and by 0.003 on the mean. A choice made on one seed's 0.01 is a coin toss; the card says how
     far apart two models must be. ``first``: the figures of the run at ``recipe.seed``."""
-    from kronika.events.classifier import softmax
 
     runs = [first]
     for n in range(1, recipe.cv_repeats):
