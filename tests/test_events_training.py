@@ -96,6 +96,25 @@ def test_events_classifier_roundtrip_and_calibration(tmp_path: Path) -> None:
     assert expected_calibration_error([0.9, 0.9], [False, False]) == pytest.approx(0.9)
 
 
+def test_events_none_margin_emits_what_none_barely_beats(tmp_path: Path) -> None:
+    """A type NONE leads by less than the margin is emitted, one it leads by more is not; the
+    margin survives save and load, and the card's rule agrees with coding's (``emission``)."""
+    from dataclasses import replace
+
+    from kronika.events.classifier import emission
+
+    m = EventModel(labels=("NONE", "ONE"), vocab={"close": 0, "far": 1},
+                   weights=np.array([[0.3, 0.0], [2.0, 0.0]]), bias=np.zeros(2), threshold=0.0)
+    assert [e for _, _, e in m.decide([["close"], ["far"]])] == [False, False]
+    wide = replace(m, none_margin=0.5)
+    assert [e for _, _, e in wide.decide([["close"], ["far"]])] == [True, False]
+    wide.save(tmp_path)
+    back = EventModel.load(tmp_path)
+    assert back.none_margin == 0.5 and [e for _, _, e in back.decide([["close"], ["far"]])] == [True, False]
+    probs = back.predict_proba([["close"], ["far"]])
+    assert emission(probs, back.labels, 0.0, "threshold", 0.0)[2].tolist() == [True, True]
+
+
 def test_events_shipped_model_card() -> None:
     """The shipped weights load without executing code and their card names the training data."""
     from kronika.resources import data_path
@@ -105,6 +124,11 @@ def test_events_shipped_model_card() -> None:
     files = {s["file"] for s in model.meta["sources"]}
     assert {"wikinews_silver.jsonl", "PLV_train.tsv"} <= files
     assert not files & {"PLOVER_GSR_dev.json", "guardian_dev", "wikinews_dev"}
+    # the margin the recipe names is the one the card's fold curve supports (docs/events.md)
+    curve = model.meta["cross_validation"]["candidate_f1_by_margin_mean_sd"]
+    best = max(curve.values())
+    chosen = min(float(b) for b, (mean, _) in curve.items() if mean >= best[0] - best[1])
+    assert model.none_margin == chosen == model.meta["recipe"]["none_margin"]
 
 
 def test_events_trigger_nouns_keep_words_annotators_mark_often() -> None:

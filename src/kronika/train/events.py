@@ -37,6 +37,7 @@ from kronika.events.classifier import (
     NONE,
     EventModel,
     Recipe,
+    emission,
     expected_calibration_error,
     fit_linear,
     fit_temperature,
@@ -426,8 +427,8 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
         threshold, f1 = best_threshold(probs[complete], labels, [ex[i].label for i in complete]) if complete else (0.5, 0.0)
     else:
         threshold, f1 = 0.0, float("nan")
-    report = cv_report(corpus, probs, labels, fold, threshold, recipe.decision)
-    conf_map = confidence_map(corpus, probs, labels, threshold, recipe.decision)
+    report = cv_report(corpus, probs, labels, fold, threshold, recipe.decision, recipe.none_margin)
+    conf_map = confidence_map(corpus, probs, labels, threshold, recipe.decision, recipe.none_margin)
     if conf_map:
         mapped = [_interpolate(b["confidence"], conf_map) for b in report["reliability"]]
         report["confidence_map_reliability"] = [dict(b, confidence=round(m, 3))
@@ -452,36 +453,26 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
         meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
         roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
     return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
-                   meta=meta, modes=modes, roles=roles)
+                   none_margin=recipe.none_margin, meta=meta, modes=modes, roles=roles)
 
 
 def _emitted(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
-             decision: str) -> tuple[list[float], list[bool]]:
+             decision: str, margin: float = 0.0) -> tuple[list[float], list[bool]]:
     """Held-out confidence and correctness of what coding would emit on sentence-complete data."""
     ex = corpus.examples
-    none = labels.index(NONE) if NONE in labels else -1
-    masked = probs.copy()
-    if none >= 0:
-        masked[:, none] = -1
-    best = masked.argmax(axis=1)
-    conf, right = [], []
-    for i, e in enumerate(ex):
-        p = float(probs[i, best[i]])
-        beats = none < 0 or decision != "argmax" or p >= probs[i, none]
-        if not e.pair and not e.weak and p >= threshold and beats:
-            conf.append(p)
-            right.append(labels[best[i]] == e.label)
-    return conf, right
+    best, conf, emit = emission(probs, labels, threshold, decision, margin)
+    keep = [i for i, e in enumerate(ex) if emit[i] and not e.pair and not e.weak]
+    return [float(conf[i]) for i in keep], [labels[best[i]] == ex[i].label for i in keep]
 
 
 def confidence_map(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
-                   decision: str, points: int = 8) -> list[list[float]]:
+                   decision: str, margin: float = 0.0, points: int = 8) -> list[list[float]]:
     """Probability → chance that an emitted event is right, fitted by isotonic regression on
     the held-out emitted candidates (a second calibration step: the temperature calibrates all
     candidates, most of them easy NONEs; this one the events a user sees)."""
     from sklearn.isotonic import IsotonicRegression
 
-    conf, right = _emitted(corpus, probs, labels, threshold, decision)
+    conf, right = _emitted(corpus, probs, labels, threshold, decision, margin)
     if len(conf) < 20:
         return []
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(conf, [float(r) for r in right])
@@ -591,16 +582,13 @@ def sides_calibration(scores: Sequence[float], right: Sequence[bool], groups: Se
 
 
 def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[int], threshold: float,
-              decision: str = "argmax") -> dict[str, Any]:
+              decision: str = "argmax", margin: float = 0.0) -> dict[str, Any]:
     """Held-out figures: pair-given type accuracy and macro-F1, candidate P/R on complete data,
-    ECE of the emitted events' confidence."""
+    ECE of the emitted events' confidence, and the candidate F1 at each NONE margin of
+    ``MARGINS`` (the curve a recipe's ``none_margin`` is chosen on)."""
     ex = corpus.examples
-    none = labels.index(NONE) if NONE in labels else -1
-    masked = probs.copy()
-    if none >= 0:
-        masked[:, none] = -1
-    pred = [labels[j] for j in masked.argmax(axis=1)]
-    conf = masked.max(axis=1)
+    best, conf, emit = emission(probs, labels, threshold, decision, margin)
+    pred = [labels[j] for j in best]
     pairs = [i for i, e in enumerate(ex) if e.pair]
     out: dict[str, Any] = {}
     if pairs:
@@ -608,18 +596,32 @@ def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[i
         out["pair_given_accuracy"] = round(sum(right) / len(pairs), 4)
         out["pair_given_macro_f1"] = round(macro_f1([ex[i].label for i in pairs], [pred[i] for i in pairs]), 4)
         out["pairs"] = len(pairs)
-    beats_none = probs[:, none] <= conf if none >= 0 and decision == "argmax" else np.ones(len(ex), dtype=bool)
-    emitted = [i for i in range(len(ex)) if conf[i] >= threshold and beats_none[i] and not ex[i].pair and not ex[i].weak]
+    complete = [i for i, e in enumerate(ex) if not e.pair and not e.weak]
+    n_gold = sum(1 for i in complete if ex[i].label != NONE)
+    emitted = [i for i in complete if emit[i]]
     right = [pred[i] == ex[i].label for i in emitted]
-    n_gold = sum(1 for e in ex if not e.pair and not e.weak and e.label != NONE)
     if emitted or n_gold:
-        out["candidate_precision"] = round(sum(right) / len(emitted), 4) if emitted else 0.0
-        out["candidate_recall"] = round(sum(right) / n_gold, 4) if n_gold else 0.0
-        p, r = out["candidate_precision"], out["candidate_recall"]
-        out["candidate_f1"] = round(2 * p * r / (p + r), 4) if p + r else 0.0
+        out.update(_prf(sum(right), len(emitted), n_gold))
+        if decision == "argmax" and NONE in labels:
+            curve = {}
+            for b in MARGINS:
+                _, _, em = emission(probs, labels, threshold, decision, b)
+                hits = [i for i in complete if em[i]]
+                curve[str(b)] = _prf(sum(pred[i] == ex[i].label for i in hits), len(hits), n_gold)["candidate_f1"]
+            out["candidate_f1_by_margin"] = curve
     out["ece"] = round(expected_calibration_error([conf[i] for i in emitted], right), 4)
     out["reliability"] = reliability_table([conf[i] for i in emitted], right)
     return out
+
+
+MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+
+
+def _prf(right: int, emitted: int, gold: int) -> dict[str, float]:
+    p = right / emitted if emitted else 0.0
+    r = right / gold if gold else 0.0
+    return {"candidate_precision": round(p, 4), "candidate_recall": round(r, 4),
+            "candidate_f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
@@ -641,7 +643,8 @@ def end_to_end_hit(corpus: Corpus, recipe: Recipe, temperature: float, threshold
     hits = total = 0
     for f in range(k):
         train = [e for e in ex if fold_of.get(e.group, -1) != f]
-        m = replace(_fit(train, recipe), temperature=temperature, threshold=threshold, decision=recipe.decision)
+        m = replace(_fit(train, recipe), temperature=temperature, threshold=threshold, decision=recipe.decision,
+                    none_margin=recipe.none_margin)
         for g in groups:
             if fold_of[g] != f:
                 continue
@@ -722,7 +725,8 @@ def repeated_cv(corpus: Corpus, recipe: Recipe, temperature: float, threshold: f
     for n in range(1, recipe.cv_repeats):
         r = replace(recipe, seed=recipe.seed + n)
         scores, labels, fold = heldout_scores(corpus, r, k)
-        rep = cv_report(corpus, softmax(scores / temperature), labels, fold, threshold, recipe.decision)
+        rep = cv_report(corpus, softmax(scores / temperature), labels, fold, threshold, recipe.decision,
+                        recipe.none_margin)
         if corpus.e2e:
             rep["pair_end_to_end_type_hit"] = end_to_end_hit(corpus, r, temperature, threshold, k)
         runs.append(rep)
@@ -733,4 +737,10 @@ def repeated_cv(corpus: Corpus, recipe: Recipe, temperature: float, threshold: f
             out[f"{key}_mean"] = round(float(xs.mean()), 4)
             out[f"{key}_sd"] = round(float(xs.std(ddof=1)) if len(xs) > 1 else 0.0, 4)
             out[f"{key}_range"] = [round(float(xs.min()), 4), round(float(xs.max()), 4)]
+    curves = [run["candidate_f1_by_margin"] for run in runs if "candidate_f1_by_margin" in run]
+    if curves:
+        out["candidate_f1_by_margin_mean_sd"] = {
+            m: [round(float(np.mean([c[m] for c in curves])), 4),
+                round(float(np.std([c[m] for c in curves], ddof=1)) if len(curves) > 1 else 0.0, 4)]
+            for m in curves[0]}
     return out
