@@ -215,3 +215,15 @@ def test_actors_groups_an_organisations_officials_are_the_organisations(resolve,
                                                                         code: str, sector: str) -> None:
     m = next(m for m in resolve(text) if m.text.endswith(mention) and m.kind == "group")
     assert (m.code, m.sector) == (code, sector)
+
+
+def test_actors_groups_role_word_takes_the_lede_country(resolve) -> None:
+    """An unqualified role word in a sentence that names no single country belongs to the
+    country the article's lede names; a sentence's own single country still comes first."""
+    text = ("Thousands marched in Kenya on Monday against the new tax. "
+            "Police fired tear gas at the protesters. "
+            "Ugandan officials said police had also been deployed at the border with Uganda.")
+    police = [m for m in resolve(text) if m.text.lower() == "police"]
+    assert police[0].country == "KEN" and "first sentence" in police[0].how
+    assert police[1].country == "UGA"
+    assert not [m for m in resolve("Police fired tear gas at the protesters.") if m.country]
