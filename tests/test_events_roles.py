@@ -179,6 +179,27 @@ def test_roles_reciprocal_object_codes_one_event_per_direction(parse, settings) 
     assert all(len(e.source) == 1 and len(e.target) == 1 for e in events)
 
 
+def test_roles_between_parties_codes_one_event_per_direction(parse, settings) -> None:
+    """"The conflict between X and Y": a two-sided event whose parties sit in a reciprocal
+    preposition's coordinated object is coded once per direction, like "each other"; one
+    party alone after "between" splits nothing."""
+    from kronika.actors import ActorResolver
+    from kronika.events.coder import EventCoder
+    from kronika.events.syntax import DocView
+
+    doc = parse("The conflict between Israel and Hezbollah has left thousands homeless.", "2006-08-01")
+    actors = ActorResolver(settings)(doc, ())
+    events = [e for e in EventCoder(settings)(doc, (), actors, ()) if e.type == "ASSAULT"]
+    assert {(e.source[0].country, e.target[0].country) for e in events if e.source and e.target} == \
+        {("ISR", "LBN"), ("LBN", "ISR")}
+    coder = EventCoder(settings)
+    lone = parse("The talks between the ministers ended.", "2006-08-01")
+    view = DocView(lone, ())
+    assert not any(view.has_between_parties(i, coder.lex) for i in range(len(lone.tokens)))
+    view = DocView(doc, actors)
+    assert any(view.has_between_parties(i, coder.lex) for i in range(len(doc.tokens)))
+
+
 @pytest.mark.parametrize(("text", "type_", "located"), [
     ("Ethiopian troops shelled Baidoa on Monday.", "ASSAULT", True),  # the town shelled: where it happened
     ("Kenya accused Baidoa of harbouring militants.", "ACCUSE", False),  # a town accused: its authorities

@@ -230,7 +230,8 @@ class EventCoder:
             if model.roles is not None:  # the learned argument roles revise the parse's sides
                 c, sides = _revised(model.roles, view, c)
             rule = c.frame + ("+roles" if c.revised else "")
-            pairs = mutual(c.source) if not c.target and view.has_reciprocal_object(c.trigger, self.lex) else []
+            two_sided = view.has_reciprocal_object(c.trigger, self.lex) or view.has_between_parties(c.trigger, self.lex)
+            pairs = mutual(c.source) if not c.target and two_sided else []
             if pairs and ptype not in SYMMETRIC_TYPES:  # "X and Y accused each other": one per direction
                 out.extend(Draft(c.sentence, c.trigger, c.anchors, sense, src, tgt, status, p,
                                  noun=c.frame == "noun", rule=rule + "+mutual", sides=sides) for src, tgt in pairs)

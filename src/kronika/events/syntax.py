@@ -177,6 +177,14 @@ class DocView:
                     return True
         return False
 
+    def has_between_parties(self, p: int, lex: Lexicon) -> bool:
+        """Does predicate ``p``, or its subject ("fighting between X and Y escalated"), name
+        the parties in a reciprocal preposition's coordinated object ("fighting between
+        Georgian forces and separatist units")?"""
+        preps = lex.words.get("reciprocal_preps", frozenset())
+        return any(self.tokens[prep].text.lower() in preps and any(self.dep_kids(o, {"conj"}) for o in self.pobjs(prep))
+                   for head in (p, *self.dep_kids(p, SUBJ)) for prep in self.dep_kids(head, {"prep"}))
+
     def is_generic_parties(self, i: int, lex: Lexicon) -> bool:
         """"the two countries", "both sides": a plural standing for the two main parties."""
         t = self.tokens[i]
