@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Pick and sentence-split the WikiNews articles of ``data/training/wikinews_silver2.jsonl``.
+"""Pick and sentence-split the WikiNews articles of the silver training files.
 
-    .venv/bin/python scripts/pick_training_articles.py ../shared [--out DIR]
+    .venv/bin/python scripts/pick_training_articles.py ../shared [--out DIR]          # silver2
+    .venv/bin/python scripts/pick_training_articles.py ../shared --exclude \
+        data/training/wikinews_silver2.jsonl --out DIR                                 # silver3
 
 Writes ``DIR/batchN.jsonl`` (six batches, one line per sentence: ``doc``, ``date``, ``i``,
 ``text``, ``"events": []``) for annotators following ``data/training/ANNOTATION.md``.
@@ -9,7 +11,9 @@ Writes ``DIR/batchN.jsonl`` (six batches, one line per sentence: ``doc``, ``date
 Which articles, and why: "Politics and conflicts" articles of ``news/wikinews_politics.jsonl``
 of 150–420 words, ranked by how densely they use words of political action (attack, troops,
 protest, arrest, talks, sanctions …: the event types the coder is weakest on), the top 400
-shuffled (seed 7), at most 14 per year. Never an article of the evaluation set
+shuffled (seed 7), at most 14 per year. ``--exclude FILE`` (repeatable) leaves out the
+articles of earlier silver files, so the next round takes the next articles of the same
+ranking. Never an article of the evaluation set
 ``news/wikinews_dev``, never one already in ``events_training/wikinews_silver.jsonl``, and
 never one whose mentions are the coreference test set (``tests/fixtures/coref_wikinews.jsonl``).
 Sentences are the parser's (the pinned spaCy model), so annotators label what the coder sees.
@@ -34,6 +38,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("shared", type=Path)
     ap.add_argument("--out", type=Path, default=Path("batches"))
+    ap.add_argument("--exclude", type=Path, action="append", default=[],
+                    help="a silver JSON-lines file whose articles an earlier round labelled")
     args = ap.parse_args()
     data = args.shared / "data"
     dev = {p.stem.removeprefix("wn") for p in (data / "news/wikinews_dev/articles").glob("*.txt")}
@@ -41,7 +47,11 @@ def main() -> None:
         silver = {json.loads(line)["doc"] for line in fh}
     with Path("tests/fixtures/coref_wikinews.jsonl").open(encoding="utf-8") as fh:
         coref = {json.loads(line)["id"] for line in fh}
-    excluded = dev | silver | coref
+    earlier = set()
+    for path in args.exclude:
+        with path.open(encoding="utf-8") as fh:
+            earlier |= {json.loads(line)["doc"] for line in fh if line.strip()}
+    excluded = dev | silver | coref | earlier
     with (data / "news/wikinews_politics.jsonl").open(encoding="utf-8") as fh:
         articles = [json.loads(line) for line in fh]
     ranked = []
