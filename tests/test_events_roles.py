@@ -200,6 +200,29 @@ def test_roles_between_parties_codes_one_event_per_direction(parse, settings) ->
     assert any(view.has_between_parties(i, coder.lex) for i in range(len(doc.tokens)))
 
 
+def test_roles_an_object_naming_no_actor_is_the_sources_citizens(settings) -> None:
+    """ICEWS "Citizen (Country)": a material-conflict event whose object names no actor is
+    aimed at the source country's people, quoting the object; an actor object stays itself,
+    and a verbal event gets no such target."""
+    import datetime as dt
+
+    from kronika.model import Article
+    from kronika.pipeline import Pipeline
+
+    pipe = Pipeline(settings)
+
+    def code(text: str) -> list:
+        return list(pipe.analyze(Article.create(text, dt.date(2009, 5, 10))).events)
+
+    sealed = [e for e in code("Turkish troops sealed off the eastern border town.") if e.type == "COERCE"]
+    assert sealed and [(r.text, r.country, r.actor) for r in sealed[0].target] == \
+        [("the eastern border town", "TUR", "TURCVL")]
+    arrested = [e for e in code("Police in Ankara arrested two journalists.") if e.type == "COERCE"]
+    assert arrested and all(r.text != "two journalists" or r.actor == "TURMED" for r in arrested[0].target)
+    verbal = code("Turkey strongly criticised the new border law on Monday.")
+    assert not [r for e in verbal for r in e.target if r.text.endswith("law")]
+
+
 @pytest.mark.parametrize(("text", "type_", "located"), [
     ("Ethiopian troops shelled Baidoa on Monday.", "ASSAULT", True),  # the town shelled: where it happened
     ("Kenya accused Baidoa of harbouring militants.", "ACCUSE", False),  # a town accused: its authorities

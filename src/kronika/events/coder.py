@@ -237,6 +237,9 @@ class EventCoder:
                                  noun=c.frame == "noun", rule=rule + "+mutual", sides=sides) for src, tgt in pairs)
                 continue
             source, target = reciprocal(ptype, c.source, c.target)
+            if not target and source and ptype.lower() in self.lex.words.get("object_target_types", frozenset()):
+                target = _object_target(view, c, source)
+                rule += "+object-target" if target else ""
             if not target and ptype in VERBAL_CONFLICT and source:
                 # a verbal conflict with no target in its clause is aimed at the article's other
                 # main party ("Turkey warned it will not stand by"), the coder's convention
@@ -851,6 +854,19 @@ def _noun_under_predicate(view: DocView, n: int, verbs: dict[int, tuple[Sense, i
             return True
         return _noun_under_predicate(view, head, verbs, frozenset())  # "a mediation effort"
     return head in verbs and head != n
+
+
+def _object_target(view: DocView, c: Candidate, source: Sides) -> Sides:
+    """The citizens of the source's country, as the target of an event whose object names no
+    actor (``object_target_types`` in grammar.yaml): the record quotes the object's words."""
+    span = view.unbound_object(c.trigger)
+    home = next((m.country for m in source if m.country and m.country != "IGO"), None)
+    if span is None or home is None:
+        return ()
+    first, last = view.tokens[span[0]], view.tokens[span[1]]
+    text = view.doc.text[first.start:last.end]
+    return (ActorMention(first.start, last.end, text, c.sentence, last.i, f"{home}CVL", home, "CVL",
+                         kind="group", how=f"object of the event, no actor: {home}'s citizens", confidence=0.3),)
 
 
 def _drop_complements(view: DocView, drafts: list[Draft]) -> list[Draft]:

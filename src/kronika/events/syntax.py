@@ -177,6 +177,20 @@ class DocView:
                     return True
         return False
 
+    def unbound_object(self, p: int) -> tuple[int, int] | None:
+        """The first and last token of predicate ``p``'s object (or passive subject) when it is
+        a noun phrase no actor mention covers ("police arrested two suspects", "the station
+        was raided"); None otherwise."""
+        for o in self.dep_kids(p, OBJ | {"nsubjpass"}):
+            t = self.tokens[o]
+            if t.pos not in ("NOUN", "PROPN") or o in self.actor_at:
+                continue
+            first, _ = self.edges(o)
+            if any(i in self.actor_at for i in range(first, o + 1)):
+                continue
+            return first, o
+        return None
+
     def has_between_parties(self, p: int, lex: Lexicon) -> bool:
         """Does predicate ``p``, or its subject ("fighting between X and Y escalated"), name
         the parties in a reciprocal preposition's coordinated object ("fighting between
