@@ -227,3 +227,13 @@ def test_actors_groups_role_word_takes_the_lede_country(resolve) -> None:
     assert police[0].country == "KEN" and "first sentence" in police[0].how
     assert police[1].country == "UGA"
     assert not [m for m in resolve("Police fired tear gas at the protesters.") if m.country]
+
+
+def test_actors_groups_family_name_first_refers_back(resolve) -> None:
+    """A name written family name first ("Ban Ki-Moon", introduced by his title) is later
+    cited by that first word ("Ban said"): the later mention takes the article's own reading
+    (the UN's), not the knowledge base's guess for the bare surname (a former Korean minister)."""
+    text = ("UN Secretary-General Ban Ki-Moon arrived in Nairobi on Monday. "
+            "Ban said the talks would resume next week.")
+    later = [m for m in resolve(text, "2008-03-01") if m.text == "Ban"]
+    assert later and later[0].code == "IGOUNO" and "surname of" in later[0].how

@@ -418,6 +418,12 @@ class ActorResolver(References):
                 for key in {reading.entity.lower(), reading.entity.split()[-1].lower(),
                             doc.tokens[b - 1].text.lower()}:
                     strong.setdefault(key, reading)
+        for (a, b), reading in first_pass:  # family name first ("Ban Ki-moon" … "Ban"): weaker
+            if not reading or not reading.how.startswith(("title", "appositive", "kb:")):
+                continue
+            person = [i for i in range(a, b) if doc.tokens[i].ent_type == "PERSON"]
+            if len(person) > 1 and doc.tokens[person[0]].text[:1].isupper():
+                strong.setdefault(doc.tokens[person[0]].text.lower(), reading)
         out: list[ActorMention] = []
         for (a, b), early in first_pass:
             own = early is not None and early.how.startswith(("title", "appositive"))
