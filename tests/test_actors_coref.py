@@ -129,10 +129,11 @@ def test_actors_coref_heldout_set_is_well_formed() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="WikiNews corpus not available")
-@pytest.mark.parametrize(("path", "floor"), [(DEV, 0.87), (HELDOUT, 0.80)], ids=["dev", "heldout"])
+@pytest.mark.parametrize(("path", "floor"), [(DEV, 0.87), (HELDOUT, 0.84)], ids=["dev", "heldout"])
 def test_actors_coref_accuracy_floor(parser, resolver, path: Path, floor: float) -> None:
     """Accuracy gate on both sets (0.889 on the dev set and 0.82 on the held-out set when
-    the agreement rules landed; docs/actors.md): a change may not lower them silently."""
+    the agreement rules landed, 0.86 with family-name-first surnames; docs/actors.md): a
+    change may not lower them silently."""
     acc, outcomes = score_coref(path, CORPUS, lambda ts: [parser.parse(Article.create(t, d)) for t, d in ts],
                                 lambda doc: resolver(doc, ()))
     assert len(outcomes) >= 50 and acc >= floor, acc
