@@ -27,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kronika.config import Settings
+from kronika.events.classifier import Recipe
 from kronika.model import SYMMETRIC_TYPES, Article, Event
 from kronika.pipeline import Pipeline
 from kronika.train.events import (
@@ -86,14 +87,17 @@ def main() -> None:
     ap.add_argument("--train", type=Path, action="append", default=[])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--recipe", type=Path, help="a recipe YAML instead of the shipped one")
+    ap.add_argument("--recipe", type=Path, action="append",
+                    help="a recipe YAML instead of the shipped one; repeat it to compare recipes on one build")
+    ap.add_argument("--margins", type=float, nargs="*",
+                    help="code each fold at these margins on NONE (default: the recipe's)")
     args = ap.parse_args()
     settings = Settings.load(None)
-    recipe, k = load_recipe(args.recipe)
-    recipe = replace(recipe, cv_repeats=1)
+    recipes = [load_recipe(r) for r in args.recipe or [None]]
+    recipe = recipes[0][0]
     news = [d for p in args.news for d in read_labelled(p)]
     others = {p: read_labelled(p) for p in args.train}
-    builder = ExampleBuilder(settings)
+    builder = ExampleBuilder(settings, unbound=recipe.unbound)  # the first recipe's proposer
     nouns = trigger_nouns(news + [d for ds in others.values() for d in ds if d.complete], builder.lemma,
                           recipe.noun_min_share)
     corpus = Corpus()
@@ -101,31 +105,43 @@ def main() -> None:
         part = builder.build(ds, nouns)
         corpus.examples.extend(part.examples)
         corpus.roles.extend(part.roles)
+    for path, (recipe, k) in zip(args.recipe or [None], recipes, strict=True):
+        sys.stdout.write(f"recipe {path or 'shipped'}\n")
+        margins = args.margins or [recipe.none_margin]
+        _cross_validate(news, corpus, settings, replace(recipe, cv_repeats=1), k, args.folds, args.seed, margins)
+
+
+def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings, recipe: Recipe, k: int,
+                    n_folds: int, seed: int, margins: list[float]) -> None:
+    """Train one model per fold; code its held-out articles once per margin on NONE (the
+    weights do not depend on it) and print the pooled figures per margin."""
     ids = sorted({d.id for d in news})
-    fold_of = dict(zip(ids, folds(ids, args.folds, args.seed), strict=True))
-    totals = [0] * 5
-    for f in range(args.folds):
+    fold_of = dict(zip(ids, folds(ids, n_folds, seed), strict=True))
+    totals = {m: [0] * 5 for m in margins}
+    for f in range(n_folds):
         held = {i for i, g in fold_of.items() if g == f}
         part = Corpus(examples=[e for e in corpus.examples if e.group not in held],
                       roles=[r for r in corpus.roles if r.group not in held])
         model = train_model(part, recipe, sources=[], k=k)
-        with tempfile.TemporaryDirectory() as tmp:
-            model.save(Path(tmp))
-            pipe = Pipeline(settings.replace(events_model=tmp))
-            got = score([d for d in news if d.id in held], pipe)
-        totals = [a + b for a, b in zip(totals, got, strict=True)]
-        n_sys, n_right, n_gold, _typed, n_found = got
-        sys.stdout.write(f"fold {f}: {len(held)} articles, records {n_sys}, right {n_right}, gold {n_gold}, "
-                         f"found {n_found}\n")
-        sys.stdout.flush()
-    n_sys, n_right, n_gold, typed, n_found = totals
-    p = n_right / n_sys if n_sys else 0.0
-    r = n_found / n_gold if n_gold else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    sys.stdout.write(f"gold events typed on their sentence: {typed}/{n_gold}; of those, both sides right: "
-                     f"{n_found}/{typed}\n")
-    sys.stdout.write(f"news end to end: precision {p:.3f} recall {r:.3f} F1 {f1:.3f} "
-                     f"({n_sys} records, {n_right} right, {n_found}/{n_gold} gold found)\n")
+        for margin in margins:
+            with tempfile.TemporaryDirectory() as tmp:
+                replace(model, none_margin=margin).save(Path(tmp))
+                pipe = Pipeline(settings.replace(events_model=tmp))
+                got = score([d for d in news if d.id in held], pipe)
+            totals[margin] = [a + b for a, b in zip(totals[margin], got, strict=True)]
+            n_sys, n_right, n_gold, _typed, n_found = got
+            sys.stdout.write(f"fold {f}, margin {margin}: {len(held)} articles, records {n_sys}, right {n_right}, "
+                             f"gold {n_gold}, found {n_found}\n")
+            sys.stdout.flush()
+    for margin in margins:
+        n_sys, n_right, n_gold, typed, n_found = totals[margin]
+        p = n_right / n_sys if n_sys else 0.0
+        r = n_found / n_gold if n_gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        sys.stdout.write(f"margin {margin}: gold events typed on their sentence: {typed}/{n_gold}; of those, "
+                         f"both sides right: {n_found}/{typed}\n")
+        sys.stdout.write(f"margin {margin}: news end to end: precision {p:.3f} recall {r:.3f} F1 {f1:.3f} "
+                         f"({n_sys} records, {n_right} right, {n_found}/{n_gold} gold found)\n")
 
 
 if __name__ == "__main__":

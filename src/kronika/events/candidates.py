@@ -45,11 +45,15 @@ class Candidate:
 
 
 def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],
-            nouns: frozenset[str] = frozenset()) -> list[Candidate]:
+            nouns: frozenset[str] = frozenset(), unbound: bool = False) -> list[Candidate]:
     """All candidates of sentence ``si``. ``nouns``: event nouns the trained model saw as
-    triggers (proposed even where the shipped lexicon does not list them)."""
+    triggers (proposed even where the shipped lexicon does not list them). ``unbound``: also
+    propose a verb or event noun the syntax binds no actor to, when its sentence names one (the
+    role model then chooses its sides among the sentence's mentions): "four arrests have been
+    made", "many have been tortured", "they were trying to hit the ships"."""
     s = view.doc.sentences[si]
     lex = coder.lex
+    acting = unbound and any(i in view.actor_at for i in range(s.token_start, s.token_end))
     out: list[Candidate] = []
     verbs: dict[int, tuple[Sense, int | None]] = {}
     for i in range(s.token_start, s.token_end):
@@ -66,7 +70,9 @@ def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],
             patients = tuple(m for c in view.dep_kids(i, {"nsubjpass"}) for m in view.np_actors(c))
             source, target, how = patients, tuple(m for m in target if m not in patients), "passive-retreat"
         if not source and not target:
-            continue
+            if not acting or view.tokens[i].pos != "VERB":
+                continue
+            how = "unbound"
         anchors = (i,) if obj is None else (i, obj)
         out.append(Candidate(si, i, anchors, tuple(source), tuple(target), "verb", how, sense, obj))
     consumed = {obj for _, obj in verbs.values() if obj is not None}
@@ -80,6 +86,8 @@ def propose(coder: EventCoder, view: DocView, si: int, parties: tuple[str, ...],
         sense = _first(senses, view, i)
         d = coder._noun_event(view, i, sense or NEUTRAL, parties)
         if d is None:
+            if acting:
+                out.append(Candidate(si, i, (i,), (), (), "noun", "unbound", sense))
             continue
         out.append(Candidate(si, i, d.anchors, d.source, d.target, "noun", d.rule, sense))
     speech_set = lex.words.get("speech_verbs", frozenset())

@@ -43,6 +43,8 @@ class EventModel:
     none_margin: float = 0.0  # log-odds NONE must lead by to suppress an event (see decide)
     modes: EventModel | None = None  # the mode model (labels TYPE:mode), saved in ``mode/``
     roles: EventModel | None = None  # the argument-role model (``events.roles``), saved in ``roles/``
+    domain: str = ""  # feature augmentation: rows are read as this domain's text (``augment``)
+    unbound: bool = False  # trained on candidates with no side bound (``candidates.propose``)
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -54,6 +56,8 @@ class EventModel:
         each row's known features, each counted once. One gather and one segmented sum for
         all rows (a per-row numpy call cost more than the lookups on real documents)."""
         out = np.tile(self.bias, (len(rows), 1)).astype(np.float64)
+        if self.domain:
+            rows = [augment(r, self.domain) for r in rows]
         get = self.vocab.get
         idx: list[int] = []
         starts: list[int] = []
@@ -104,6 +108,7 @@ class EventModel:
                             bias=self.bias.astype(np.float32))
         meta = dict(self.meta, labels=list(self.labels), temperature=self.temperature,
                     threshold=self.threshold, decision=self.decision, none_margin=self.none_margin, nouns=sorted(self.nouns),
+                    domain=self.domain, unbound=self.unbound,
                     features=names)
         (folder / META).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -127,7 +132,8 @@ class EventModel:
                    weights=weights.astype(np.float64), bias=bias.astype(np.float64),
                    temperature=float(meta.pop("temperature")), threshold=float(meta.pop("threshold")),
                    nouns=frozenset(meta.pop("nouns", ())), decision=str(meta.pop("decision", "threshold")),
-                   none_margin=float(meta.pop("none_margin", 0.0)), meta=meta)
+                   none_margin=float(meta.pop("none_margin", 0.0)), domain=str(meta.pop("domain", "")),
+                   unbound=bool(meta.pop("unbound", False)), meta=meta)
 
 
 def emission(probs: np.ndarray, labels: Sequence[str], threshold: float, decision: str,
@@ -151,6 +157,14 @@ def emission(probs: np.ndarray, labels: Sequence[str], threshold: float, decisio
     return best, conf, emit
 
 
+def augment(features: Sequence[str], domain: str) -> tuple[str, ...]:
+    """The features, their copies marked with the text's domain (``news|lemma=strike``) and the
+    domain's own bias (``news|*``: how often the domain's candidates are events at all; pair
+    labelled wire sentences are all events): feature augmentation for domain adaptation
+    (``EventModel.domain``)."""
+    return (*features, f"{domain}|*", *(f"{domain}|{f}" for f in features))
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -171,11 +185,15 @@ class Recipe:
     cv_repeats: int = 1  # cross-validations run (fold seeds seed, seed+1, ...) for the card's mean and sd
     noun_min_share: float = 0.0  # a trigger word becomes an event noun when it is a trigger this often
     none_margin: float = 0.0  # nats by which NONE must lead to suppress a type (decision argmax)
+    news_weight: float = 1.0  # weight of sentence-complete news candidates (the coder's own kind of text)
+    adapt: str = ""  # domain coding reads as; non-empty: feature augmentation by domain (train.events._fit)
+    unbound: bool = False  # propose predicates no side is bound to (``candidates.propose``)
 
     def to_dict(self) -> dict[str, Any]:
         return {"decision": self.decision, "c": self.c, "min_count": self.min_count, "none_weight": self.none_weight, "weak_weight": self.weak_weight,
                 "max_iter": self.max_iter, "seed": self.seed, "cv_repeats": self.cv_repeats,
-                "noun_min_share": self.noun_min_share, "none_margin": self.none_margin}
+                "noun_min_share": self.noun_min_share, "none_margin": self.none_margin,
+                "news_weight": self.news_weight, "adapt": self.adapt, "unbound": self.unbound}
 
 
 def _vocabulary(rows: Iterable[Sequence[str]], min_count: int) -> dict[str, int]:

@@ -183,13 +183,16 @@ class EventCoder:
     # ------------------------------------------------------------------ the learned decision
 
     def candidates(self, view: DocView, si: int, parties: tuple[str, ...],
-                   nouns: frozenset[str] | None = None) -> list[tuple[Candidate, list[str]]]:
+                   nouns: frozenset[str] | None = None, unbound: bool | None = None) -> list[tuple[Candidate, list[str]]]:
         """Sentence ``si``'s candidates with their features (training and coding share this);
-        ``nouns``: event nouns to propose beyond the lexicon's (default: the model's)."""
+        ``nouns``: event nouns to propose beyond the lexicon's, ``unbound``: propose predicates
+        with no side bound (``candidates.propose``; default for both: what the model was trained with)."""
         if nouns is None:
             nouns = self.model.nouns if self.model is not None else frozenset()
+        if unbound is None:
+            unbound = self.model.unbound if self.model is not None else False
         ruled = {d.trigger: d.sense.type for d in self._code_sentence(view, si, parties, [])}
-        return [(c, self.features(view, c, ruled)) for c in propose(self, view, si, parties, nouns)]
+        return [(c, self.features(view, c, ruled)) for c in propose(self, view, si, parties, nouns, unbound)]
 
     def features(self, view: DocView, c: Candidate, ruled: dict[int, str] | None = None) -> list[str]:
         """``ruled``: trigger → type the rule coder gives it (one feature among the others)."""

@@ -37,6 +37,7 @@ from kronika.events.classifier import (
     NONE,
     EventModel,
     Recipe,
+    augment,
     emission,
     expected_calibration_error,
     fit_linear,
@@ -70,6 +71,7 @@ class Example:
     weak: bool = False  # from a document-level label
     mode: str | None = None  # the PLOVER mode, where the source labels modes
     has_mode: bool = False  # the source labels modes (None then means "no mode")
+    domain: str = "news"  # the kind of text it comes from (``LabelledDoc.domain``)
 
 
 @dataclass
@@ -105,7 +107,8 @@ class RoleExample:
 class ExampleBuilder:
     """Runs labelled documents through the stages the coder sees and labels the candidates."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, unbound: bool = False) -> None:
+        self.unbound = unbound  # propose predicates with no side bound (``Recipe.unbound``)
         s = settings.replace(events_coder="rules")
         self.parser = SpacyParser(s)
         self.tagger = TimeTagger(s)
@@ -152,7 +155,7 @@ class ExampleBuilder:
         view = DocView(doc, mentions)
         parties = main_parties(mentions)
         for sent in doc.sentences:
-            for c, feats in self.coder.candidates(view, sent.index, parties, nouns):
+            for c, feats in self.coder.candidates(view, sent.index, parties, nouns, self.unbound):
                 k = _sentence_at(offs, view.tokens[c.trigger].start)
                 gold = d.sentences[k].events if 0 <= k < len(d.sentences) else ()
                 label: str | None = NONE
@@ -170,9 +173,12 @@ class ExampleBuilder:
                         mode = ev.mode
                         break
                     if ev.trigger and not c.source:
-                        label = None  # the event's own predicate, its actor missed: no lesson either way
+                        # the event's own predicate, its actor missed: no lesson either way, unless
+                        # unbound predicates are proposed (the role model then fills the source)
+                        label = _label_type(ev.type, feats) if self.unbound else None
+                        mode = ev.mode
                 if label is not None:
-                    corpus.examples.append(replace(_example(view, c, feats, label, d.id), mode=mode,
+                    corpus.examples.append(replace(_example(view, c, feats, label, d), mode=mode,
                                                    has_mode=label != NONE))
 
     def lemma(self, word: str) -> str:
@@ -197,17 +203,17 @@ class ExampleBuilder:
         label = d.sentences[0].events[0].type
         view = DocView(doc, mentions)
         agree = {f"{k}={label}" for k in ("lex", "cameo", "cameopat", "rule")}
-        for c, feats in self.coder.candidates(view, 0, main_parties(mentions), nouns) if doc.sentences else ():
+        for c, feats in self.coder.candidates(view, 0, main_parties(mentions), nouns, self.unbound) if doc.sentences else ():
             if agree.intersection(feats) and c.source:
                 mode = (d.sentences[0].events[0].mode or "").lower() or None
-                corpus.examples.append(replace(_example(view, c, feats, label, d.id), weak=True, mode=mode,
+                corpus.examples.append(replace(_example(view, c, feats, label, d), weak=True, mode=mode,
                                                has_mode=mode is not None))
 
     def _pair(self, doc: ParsedDoc, d: LabelledDoc, mentions: tuple[ActorMention, ...], nouns: frozenset[str],
               corpus: Corpus) -> None:
         ev = d.sentences[0].events[0] if d.sentences[0].events else None
         sysview = DocView(doc, mentions)
-        rows = [f for s in doc.sentences for _, f in self.coder.candidates(sysview, s.index, main_parties(mentions), nouns)]
+        rows = [f for s in doc.sentences for _, f in self.coder.candidates(sysview, s.index, main_parties(mentions), nouns, self.unbound)]
         corpus.e2e[d.id] = (ev.type if ev else NONE, [tuple(r) for r in rows])
         if ev is None:
             return
@@ -218,7 +224,7 @@ class ExampleBuilder:
         parties = main_parties(mentions)
         best: tuple[Candidate, list[str]] | None = None
         for s in doc.sentences:
-            for c, feats in self.coder.candidates(view, s.index, parties, nouns):
+            for c, feats in self.coder.candidates(view, s.index, parties, nouns, self.unbound):
                 if _binds(c.source, src) and (tgt is None or _binds(c.target, tgt)) or \
                         ev.type in SYMMETRIC and _binds(c.target, src) and _binds(c.source, tgt):
                     if best is None or c.frame == "verb" and best[0].frame != "verb":
@@ -229,7 +235,7 @@ class ExampleBuilder:
                 best = (pc, self.coder.features(view, pc))
         if best is not None:
             c, feats = best
-            ex = _example(view, c, feats, _label_type(ev.type, feats), d.id)
+            ex = _example(view, c, feats, _label_type(ev.type, feats), d)
             corpus.examples.append(replace(ex, pair=True))
         if src is not None:
             self._pair_roles(view, doc, src, tgt, parties, nouns, d.id, corpus)
@@ -242,7 +248,7 @@ class ExampleBuilder:
         pc = pair_candidate(view, (src,), (tgt,) if tgt is not None else ())
         if pc is None:
             return
-        same = [c for s in doc.sentences for c, _ in self.coder.candidates(view, s.index, parties, nouns)
+        same = [c for s in doc.sentences for c, _ in self.coder.candidates(view, s.index, parties, nouns, self.unbound)
                 if c.trigger == pc.trigger]
         c = same[0] if same else replace(pc, source=(), target=(), frame="verb" if view.verbal[pc.trigger] else "noun")
         _roles(view, c, group, corpus, lambda m: _binds((m,), src), lambda m: _binds((m,), tgt))
@@ -315,8 +321,9 @@ def _label_type(label: str, feats: Sequence[str]) -> str:
     return "RETREAT" if "RETREAT" in said else "CONCEDE"
 
 
-def _example(view: DocView, c: Candidate, feats: Sequence[str], label: str, group: str) -> Example:
-    return Example(tuple(feats), label, group, trigger=view.lemmas[c.trigger], noun=c.frame == "noun")
+def _example(view: DocView, c: Candidate, feats: Sequence[str], label: str, d: LabelledDoc) -> Example:
+    return Example(tuple(feats), label, d.id, trigger=view.lemmas[c.trigger], noun=c.frame == "noun",
+                   domain=d.domain)
 
 
 def _span_mention(doc: ParsedDoc, text: str | None, mentions: tuple[ActorMention, ...]) -> ActorMention | None:
@@ -386,8 +393,22 @@ def heldout_scores(corpus: Corpus, recipe: Recipe, k: int = 5) -> tuple[np.ndarr
 
 
 def _fit(examples: Sequence[Example], recipe: Recipe) -> EventModel:
-    weights = [recipe.weak_weight if e.weak else 1.0 for e in examples]
-    return fit_linear([e.features for e in examples], [e.label for e in examples], recipe, weights)
+    """The type model. ``recipe.news_weight`` weighs the sentence-complete news candidates (the
+    kind of text the coder reads); ``recipe.adapt`` names the domain coding reads as, and turns
+    on feature augmentation (Daumé III 2007, "Frustratingly easy domain adaptation"): every
+    feature also appears prefixed with its example's domain, so a weight shared by all sources
+    and a correction per source are learned together, and coding reads the shared weights plus
+    the ``adapt`` domain's corrections."""
+    weights = [recipe.weak_weight if e.weak else recipe.news_weight if _in_domain(e) else 1.0 for e in examples]
+    rows = [e.features for e in examples]
+    if recipe.adapt:
+        rows = [augment(e.features, e.domain) for e in examples]
+    model = fit_linear(rows, [e.label for e in examples], recipe, weights)
+    return replace(model, domain=recipe.adapt)
+
+
+def _in_domain(e: Example) -> bool:
+    return e.domain == "news" and not e.pair and not e.weak
 
 
 def best_threshold(probs: np.ndarray, labels: list[str], gold: Sequence[str]) -> tuple[float, float]:
@@ -453,7 +474,7 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
         meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
         roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
     return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
-                   none_margin=recipe.none_margin, meta=meta, modes=modes, roles=roles)
+                   none_margin=recipe.none_margin, unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
 
 
 def _emitted(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
@@ -683,7 +704,7 @@ def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, f
     docs = {p: read_labelled(p) for p in paths}
     if not any(docs.values()):
         raise ConfigError("no labelled sentences in the training data", code="K014")
-    builder = ExampleBuilder(settings)
+    builder = ExampleBuilder(settings, unbound=recipe.unbound)
     nouns = trigger_nouns([d for ds in docs.values() for d in ds if d.complete], builder.lemma, recipe.noun_min_share)
     corpus = Corpus()
     sources = []

@@ -58,6 +58,7 @@ class LabelledDoc:
     origin: str
     weak: bool = False  # a document-level label only (synthetic stories)
     dictionaries: tuple[Path, ...] = ()  # actor dictionaries the sentence's actors need (PETRARCH)
+    domain: str = "news"  # the kind of text: news (articles), wire (single wire sentences), synthetic
 
 
 def _type(name: str) -> str:
@@ -112,12 +113,14 @@ def read_jsonl(path: Path) -> list[LabelledDoc]:
                 ev = _event(raw, where)
                 sent = LabelledSentence(raw["text"], (ev,) if ev.type != "NONE" else ())
                 pairs.append(LabelledDoc(str(raw.get("id") or f"{path.name}:{n}"), _date(raw.get("date"), where),
-                                         (sent,), complete=ev.type == "NONE", origin=where))
+                                         (sent,), complete=ev.type == "NONE", origin=where,
+                                         domain=str(raw.get("domain") or "wire")))
             else:
                 raise ConfigError(f"{where}: a labelled line needs `events` or `type`", code="K014")
     docs = [LabelledDoc(doc, dates[doc], tuple(
         LabelledSentence(r["text"], tuple(_event(e, f"{path}:{doc}") for e in r["events"] or ()))
-        for _, r in sorted(items, key=lambda x: x[0])), complete=True, origin=f"{path}:{doc}")
+        for _, r in sorted(items, key=lambda x: x[0])), complete=True, origin=f"{path}:{doc}",
+        domain=str(items[0][1].get("domain") or "news"))
         for doc, items in grouped.items()]
     return docs + pairs
 
@@ -132,7 +135,7 @@ def read_plv(path: Path) -> list[LabelledDoc]:
             ev = GoldEvent(_type(row["gold_root"]), row.get("source") or None, row.get("target") or None)
             out.append(LabelledDoc(f"plv:{row.get('sentence_id') or n}", DEFAULT_DATE,
                                    (LabelledSentence(row["sentence"], (ev,)),), complete=False,
-                                   origin=f"{path}:{n}"))
+                                   origin=f"{path}:{n}", domain="wire"))
     return out
 
 
@@ -147,7 +150,8 @@ def read_weak(path: Path, sentences: int = 1) -> list[LabelledDoc]:
             lede = " ".join(row["text"].split("\n\n")[:sentences]).strip()
             ev = GoldEvent(_type(row["label"]), None, None, mode=row.get("mode") or None)
             out.append(LabelledDoc(f"weak:{path.name}:{n}", DEFAULT_DATE, (LabelledSentence(lede, (ev,)),),
-                                   complete=False, origin=f"{path}:{n}", weak=True))
+                                   complete=False, origin=f"{path}:{n}", weak=True,
+                                   domain="synthetic"))
     return out
 
 
@@ -173,7 +177,8 @@ def read_petrarch(path: Path) -> list[LabelledDoc]:
                                     source_country=(c.get("sourcecode") or "")[:3] or None,
                                     target_country=(c.get("targetcode") or "")[:3] or None))
         out.append(LabelledDoc(f"petrarch:{path.name}:{rid}", date, (LabelledSentence(text, tuple(events)),),
-                               complete=True, origin=f"{path}#{rid}", dictionaries=dicts))
+                               complete=True, origin=f"{path}#{rid}", dictionaries=dicts,
+                               domain="wire"))
     return out
 
 
