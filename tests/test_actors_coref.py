@@ -58,6 +58,17 @@ def test_actors_coref_possessive_its_takes_the_country(resolve) -> None:
     assert m.how.startswith("pronoun: its → Japan")
 
 
+def test_actors_coref_office_of_an_organisation_and_its_holder(resolve) -> None:
+    # a role word's of-complement naming an IGO makes it the IGO's; the same role later is
+    # the person who holds it (not a government of the lede's country)
+    text = ("Kenya and Uganda met on Monday. The Secretary-General of the United Nations , Ban Ki-moon , "
+            "condemned the attack . The Secretary-General urged restraint .")
+    ms = resolve(text, "2008-03-02")
+    first, later = at(ms, text, "Secretary-General"), at(ms, text, "Secretary-General", 1)
+    assert first is not None and first.code == "IGOUNO"
+    assert later is not None and later.code == "IGOUNO" and later.how.startswith("nominal coreference")
+
+
 def test_actors_coref_its_never_a_person_nor_an_adjective(resolve) -> None:
     """Number agreement: "its" is no person, and a demonym modifying a non-actor noun
     ("the Chinese delegation") is not a named country to point back to."""

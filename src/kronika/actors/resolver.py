@@ -336,6 +336,8 @@ class ActorResolver(References):
                 w.consumed.add(group[0].start)
             elif child.dep == "prep" and child.text.lower() in ROLE_COUNTRY_PREPS:
                 after.extend(self._prep_countries(w, child.i))
+                if igo is None and (org := self._prep_igo(w, child.i)) is not None:
+                    igo = org  # "the secretary-general of the United Nations" is the UN's
         if not countries:
             # "the foreign ministers of Japan and Russia": the phrase's own words name no
             # country, the complement does. Where they do, a complement says where, not whose:
@@ -389,6 +391,14 @@ class ActorResolver(References):
             agent = next((x.agent for x in self.kb.lookup(key) if x.tag == AGENT and x.agent), None)
             if agent is not None:
                 return "IGO" if agent.sector == "GOV" else agent.sector, agent.role
+        return None
+
+    def _prep_igo(self, w: _Work, prep: int) -> str | None:
+        """The organisation with no home country a preposition's object names ("of the
+        United Nations", "of Nato"), if any."""
+        for obj in w.kids(prep):
+            if obj.dep == "pobj" and (org := self._igo_at(w, obj.i)) is not None:
+                return org[1]
         return None
 
     def _prep_countries(self, w: _Work, prep: int) -> list[str]:
