@@ -31,30 +31,7 @@ def candidate_features(view: DocView, c: Candidate, lex: Lexicon, cameo: tuple[s
     f += _modality(view, c.trigger, lex)
     f += _sides(view, c)
     f += _clause_words(view, c)
-    f += _classes(view, c, lex)
     return f
-
-
-def _classes(view: DocView, c: Candidate, lex: Lexicon) -> list[str]:
-    """The distributional word classes (``Lexicon.classes``) of the predicate, its object,
-    complement and head: "shelled" reads like "bombed" although training never saw it."""
-    if not lex.clusters:
-        return []
-    out = [f"lc{n}={k}" for n, k in enumerate(lex.classes(view.lemmas[c.trigger]))]
-    for k in view.kids[c.trigger]:
-        dep = view.tokens[k].dep
-        if dep in OBJ or dep in ("attr", "nsubjpass", "xcomp", "ccomp"):
-            name = "oc" if dep in OBJ or dep in ("attr", "nsubjpass") else "xc"
-            out += [f"{name}{n}={k2}" for n, k2 in enumerate(lex.classes(view.lemmas[k]))]
-    if c.obj is not None:
-        out += [f"lightc{n}={k2}" for n, k2 in enumerate(lex.classes(view.lemmas[c.obj]))]
-    t = view.tokens[c.trigger]
-    if t.head != t.i:
-        out += [f"hc{n}={k2}" for n, k2 in enumerate(lex.classes(view.lemmas[t.head]))]
-    local = view.local_subtree(c.trigger)
-    words = {view.lemmas[j] for j in local if view.tokens[j].pos in CONTENT_POS and j != c.trigger}
-    out += sorted({f"cwc={cls[0]}" for w in words if (cls := lex.classes(w))})
-    return out
 
 
 def _lexicon(c: Candidate, lex: Lexicon, cameo: tuple[str | None, str | None], lem: str) -> list[str]:

@@ -42,11 +42,6 @@ class Lexicon:
     mode_cues: dict[str, dict[str, frozenset[str]]]
     patterns: dict[str, tuple[VerbPattern, ...]] = field(default_factory=dict)  # user PETRARCH verbs
     user_verbs: frozenset[str] = frozenset()  # verbs a user dictionary codes: its coding alone counts
-    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word → its classes, coarse to fine
-
-    def classes(self, lemma: str) -> tuple[str, ...]:
-        """The word's distributional classes (``word_clusters.tsv``), coarse to fine; () if unknown."""
-        return self.clusters.get(lemma, ())
 
     def has(self, cls: str, lemma: str) -> bool:
         return lemma in self.words.get(cls, frozenset())
@@ -105,7 +100,7 @@ def _user_verbs(verbs: dict[str, tuple[Sense, ...]], paths: Iterable[Path],
 
 def load_lexicon(
     predicates: str = "events/predicates.yaml", grammar: str = "events/grammar.yaml",
-    verb_dictionaries: Iterable[Path] = (), clusters: str = "events/word_clusters.tsv.gz",
+    verb_dictionaries: Iterable[Path] = (),
 ) -> Lexicon:
     """Read the predicate lexicon and the grammar cues (once, in a constructor), with any
     PETRARCH verb dictionaries the user supplies layered over the shipped verbs."""
@@ -131,26 +126,5 @@ def load_lexicon(
         verbs=verbs, nouns=_senses(pred.get("nouns") or {}, table),
         light=light, evaluative=evaluative, words=words, contexts=contexts, mode_cues=mode_cues,
         patterns=user.patterns, user_verbs=frozenset(user.base) | frozenset(user.patterns),
-        clusters=load_clusters(clusters),
     )
 
-
-def load_clusters(relpath: str) -> dict[str, tuple[str, ...]]:
-    """Word → its classes (``word<TAB>coarse<TAB>fine``; gzip when the name ends in .gz). A
-    missing file gives no classes: the classes are features, never required."""
-    import gzip
-
-    from kronika.resources import data_path
-
-    path = Path(relpath) if Path(relpath).is_absolute() else data_path(relpath)
-    if not path.is_file():
-        return {}
-    opener = gzip.open if path.suffix == ".gz" else open
-    out: dict[str, tuple[str, ...]] = {}
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            word, *classes = line.rstrip("\n").split("\t")
-            out[word] = tuple(classes)
-    return out
