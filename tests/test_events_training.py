@@ -149,3 +149,44 @@ def test_events_trigger_nouns_keep_words_annotators_mark_often() -> None:
     ), complete=True, origin="test")
     assert trigger_nouns([doc], str.lower) == {"airstrike", "president"}
     assert trigger_nouns([doc], str.lower, 0.5) == {"airstrike"}
+
+
+def test_events_unbound_predicates_are_proposed_only_beside_an_actor(parse, settings) -> None:
+    """With ``unbound`` a verb the syntax binds no actor to is a candidate with empty sides when
+    its sentence names an actor ("many have been tortured" after the killers were named), and
+    never in a sentence that names none."""
+    from kronika.actors import ActorResolver
+    from kronika.events import EventCoder
+    from kronika.events.candidates import propose
+    from kronika.events.syntax import DocView
+
+    coder = EventCoder(settings.replace(events_coder="rules"))
+    text = "Four arrests have been made, Kenya's police said. The weather was mild and people walked."
+    doc = parse(text, "2021-03-10")
+    view = DocView(doc, ActorResolver(settings)(doc, ()))
+
+    def triggers(si: int, unbound: bool) -> set[str]:
+        return {view.lemmas[c.trigger] for c in propose(coder, view, si, (), unbound=unbound)
+                if c.how == "unbound" or not unbound}
+
+    assert "make" not in triggers(0, False)
+    assert "make" in triggers(0, True)
+    assert not any(c.how == "unbound" for c in propose(coder, view, 1, (), unbound=True))
+
+
+def test_events_domain_augmentation_reads_the_coding_domain(tmp_path: Path) -> None:
+    """``adapt``: a feature's weight shared by every domain plus its domain's correction; coding
+    reads the named domain's corrections, and the model keeps its domain through save and load."""
+    from dataclasses import replace
+
+    from kronika.events.classifier import augment
+
+    assert augment(("a", "b"), "news") == ("a", "b", "news|*", "news|a", "news|b")
+    # "x" is an event on the wire and none in the news
+    rows = [augment(["x"], "wire")] * 10 + [augment(["x"], "news")] * 10
+    labels = ["ONE"] * 10 + ["NONE"] * 10
+    m = replace(fit_linear(rows, labels, Recipe(c=10.0, min_count=1)), domain="news")
+    assert m.predict_proba([["x"]])[0][m.labels.index("NONE")] > 0.5
+    assert replace(m, domain="wire").predict_proba([["x"]])[0][m.labels.index("ONE")] > 0.5
+    m.save(tmp_path)
+    assert EventModel.load(tmp_path).domain == "news"
