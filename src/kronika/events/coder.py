@@ -232,7 +232,9 @@ class EventCoder:
             sides = None
             if model.roles is not None:  # the learned argument roles revise the parse's sides
                 c, sides = _revised(model.roles, view, c)
-            rule = c.frame + ("+roles" if c.revised else "")
+            # the component says which mechanism gave the record ("noun+unbound+roles": a noun
+            # the syntax bound no side to, whose sides the role model chose)
+            rule = c.frame + ("+unbound" if c.how == "unbound" else "") + ("+roles" if c.revised else "")
             two_sided = view.has_reciprocal_object(c.trigger, self.lex) or view.has_between_parties(c.trigger, self.lex)
             pairs = mutual(c.source) if not c.target and two_sided else []
             if pairs and ptype not in SYMMETRIC_TYPES:  # "X and Y accused each other": one per direction
