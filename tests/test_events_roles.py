@@ -223,6 +223,27 @@ def test_roles_an_object_naming_no_actor_is_the_sources_citizens(settings) -> No
     assert not [r for e in verbal for r in e.target if r.text.endswith("law")]
 
 
+def test_roles_an_event_with_no_target_falls_on_its_own_country(parse, settings) -> None:
+    """``home_target``: violence with no victim named is aimed at the source country's
+    citizens, quoting the article's first other mention of that country; a protest with no
+    addressee at its own government; a type outside the table, or a source with no country,
+    gets nothing."""
+    from kronika.actors import ActorResolver
+    from kronika.events.coder import _home_target
+    from kronika.events.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert lex.home_target == {"ASSAULT": "CVL", "COERCE": "CVL", "PROTEST": "GOV"}
+    doc = parse("Violence returned to Kenya on Monday. Kenyan police opened fire near the market.", "2021-03-10")
+    view = DocView(doc, ActorResolver(settings)(doc, ()))
+    police = tuple(m for m in view.named if m.text.endswith("police"))
+    assert police and police[0].country == "KEN"
+    (target,) = _home_target(view, police, "CVL")
+    assert (target.code, target.country, target.text) == ("KENCVL", "KEN", "Kenya")
+    assert "no target named" in target.how
+    assert _home_target(view, (), "CVL") == ()
+
+
 @pytest.mark.parametrize(("text", "type_", "located"), [
     ("Ethiopian troops shelled Baidoa on Monday.", "ASSAULT", True),  # the town shelled: where it happened
     ("Kenya accused Baidoa of harbouring militants.", "ACCUSE", False),  # a town accused: its authorities

@@ -250,6 +250,9 @@ class EventCoder:
                 # main party ("Turkey warned it will not stand by"), the coder's convention
                 target = other_party(view, source, parties)
                 rule += "+inferred-target" if target else ""
+            if not target and source and ptype in self.lex.home_target:
+                target = _home_target(view, source, self.lex.home_target[ptype])
+                rule += "+home-target" if target else ""
             out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, foreign_first(source, target),
                              status, p, noun=c.frame == "noun", rule=rule, sides=sides))
         return _drop_complements(view, out)
@@ -872,6 +875,22 @@ def _object_target(view: DocView, c: Candidate, source: Sides) -> Sides:
     text = view.doc.text[first.start:last.end]
     return (ActorMention(first.start, last.end, text, c.sentence, last.i, f"{home}CVL", home, "CVL",
                          kind="group", how=f"object of the event, no actor: {home}'s citizens", confidence=0.3),)
+
+
+def _home_target(view: DocView, source: Sides, sector: str) -> Sides:
+    """The source country's own people (or government) as the target of an event that names
+    none (``home_target`` in grammar.yaml). The side quotes the article's first named mention
+    of that country other than the source's own (else the source's), so the record points at
+    real text; with no named mention of that country, no target."""
+    home = next((m.country for m in source if m.country and m.country != "IGO"), None)
+    if home is None:
+        return ()
+    named = [m for m in view.named if m.country == home]
+    quoted = next((m for m in named if m not in source), named[0] if named else None)
+    if quoted is None:
+        return ()
+    return (replace(quoted, code=f"{home}{sector}", sector=sector, kind="group", role=None,
+                    entity=None, how=f"no target named: {home}'s own {sector}", confidence=0.3),)
 
 
 def _drop_complements(view: DocView, drafts: list[Draft]) -> list[Draft]:

@@ -42,6 +42,7 @@ class Lexicon:
     mode_cues: dict[str, dict[str, frozenset[str]]]
     patterns: dict[str, tuple[VerbPattern, ...]] = field(default_factory=dict)  # user PETRARCH verbs
     user_verbs: frozenset[str] = frozenset()  # verbs a user dictionary codes: its coding alone counts
+    home_target: dict[str, str] = field(default_factory=dict)  # type → sector of its default own-country target
 
     def has(self, cls: str, lemma: str) -> bool:
         return lemma in self.words.get(cls, frozenset())
@@ -126,5 +127,6 @@ def load_lexicon(
         verbs=verbs, nouns=_senses(pred.get("nouns") or {}, table),
         light=light, evaluative=evaluative, words=words, contexts=contexts, mode_cues=mode_cues,
         patterns=user.patterns, user_verbs=frozenset(user.base) | frozenset(user.patterns),
+        home_target={str(t).upper(): str(sec).upper() for t, sec in (gram.get("home_target") or {}).items()},
     )
 
