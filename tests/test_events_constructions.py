@@ -395,6 +395,12 @@ def test_events_week_is_known_to_its_month_only_when_it_lies_inside_it(d: dt.dat
         assert out == str(year)
 
 
+@given(st.integers(1000, 2999), st.sampled_from(["SP", "SU", "FA", "WI", "Q1", "Q4", "H1", "H2"]))
+def test_events_seasons_quarters_and_halves_are_known_to_the_year(year: int, part: str) -> None:
+    # "WI" (winter) once read as an ISO week and raised, losing the article's events
+    assert date_value(f"{year}-{part}") == str(year)
+
+
 @given(st.text(max_size=12))
 def test_events_date_value_never_invents_a_date(value: str) -> None:
     out = date_value(value)

@@ -29,7 +29,7 @@ def date_value(value: str) -> str | None:
     year, month, day = m.group(1), m.group(3), m.group(5)
     if month and month.isdigit():
         return f"{year}-{month}-{day}" if day else f"{year}-{month}"
-    if month and month.startswith("W"):
+    if month and month.startswith("W") and month[1:].isdigit():  # "WI" is winter, not a week
         return _week_month(int(year), int(month[1:])) or year
     return year
 
