@@ -69,6 +69,17 @@ def test_actors_coref_office_of_an_organisation_and_its_holder(resolve) -> None:
     assert later is not None and later.code == "IGOUNO" and later.how.startswith("nominal coreference")
 
 
+def test_actors_coref_one_word_short_form_of_an_organisation_named_earlier(resolve) -> None:
+    # Phoenix has a group called just "Tigers" (SWZREB); after the LTTE is named, "the Tigers"
+    # is the LTTE. Without the full name, the dictionary's reading stands.
+    text = "The Liberation Tigers of Tamil Eelam attacked a camp on Sunday . The Tigers said ten soldiers died ."
+    m = at(resolve(text, "2008-03-02"), text, "Tigers", 1)
+    assert m is not None and m.code == "LKAREB" and "short form" in m.how
+    alone = "The Tigers said ten soldiers died ."
+    m = resolve(alone, "2008-03-02")
+    assert all("short form" not in x.how for x in m)
+
+
 def test_actors_coref_its_never_a_person_nor_an_adjective(resolve) -> None:
     """Number agreement: "its" is no person, and a demonym modifying a non-actor noun
     ("the Chinese delegation") is not a named country to point back to."""

@@ -608,12 +608,20 @@ class ActorResolver(References):
         """Organisations and IGOs from the knowledge base (persons are done already)."""
         out: list[ActorMention] = []
         doc = w.doc
+        longer = self._long_names(w)
         for m in w.matches:
             lex = m.get(NAMED)
             if lex is None or lex.actor is None or lex.actor.kind == "person" or m.start in w.consumed:
                 continue
             head = np_head(doc, m.last)
             a = lex.actor
+            short = ""
+            word = doc.tokens[m.start].text
+            if m.end - m.start == 1 and a.source == PHOENIX and word[:1].isupper() \
+                    and (full := longer.get(word.lower())) is not None and full is not a:
+                # "the Tigers" after "the Liberation Tigers of Tamil Eelam": the article's own
+                # organisation, not the dictionary's other group of that one-word name
+                a, short = full, f"; short form of {full.name}, named in the article"
             sector, role, lo = a.sector, None, m.start
             if head != m.last:
                 ev = self._evidence(w, head)
@@ -640,9 +648,24 @@ class ActorResolver(References):
                 start=s, end=e, text=text, sentence=doc.tokens[m.start].sent, head_token=m_end - 1,
                 code=code, country=country,
                 sector=sector, entity=a.name, role=role, kind="organisation",
-                how=f"kb: {a.name} = {code} ({a.source}){how}", confidence=conf,
+                how=f"kb: {a.name} = {code} ({a.source}){how}{short}", confidence=conf,
             ))
             w.consumed.add(m.start)
+        return out
+
+    @staticmethod
+    def _long_names(w: _Work) -> dict[str, ActorEntry]:
+        """Each capitalised word of an organisation the article names in two words or more →
+        that organisation (the first named wins): what a one-word short form refers to."""
+        out: dict[str, ActorEntry] = {}
+        for x in w.matches:
+            lex = x.get(NAMED)
+            if lex is None or lex.actor is None or lex.actor.kind != "organisation" or x.end - x.start < 2:
+                continue
+            for j in range(x.start, x.end):
+                word = w.doc.tokens[j].text
+                if word[:1].isupper():
+                    out.setdefault(word.lower(), lex.actor)
         return out
 
     def _where_it_acts(self, w: _Work, m: Match) -> tuple[str | None, str]:
