@@ -80,6 +80,19 @@ def test_actors_coref_one_word_short_form_of_an_organisation_named_earlier(resol
     assert all("short form" not in x.how for x in m)
 
 
+def test_actors_a_country_name_ending_a_longer_place_name_is_not_that_country(resolve) -> None:
+    # "New Mexico police" are not Mexico's and "New Jersey" is not Jersey; "Southern Lebanon"
+    # is Lebanon, and a KB phrase ("Northern Ireland") matches whole
+    text = "Israeli jets struck Southern Lebanon on Sunday . New Mexico police said the suspects fled ."
+    ms = resolve(text, "2008-03-02")
+    assert at(ms, text, "Lebanon") is not None and at(ms, text, "Lebanon").country == "LBN"
+    police = at(ms, text, "police")
+    assert police is None or police.country != "MEX"
+    assert all(m.country not in ("MEX", "JEY") for m in resolve("New Jersey police arrested two men .", "2008-03-02"))
+    ni = resolve("Northern Ireland police arrested two men .", "2008-03-02")
+    assert any(m.country == "GBR" for m in ni)
+
+
 def test_actors_coref_its_never_a_person_nor_an_adjective(resolve) -> None:
     """Number agreement: "its" is no person, and a demonym modifying a non-actor noun
     ("the Chinese delegation") is not a named country to point back to."""
