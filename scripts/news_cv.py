@@ -29,6 +29,7 @@ from pathlib import Path
 from kronika.config import Settings
 from kronika.events.classifier import Recipe
 from kronika.model import SYMMETRIC_TYPES, Article, Event
+from kronika.nlp import SpacyParser
 from kronika.pipeline import Pipeline
 from kronika.train.events import (
     Corpus,
@@ -108,13 +109,15 @@ def main() -> None:
     for path, (recipe, k) in zip(args.recipe or [None], recipes, strict=True):
         sys.stdout.write(f"recipe {path or 'shipped'}\n")
         margins = args.margins or [recipe.none_margin]
-        _cross_validate(news, corpus, settings, replace(recipe, cv_repeats=1), k, args.folds, args.seed, margins)
+        _cross_validate(news, corpus, settings, replace(recipe, cv_repeats=1), k, args.folds, args.seed, margins,
+                        builder.parser)
 
 
 def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings, recipe: Recipe, k: int,
-                    n_folds: int, seed: int, margins: list[float]) -> None:
+                    n_folds: int, seed: int, margins: list[float], parser: SpacyParser) -> None:
     """Train one model per fold; code its held-out articles once per margin on NONE (the
-    weights do not depend on it) and print the pooled figures per margin."""
+    weights do not depend on it) and print the pooled figures per margin. ``parser``: the
+    builder's, loaded once (each coding pipeline needs only its own event model)."""
     ids = sorted({d.id for d in news})
     fold_of = dict(zip(ids, folds(ids, n_folds, seed), strict=True))
     totals = {m: [0] * 5 for m in margins}
@@ -126,7 +129,7 @@ def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings,
         for margin in margins:
             with tempfile.TemporaryDirectory() as tmp:
                 replace(model, none_margin=margin).save(Path(tmp))
-                pipe = Pipeline(settings.replace(events_model=tmp))
+                pipe = Pipeline(settings.replace(events_model=tmp), parser=parser)
                 got = score([d for d in news if d.id in held], pipe)
             totals[margin] = [a + b for a, b in zip(totals[margin], got, strict=True)]
             n_sys, n_right, n_gold, _typed, n_found = got

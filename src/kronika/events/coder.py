@@ -864,11 +864,16 @@ def _noun_under_predicate(view: DocView, n: int, verbs: dict[int, tuple[Sense, i
     return head in verbs and head != n
 
 
+def _home_country(source: Sides) -> str | None:
+    """The source's own country, if it has one that is a state (an IGO has no citizens)."""
+    return next((m.country for m in source if m.country and m.country != "IGO"), None)
+
+
 def _object_target(view: DocView, c: Candidate, source: Sides) -> Sides:
     """The citizens of the source's country, as the target of an event whose object names no
     actor (``object_target_types`` in grammar.yaml): the record quotes the object's words."""
     span = view.unbound_object(c.trigger)
-    home = next((m.country for m in source if m.country and m.country != "IGO"), None)
+    home = _home_country(source)
     if span is None or home is None:
         return ()
     first, last = view.tokens[span[0]], view.tokens[span[1]]
@@ -882,7 +887,7 @@ def _home_target(view: DocView, source: Sides, sector: str) -> Sides:
     none (``home_target`` in grammar.yaml). The side quotes the article's first named mention
     of that country other than the source's own (else the source's), so the record points at
     real text; with no named mention of that country, no target."""
-    home = next((m.country for m in source if m.country and m.country != "IGO"), None)
+    home = _home_country(source)
     if home is None:
         return ()
     named = [m for m in view.named if m.country == home]

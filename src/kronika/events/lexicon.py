@@ -129,4 +129,3 @@ def load_lexicon(
         patterns=user.patterns, user_verbs=frozenset(user.base) | frozenset(user.patterns),
         home_target={str(t).upper(): str(sec).upper() for t, sec in (gram.get("home_target") or {}).items()},
     )
-
