@@ -45,6 +45,11 @@ class Recorder:
             time.sleep(self.sleep)
         return ()
 
+    def localise(self, doc: ParsedDoc, actors: tuple, places: tuple) -> tuple:
+        """The actor stage's second pass, once places are known."""
+        self.calls.append("localise")
+        return actors
+
 
 def _pipeline(calls: list[str], settings: Settings | None = None, **kw: object) -> Pipeline:
     stages = Stages(time=Recorder(calls, "time"), actors=Recorder(calls, "actors", **kw),  # type: ignore[arg-type]
@@ -59,7 +64,7 @@ def _art(text: str) -> Article:
 def test_pipeline_runs_stages_in_order() -> None:
     calls: list[str] = []
     analysis = _pipeline(calls).analyze(_art("Alpha met Beta."))
-    assert calls == ["time", "actors", "geo", "events"]
+    assert calls == ["time", "actors", "geo", "localise", "events"]
     assert set(analysis.timings) == {"time", "actors", "geo", "events", "nlp"}
 
 

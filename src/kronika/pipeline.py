@@ -109,6 +109,7 @@ class Pipeline:
         timings["actors"] = _lap(t)
         t = time.perf_counter()
         places = s.geo(doc, actors)
+        actors = s.actors.localise(doc, actors, places)  # role words of states and cities
         timings["geo"] = _lap(t)
         t = time.perf_counter()
         events = s.events(doc, times, actors, places)

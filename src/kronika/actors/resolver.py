@@ -34,6 +34,7 @@ from kronika.actors.kb import (
     load_knowledge_base,
 )
 from kronika.actors.learned import LearnedIndex
+from kronika.actors.localise import localise
 from kronika.actors.matching import (
     Match,
     acts,
@@ -45,7 +46,7 @@ from kronika.actors.matching import (
     span_text,
 )
 from kronika.config import Settings
-from kronika.model import ActorMention, ParsedDoc, TimeExpr, Token
+from kronika.model import ActorMention, ParsedDoc, PlaceMention, TimeExpr, Token
 from kronika.resources import word_set
 
 WORDS = "actors/words.yaml"  # the English words the resolver reads (data, with the reasons)
@@ -297,6 +298,12 @@ class ActorResolver(References):
         out += self._pronouns(w, out)
         out.sort(key=lambda m: (m.start, -m.end))
         return tuple(_igo_country(m) for m in out)
+
+    def localise(self, doc: ParsedDoc, actors: tuple[ActorMention, ...],
+                 places: tuple[PlaceMention, ...]) -> tuple[ActorMention, ...]:
+        """The second pass, once the geo stage has resolved the document's places: a role word
+        coded from context takes the country of a place its phrase names (``localise.py``)."""
+        return localise(doc, actors, places)
 
     # ------------------------------------------------------------------ evidence
 

@@ -96,7 +96,8 @@ def evaluate_actors(
                 the geoparser resolved that no actor covers, as its country (the town shelled
                 is, in PLOVER and ICEWS, its country)."""
                 mentions = resolver(doc, ())
-                return with_places(mentions, geo(doc, mentions))
+                places = geo(doc, mentions)
+                return with_places(resolver.localise(doc, mentions, places), places)
 
             for key, resolve in (("plover", lambda doc: resolver(doc, ())), ("plover_as_coded", as_coded)):
                 acc, outcomes = ev.score_plover(plover, parse_many, resolve)

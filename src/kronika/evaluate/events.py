@@ -479,6 +479,8 @@ def code_records(records: list[GoldRecord], settings: Any, parser: Any, *, actor
         times = tagger(doc)
         mentions = resolver(doc, times) if resolver is not None else gold_actor_mentions(doc, rec.actors)
         found = geo(doc, mentions) if geo is not None else ()
+        if resolver is not None:
+            mentions = resolver.localise(doc, mentions, found)
         out[rec.id] = coder(doc, times, mentions, found)
     return out
 

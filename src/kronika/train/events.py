@@ -138,8 +138,10 @@ class ExampleBuilder:
         for n, doc in enumerate(self.parser.parse_many(articles), 1):
             d, offs = spans[doc.article.doc_id or ""]
             times = self.tagger(doc)
-            mentions = self._resolver(d.dictionaries)(doc, times)
-            out.append(Analysed(doc, d, offs, with_places(mentions, self.geo(doc, mentions))))
+            resolver = self._resolver(d.dictionaries)
+            mentions = resolver(doc, times)
+            places = self.geo(doc, mentions)
+            out.append(Analysed(doc, d, offs, with_places(resolver.localise(doc, mentions, places), places)))
             if progress is not None:
                 progress(n)
         return out

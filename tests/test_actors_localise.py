@@ -1,0 +1,53 @@
+"""Role words whose phrase names a state or a city take that place's country (actors/localise.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kronika.actors.localise import localise
+from kronika.model import ActorMention, Article
+
+TEXT = ("Russian forces shelled the region on Tuesday. New Jersey police arrested two men. "
+        "Istanbul prosecutors charged the journalists. The mayor of Kharkiv accused Russian forces of shelling "
+        "the city. Police detained five people.")
+
+
+@pytest.fixture(scope="module")
+def analysis(pipeline):
+    return pipeline.analyze(Article.create(TEXT, dt.date(2022, 3, 4)))
+
+
+def _at(actors: tuple[ActorMention, ...], text: str) -> ActorMention:
+    return next(m for m in actors if m.text == text)
+
+
+def test_actors_localise_a_state_or_city_modifier_gives_its_country(analysis) -> None:
+    police = _at(analysis.actors, "New Jersey police")
+    assert (police.code, police.country) == ("USACOP", "USA")
+    assert "place in its phrase: New Jersey" in police.how
+    assert _at(analysis.actors, "Istanbul prosecutors").code == "TURJUD"
+
+
+def test_actors_localise_an_of_complement_gives_its_country(analysis) -> None:
+    # Before the pass, "the only country in the sentence" (Russia, the shelling side) decided.
+    assert _at(analysis.actors, "The mayor").code == "UKRGOV"
+
+
+def test_actors_localise_keeps_a_named_country_and_an_unqualified_role_word(analysis) -> None:
+    assert all(m.country == "RUS" for m in analysis.actors if m.text == "Russian forces")
+    bare = _at(analysis.actors, "Police")
+    assert bare.country == "RUS" and "context" in bare.how  # nothing in its phrase: the lede country stands
+
+
+def test_actors_localise_changes_nothing_without_places(pipeline) -> None:
+    doc = pipeline.parser.parse(Article.create(TEXT, dt.date(2022, 3, 4)))
+    actors = pipeline.stages.actors(doc, ())
+    assert localise(doc, actors, ()) is actors
+
+
+def test_actors_localise_events_carry_the_place_country(pipeline) -> None:
+    events = pipeline.analyze(Article.create("New Jersey police arrested two men on Tuesday.",
+                                             dt.date(2022, 3, 4))).events
+    assert any(r.country == "USA" for e in events for r in e.source)
