@@ -51,3 +51,11 @@ def test_actors_localise_events_carry_the_place_country(pipeline) -> None:
     events = pipeline.analyze(Article.create("New Jersey police arrested two men on Tuesday.",
                                              dt.date(2022, 3, 4))).events
     assert any(r.country == "USA" for e in events for r in e.source)
+
+
+def test_actors_localise_a_reference_back_follows_its_antecedent(pipeline) -> None:
+    text = "Russian forces shelled the region on Tuesday. Police in Kharkiv said they had detained three men."
+    actors = pipeline.analyze(Article.create(text, dt.date(2022, 3, 4))).actors
+    police, they = _at(actors, "Police"), _at(actors, "they")
+    assert police.code == "UKRCOP" and they.antecedent == police.start
+    assert they.code == "UKRCOP" and "antecedent's country" in they.how

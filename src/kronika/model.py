@@ -264,6 +264,9 @@ class ActorMention:
     kind: str = "person"
     how: str = ""
     confidence: float = 1.0
+    # A reference back ("they", "the group"): where the mention it stands for starts (its
+    # ``start``), so a later pass that recodes that mention recodes the reference too.
+    antecedent: int | None = None
 
 
 # --------------------------------------------------------------------------- geo

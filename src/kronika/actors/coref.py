@@ -182,7 +182,7 @@ class References:
                 start=t.start, end=t.end, text=t.text, sentence=t.sent, head_token=t.i, code=a.code,
                 country=a.country, sector=a.sector, entity=a.entity, role=a.role, kind=a.kind,
                 how=f"pronoun: {t.text} → {what} (sentence {a.sentence}; the last actor named that agrees in number)",
-                confidence=0.5,
+                confidence=0.5, antecedent=a.start,
             )
             out.append(new)
             named[t.i] = what
@@ -247,6 +247,7 @@ class References:
                 start=st, end=en, text=text, sentence=t.sent, head_token=t.i, code=a.code,
                 country=a.country, sector=a.sector, entity=a.entity, role=None, kind="organisation",
                 how=f"nominal coreference: {text} → {a.text} (sentence {a.sentence})", confidence=0.6,
+                antecedent=a.start,
             ))
         return out
 
@@ -287,7 +288,7 @@ class References:
                 out.append(ActorMention(
                     start=t.start, end=t.end, text=t.text, sentence=t.sent, head_token=t.i, code=a.code,
                     country=a.country, sector=a.sector, entity=a.entity, role=a.role, kind=a.kind,
-                    how=f"pronoun: {t.text} → {a.text} ({why})", confidence=0.6,
+                    how=f"pronoun: {t.text} → {a.text} ({why})", confidence=0.6, antecedent=a.start,
                 ))
         return out
 

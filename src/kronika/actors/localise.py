@@ -46,22 +46,28 @@ def localise(doc: ParsedDoc, actors: tuple[ActorMention, ...], places: tuple[Pla
     taken = [(m.start, m.end) for m in actors if m.kind != "group"]
     by_head: dict[int, list[PlaceMention]] = {}
     for p in places:
-        if p.country and p.feature != "country" and p.confidence >= MIN_PLACE_CONFIDENCE and not any(a < p.end and p.start < b for a, b in taken):
+        usable = p.country and p.feature != "country" and p.confidence >= MIN_PLACE_CONFIDENCE
+        if usable and not any(a < p.end and p.start < b for a, b in taken):
             for owner in _owners(doc, p.head_token):
                 by_head.setdefault(owner, []).append(p)
     if not by_head:
         return actors
     out = []
+    moved: dict[int, ActorMention] = {}  # a recoded mention's original start → the mention now
     for m in actors:
+        ante = moved.get(m.antecedent) if m.antecedent is not None else None
         found = by_head.get(m.head_token) if m.kind == "group" and _from_context(m) else None
-        if found and len({p.country for p in found}) == 1:
+        if ante is not None and ante.country != m.country:  # "Kharkiv police said they …"
+            moved[m.start] = m = replace(m, country=ante.country, code=_code(ante.country, m.sector),
+                                         how=f"{m.how}; its antecedent's country from a place: {ante.country}")
+        elif found and len({p.country for p in found}) == 1:
             p = found[0]
             start = min(m.start, p.start)
-            text = doc.text[start:m.end] if p.start < m.start else m.text
-            m = replace(m, start=start, text=text, country=p.country, code=_code(p.country, m.sector),
-                        how=f"{m.how.split(FROM_CONTEXT)[0].split(NO_COUNTRY)[0]}; place in its phrase: "
-                            f"{p.name} ({p.feature}, {p.country})",
-                        confidence=CONFIDENCE)
+            own = m.how.split(FROM_CONTEXT)[0].split(NO_COUNTRY)[0]
+            moved[m.start] = m = replace(
+                m, start=start, text=doc.text[start:m.end] if start < m.start else m.text, country=p.country,
+                code=_code(p.country, m.sector), how=f"{own}; place in its phrase: {p.name} ({p.feature}, {p.country})",
+                confidence=CONFIDENCE)
         out.append(m)
     return tuple(out)
 
