@@ -204,10 +204,12 @@ class EventCoder:
     def _cameo_reading(self, view: DocView, c: Candidate) -> tuple[str | None, str | None]:
         """What the CAMEO verb dictionary says of the trigger, its words within a window (PETRARCH
         patterns are local; the window bounds the cost on pathological sentences)."""
+        lemma = view.lemmas[c.trigger]
+        if not self.cameo_verbs.has_patterns(lemma):  # the base code alone: no words to gather
+            return self.cameo_verbs.read(lemma, [], [])
         s = view.doc.sentences[c.sentence]
         lo, hi = max(s.token_start, c.trigger - PATTERN_WINDOW), min(s.token_end, c.trigger + PATTERN_WINDOW + 1)
-        return self.cameo_verbs.read(view.lemmas[c.trigger], [t.text.lower() for t in view.tokens[lo:c.trigger]],
-                                     [t.text.lower() for t in view.tokens[c.trigger + 1:hi]])
+        return self.cameo_verbs.read(lemma, view.lower[lo:c.trigger], view.lower[c.trigger + 1:hi])
 
     def _decide(self, view: DocView, si: int, parties: tuple[str, ...]) -> list[Draft]:
         """The model's events of one sentence: candidates whose best type reaches the threshold."""

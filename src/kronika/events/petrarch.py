@@ -224,6 +224,10 @@ class VerbReader:
         self.dictionary = dictionary
         self._index: dict[str, _PatternIndex] = {}
 
+    def has_patterns(self, lemma: str) -> bool:
+        """Whether any pattern of the dictionary is keyed on this verb (else only its base code reads)."""
+        return bool(self.dictionary.patterns.get(lemma))
+
     def read(self, lemma: str, before: list[str], after: list[str]) -> tuple[str | None, str | None]:
         base = self.dictionary.base.get(lemma)
         hit = None

@@ -40,6 +40,7 @@ class DocView:
                 kids[t.head].append(t.i)
         self.kids = kids
         self.lemmas = [t.lemma.lower() for t in doc.tokens]
+        self.lower = [t.text.lower() for t in doc.tokens]  # word forms, as verb patterns read them
         self.verbal = [is_verb(t) for t in doc.tokens]
         self._intervals: tuple[list[int], list[int], list[int], list[int]] | None = None  # on first use
         self.actor_at: dict[int, ActorMention] = {}
