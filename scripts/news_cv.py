@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kronika.config import Settings
-from kronika.events.classifier import Recipe
+from kronika.events.classifier import Recipe, expected_calibration_error, reliability_table
 from kronika.model import SYMMETRIC_TYPES, Article, Event
 from kronika.nlp import SpacyParser
 from kronika.pipeline import Pipeline
@@ -59,9 +59,10 @@ def _sides_ok(e: Event, g: GoldEvent) -> bool:
     return direct or swapped
 
 
-def score(docs: list[LabelledDoc], pipe: Pipeline) -> tuple[int, int, int, int, int]:
+def score(docs: list[LabelledDoc], pipe: Pipeline,
+          seen: list[tuple[float, bool, str]] | None = None) -> tuple[int, int, int, int, int]:
     """(records, right records, gold events, gold typed on their sentence, gold found: typed
-    with both sides right)."""
+    with both sides right). ``seen`` collects each record's (confidence, right, component)."""
     n_sys = n_right = n_gold = typed = n_found = 0
     for d in docs:
         text, offs = _join(d)
@@ -74,7 +75,10 @@ def score(docs: list[LabelledDoc], pipe: Pipeline) -> tuple[int, int, int, int, 
             n_sys += len(mine)
             gold = list(sent.events)
             n_gold += len(gold)
-            n_right += sum(any(e.type == g.type and _sides_ok(e, g) for g in gold) for e in mine)
+            right = [any(e.type == g.type and _sides_ok(e, g) for g in gold) for e in mine]
+            n_right += sum(right)
+            if seen is not None:
+                seen.extend((e.confidence, ok, e.component) for e, ok in zip(mine, right, strict=True))
             for g in gold:
                 same = [e for e in mine if e.type == g.type]
                 typed += bool(same)
@@ -92,6 +96,7 @@ def main() -> None:
                     help="a recipe YAML instead of the shipped one; repeat it to compare recipes on one build")
     ap.add_argument("--margins", type=float, nargs="*",
                     help="code each fold at these margins on NONE (default: the recipe's)")
+    ap.add_argument("--dump", type=Path, help="append each record's margin, confidence, rightness and component here")
     args = ap.parse_args()
     settings = Settings.load(None)
     recipes = [load_recipe(r) for r in args.recipe or [None]]
@@ -110,17 +115,18 @@ def main() -> None:
         sys.stdout.write(f"recipe {path or 'shipped'}\n")
         margins = args.margins or [recipe.none_margin]
         _cross_validate(news, corpus, settings, replace(recipe, cv_repeats=1), k, args.folds, args.seed, margins,
-                        builder.parser)
+                        builder.parser, args.dump)
 
 
 def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings, recipe: Recipe, k: int,
-                    n_folds: int, seed: int, margins: list[float], parser: SpacyParser) -> None:
+                    n_folds: int, seed: int, margins: list[float], parser: SpacyParser, dump: Path | None = None) -> None:
     """Train one model per fold; code its held-out articles once per margin on NONE (the
     weights do not depend on it) and print the pooled figures per margin. ``parser``: the
     builder's, loaded once (each coding pipeline needs only its own event model)."""
     ids = sorted({d.id for d in news})
     fold_of = dict(zip(ids, folds(ids, n_folds, seed), strict=True))
     totals = {m: [0] * 5 for m in margins}
+    seen: dict[float, list[tuple[float, bool, str]]] = {m: [] for m in margins}
     for f in range(n_folds):
         held = {i for i, g in fold_of.items() if g == f}
         part = Corpus(examples=[e for e in corpus.examples if e.group not in held],
@@ -130,7 +136,7 @@ def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings,
             with tempfile.TemporaryDirectory() as tmp:
                 replace(model, none_margin=margin).save(Path(tmp))
                 pipe = Pipeline(settings.replace(events_model=tmp), parser=parser)
-                got = score([d for d in news if d.id in held], pipe)
+                got = score([d for d in news if d.id in held], pipe, seen[margin])
             totals[margin] = [a + b for a, b in zip(totals[margin], got, strict=True)]
             n_sys, n_right, n_gold, _typed, n_found = got
             sys.stdout.write(f"fold {f}, margin {margin}: {len(held)} articles, records {n_sys}, right {n_right}, "
@@ -145,6 +151,15 @@ def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings,
                          f"both sides right: {n_found}/{typed}\n")
         sys.stdout.write(f"margin {margin}: news end to end: precision {p:.3f} recall {r:.3f} F1 {f1:.3f} "
                          f"({n_sys} records, {n_right} right, {n_found}/{n_gold} gold found)\n")
+        conf = [c for c, _, _ in seen[margin]]
+        right = [ok for _, ok, _ in seen[margin]]
+        bins = reliability_table(conf, right)
+        sys.stdout.write(f"margin {margin}: records' confidence: ECE {expected_calibration_error(conf, right):.3f}; "
+                         + "; ".join(f"{b['bin']}: n {b['n']}, confidence {b['confidence']:.3f}, right {b['accuracy']:.3f}"
+                                     for b in bins) + "\n")
+        if dump is not None:
+            with dump.open("a", encoding="utf-8") as fh:
+                fh.writelines(f"{margin}\t{c:.4f}\t{int(ok)}\t{comp}\n" for c, ok, comp in seen[margin])
 
 
 if __name__ == "__main__":
