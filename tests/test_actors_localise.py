@@ -59,3 +59,28 @@ def test_actors_localise_a_reference_back_follows_its_antecedent(pipeline) -> No
     police, they = _at(actors, "Police"), _at(actors, "they")
     assert police.code == "UKRCOP" and they.antecedent == police.start
     assert they.code == "UKRCOP" and "antecedent's country" in they.how
+
+
+COUNTRY_TEXT = ("Ukraine's president accused Moscow of war crimes. The country's foreign ministry summoned the "
+                "Russian ambassador. Australian officials impounded 27 Indonesian boats in the country's waters, "
+                "the country's navy said. Kenya's neighbours met in Nairobi. The country said it would close the border.")
+
+
+@pytest.fixture(scope="module")
+def country_actors(pipeline):
+    return pipeline.analyze(Article.create(COUNTRY_TEXT, dt.date(2022, 3, 4))).actors
+
+
+def test_actors_the_country_as_a_possessor_is_the_country_named_first_before_it(country_actors) -> None:
+    # Before: the only country of its sentence, Russia (the ambassador's).
+    assert _at(country_actors, "The country's foreign ministry").code == "UKRGOV"
+
+
+def test_actors_the_country_is_the_first_one_its_sentence_names(country_actors) -> None:
+    # "the country's navy": the first country of its sentence (Australia), not the last (Indonesia).
+    assert _at(country_actors, "the country's navy").code == "AUSMIL"
+
+
+def test_actors_the_country_alone_is_no_actor(country_actors) -> None:
+    # As a subject it was one in a first version; it cost the training folds (docs/actors.md).
+    assert not any(m.text.lower() == "the country" for m in country_actors)

@@ -25,6 +25,10 @@ PRONOUNS = word_set("actors/words.yaml", "pronouns")
 ROLE_QUALIFIERS = word_set("actors/words.yaml", "role_qualifiers")  # "deputy minister" is another office
 # "the group": singular nouns that refer back to the last organisation named.
 GROUP_NOUNS = word_set("actors/words.yaml", "group_nouns")
+# "the country", "the nation": singular nouns that refer back to one country.
+COUNTRY_NOUNS = word_set("actors/words.yaml", "country_nouns")
+# How far back (sentences) "the country" looks for a country named before it.
+COUNTRY_WINDOW = 2
 # "the two countries", "both sides": plural nouns that refer back to a pair of countries.
 PLURAL_HEADS = word_set("actors/words.yaml", "plural_heads")
 # Role words that, with "the" and no country, point back to a person already named.
@@ -250,6 +254,58 @@ class References:
                 antecedent=a.start,
             ))
         return out
+
+    def country_anaphor(self, w: _Work, i: int) -> tuple[str, int, str] | None:
+        """Whether token ``i`` is "the country" / "the nation" (singular, "the", nothing else
+        modifying it) and which country it is: the country of its clause's subject, when it is
+        not inside that subject ("Australian officials impounded boats off the country's
+        coast"); else a country named before it, in its sentence or the two before
+        ("… Zambia. The policy was announced by the country's Minister of Agriculture"): the
+        first one named in the latest sentence that names one (news names its actor first).
+        Returns the country, the token of its "the", and why."""
+        doc = w.doc
+        t = doc.tokens[i]
+        if t.lemma.lower() not in COUNTRY_NOUNS or t.tag != "NN":
+            return None
+        kids = w.kids(i)
+        det = [k.i for k in kids if k.dep == "det" and k.text.lower() == "the"]
+        if not det or any(k.dep in ("amod", "compound", "nmod", "poss", "nummod", "prep") for k in kids):
+            return None
+        subj = self._clause_subject_country(w, i)
+        if subj is not None:
+            return subj, det[0], "the country of its clause's subject"
+        # sentence → the first country named in it before the anaphor: by its name or capital,
+        # else by a demonym ("Australian officials")
+        named: dict[int, str] = {}
+        by_people: dict[int, str] = {}
+        for m in w.matches:
+            s = doc.tokens[m.start].sent
+            if m.end > det[0] or t.sent - s > COUNTRY_WINDOW:
+                continue
+            if (lex := m.get(COUNTRY, METONYM)) is not None and lex.country:
+                named.setdefault(s, lex.country)
+            elif (lex := m.get(DEMONYM)) is not None and lex.country:
+                by_people.setdefault(s, lex.country)
+        sents = set(named) | set(by_people)
+        if not sents:
+            return None
+        s = max(sents)
+        where = "its sentence" if s == t.sent else "an earlier sentence"
+        return named.get(s) or by_people[s], det[0], f"the first country named in {where}"
+
+    def _clause_subject_country(self, w: _Work, i: int) -> str | None:
+        """The country cue of the subject of the clause ``i`` stands in, unless ``i`` is inside it."""
+        doc = w.doc
+        cur = i
+        inside: set[int] = {i}
+        while doc.tokens[cur].head != cur and doc.tokens[cur].pos not in ("VERB", "AUX"):
+            cur = doc.tokens[cur].head
+            inside.add(cur)
+        subj = next((k for k in w.kids(cur) if k.dep in SUBJECT), None)
+        if subj is None or subj.i in inside:
+            return None
+        hit = self._country_at(w, np_head(doc, subj.i))  # type: ignore[attr-defined]
+        return hit[1].country if hit is not None else None
 
     def _it_they(self, w: _Work, so_far: list[ActorMention]) -> list[ActorMention]:
         """"Turkey said it would …", "the rebels said they …": "it"/"they" as the subject

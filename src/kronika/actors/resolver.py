@@ -355,6 +355,10 @@ class ActorResolver(References):
                 starts.append(hit[0].start)
                 first = hit[0].start if first is None else min(first, hit[0].start)
                 w.consumed.add(hit[0].start)
+            elif child.dep == "poss" and (ref := self.country_anaphor(w, child.i)) is not None:
+                countries.append(ref[0])  # "the country's foreign ministry"
+                starts.append(-1)
+                first = ref[1] if first is None else min(first, ref[1])
             elif child.dep == "poss" and (org := self._igo_at(w, child.i)) is not None:
                 igo = igo or org[1]  # "Nato's secretary general"
                 first = org[0].start if first is None else min(first, org[0].start)
