@@ -29,6 +29,7 @@ WORD = re.compile(r"[a-z][a-z'’.\-]*(?: [a-z'’.\-]+)*")
 # of the normalization functions. Each is the vocabulary of a schema the code implements.
 SCHEMA_CONSTANTS = {
     "actors/matching.py": {"NP_INTERNAL"},  # spaCy dependency labels
+    "actors/localise.py": {"MODIFIER_DEPS"},  # spaCy dependency labels
     "events/syntax.py": {"OBJ"},  # spaCy dependency labels
     "events/coder.py": {"SPEECH_FRAMES"},  # frame names of data/events/grammar.yaml
     "geo/locate.py": {"_SPECIFIC"},  # gazetteer feature classes
