@@ -1,6 +1,6 @@
 """The pipeline: wires the stages in order and nothing else.
 
-    Article ─► nlp ─► time ─► actors ─► geo ─► events ─► Analysis
+    Article ─► nlp ─► time ─► actors ─► geo ─► (actors.localise) ─► events ─► Analysis
 
 Each stage is an object built once from ``Settings`` (it loads its data files in its
 constructor) and called per document. Stages only see the records earlier stages
