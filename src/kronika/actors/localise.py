@@ -23,8 +23,9 @@ from kronika.actors.coref import _code
 from kronika.model import ActorMention, ParsedDoc, PlaceMention
 from kronika.resources import word_set
 
-# How the resolver says a role word's country came from the article rather than its phrase
-# (``ActorResolver._group_mentions``); those, and role words with no country, may be localised.
+# How the resolver's ``how`` says a role word's country came from the article rather than its
+# phrase, or that it has none (``ActorResolver._group_mentions`` writes them with these
+# constants); only those role words are localised.
 FROM_CONTEXT = "; context: "
 NO_COUNTRY = ", no country evidence"
 # Dependency labels of a place word that modifies the role word itself.

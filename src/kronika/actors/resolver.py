@@ -34,7 +34,7 @@ from kronika.actors.kb import (
     load_knowledge_base,
 )
 from kronika.actors.learned import LearnedIndex
-from kronika.actors.localise import localise
+from kronika.actors.localise import FROM_CONTEXT, NO_COUNTRY, localise
 from kronika.actors.matching import (
     Match,
     acts,
@@ -775,9 +775,9 @@ class ActorResolver(References):
             ctx, where = w.main_country, "the article's main country"
         if ctx is not None:
             return [ActorMention(**base, code=_code(ctx, sector), country=ctx,
-                                 how=f"role word '{m_text(doc, m)}'; context: {ctx} is {where}", confidence=0.3)]
+                                 how=f"role word '{m_text(doc, m)}'{FROM_CONTEXT}{ctx} is {where}", confidence=0.3)]
         return [ActorMention(**base, code=sector, country=None,
-                             how=f"role word '{m_text(doc, m)}', no country evidence", confidence=0.5)]
+                             how=f"role word '{m_text(doc, m)}'{NO_COUNTRY}", confidence=0.5)]
 
     def _with_cue(
         self, w: _Work, base: dict, country: str, cue: int, m: Match, how_many: tuple[str, bool]
