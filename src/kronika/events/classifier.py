@@ -63,7 +63,8 @@ class EventModel:
         starts: list[int] = []
         owners: list[int] = []
         for r, feats in enumerate(rows):
-            known = {i for i in map(get, feats) if i is not None}
+            known = set(map(get, feats))  # each feature once; None: not in the vocabulary
+            known.discard(None)
             if known:
                 starts.append(len(idx))
                 owners.append(r)
@@ -87,15 +88,28 @@ class EventModel:
     def mode_of(self, features: Sequence[str], ptype: str) -> tuple[str | None, float] | None:
         """The most probable mode of an event of ``ptype`` (None: no mode) and its probability;
         None when the model knows no mode of that type."""
-        if self.modes is None:
-            return None
-        cols = [i for i, lab in enumerate(self.modes.labels) if lab.split(":", 1)[0] == ptype]
-        if not cols:
-            return None
-        probs = self.modes.predict_proba([[*features, f"type={ptype}"]])[0][cols]
-        best = int(probs.argmax())
-        mode = self.modes.labels[cols[best]].split(":", 1)[1]
-        return (None if mode == "-" else mode), float(probs[best] / probs.sum())
+        return self.modes_of([(features, ptype)])[0]
+
+    def modes_of(self, items: Sequence[tuple[Sequence[str], str]]) -> list[tuple[str | None, float] | None]:
+        """``mode_of`` of each (features, type), with one call of the mode model for all
+        (rows are scored independently, so the answers are the same)."""
+        if self.modes is None or not items:
+            return [None] * len(items)
+        modes = self.modes
+        cols = {ptype: [i for i, lab in enumerate(modes.labels) if lab.split(":", 1)[0] == ptype]
+                for _, ptype in items}
+        asked = [k for k, (_, ptype) in enumerate(items) if cols[ptype]]
+        out: list[tuple[str | None, float] | None] = [None] * len(items)
+        if not asked:
+            return out
+        rows = modes.predict_proba([[*items[k][0], f"type={items[k][1]}"] for k in asked])
+        for k, row in zip(asked, rows, strict=True):
+            these = cols[items[k][1]]
+            probs = row[these]
+            best = int(probs.argmax())
+            mode = modes.labels[these[best]].split(":", 1)[1]
+            out[k] = (None if mode == "-" else mode), float(probs[best] / probs.sum())
+        return out
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

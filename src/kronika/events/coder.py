@@ -46,7 +46,7 @@ from kronika.events.petrarch import (
     match_pattern,
     parse_verb_dictionary,
 )
-from kronika.events.roles import choose_sides
+from kronika.events.roles import RoleChoice, choose_sides_many
 from kronika.events.sides import (
     Sides,
     countries,
@@ -169,9 +169,10 @@ class EventCoder:
         view = DocView(doc, with_places(actors, places) if self.model is not None else actors)
         locate = self._locator(doc, places) if self._locator is not None and places else None
         drafts: list[Draft] = []
+        decided = self._decide(view, parties) if self.model is not None else None
         for sent in doc.sentences:
-            if self.model is not None:
-                found = self._decide(view, sent.index, parties)
+            if decided is not None:
+                found = decided[sent.index]
             else:
                 found = self._code_sentence(view, sent.index, parties, drafts)
             triggers = frozenset(x.trigger for x in found)
@@ -211,53 +212,64 @@ class EventCoder:
         lo, hi = max(s.token_start, c.trigger - PATTERN_WINDOW), min(s.token_end, c.trigger + PATTERN_WINDOW + 1)
         return self.cameo_verbs.read(lemma, view.lower[lo:c.trigger], view.lower[c.trigger + 1:hi])
 
-    def _decide(self, view: DocView, si: int, parties: tuple[str, ...]) -> list[Draft]:
-        """The model's events of one sentence: candidates whose best type reaches the threshold."""
+    def _decide(self, view: DocView, parties: tuple[str, ...]) -> list[list[Draft]]:
+        """The model's events of each sentence (by index): candidates whose best type reaches
+        the threshold. Each model (type, mode, roles) is called once for the whole document:
+        called per sentence or per candidate, their cost was mostly numpy overhead. Rows are
+        scored independently, so the records are the same either way."""
         model = self.model
         if model is None:
             raise ConfigError("no event model loaded", code="K013")
-        found = self.candidates(view, si, parties)
-        out = []
-        for (c, feats), (ptype, p, emit) in zip(found, model.decide([f for _, f in found]), strict=True):
-            if not emit:
-                continue
-            sense = c.lex if c.lex is not None and c.lex.type == ptype else \
-                Sense(ptype, None, DEFAULT_ROOT.get(ptype, ""), conf=p)
-            learned = model.mode_of(feats, ptype)
-            if learned is not None and learned[0] is not None and learned[1] >= MODE_FLOOR:
-                # a learned mode the model is sure of; else the lexicon's mode, then its cues
-                sense = replace(sense, mode=learned[0])
-            # a speech frame happened when its saying did ("Russia said Turkey must act")
-            status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
-            if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
-                sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
-            sides = None
-            if model.roles is not None:  # the learned argument roles revise the parse's sides
-                c, sides = _revised(model.roles, view, c)
-            # the component says which mechanism gave the record ("noun+unbound+roles": a noun
-            # the syntax bound no side to, whose sides the role model chose)
-            rule = c.frame + ("+unbound" if c.how == "unbound" else "") + ("+roles" if c.revised else "")
-            two_sided = view.has_reciprocal_object(c.trigger, self.lex) or view.has_between_parties(c.trigger, self.lex)
-            pairs = mutual(c.source) if not c.target and two_sided else []
-            if pairs and ptype not in SYMMETRIC_TYPES:  # "X and Y accused each other": one per direction
-                out.extend(Draft(c.sentence, c.trigger, c.anchors, sense, src, tgt, status, p,
-                                 noun=c.frame == "noun", rule=rule + "+mutual", sides=sides) for src, tgt in pairs)
-                continue
-            source, target = reciprocal(ptype, c.source, c.target)
-            if not target and source and ptype.lower() in self.lex.words.get("object_target_types", frozenset()):
-                target = _object_target(view, c, source)
-                rule += "+object-target" if target else ""
-            if not target and ptype in VERBAL_CONFLICT and source:
-                # a verbal conflict with no target in its clause is aimed at the article's other
-                # main party ("Turkey warned it will not stand by"), the coder's convention
-                target = other_party(view, source, parties)
-                rule += "+inferred-target" if target else ""
-            if not target and source and ptype in self.lex.home_target:
-                target = _home_target(view, source, self.lex.home_target[ptype])
-                rule += "+home-target" if target else ""
-            out.append(Draft(c.sentence, c.trigger, c.anchors, sense, source, foreign_first(source, target),
-                             status, p, noun=c.frame == "noun", rule=rule, sides=sides))
-        return _drop_complements(view, out)
+        found = [(s.index, cf) for s in view.doc.sentences for cf in self.candidates(view, s.index, parties)]
+        decisions = model.decide([feats for _, (_, feats) in found])
+        emitted = [(si, c, feats, ptype, p)
+                   for (si, (c, feats)), (ptype, p, emit) in zip(found, decisions, strict=True) if emit]
+        learned_modes = model.modes_of([(feats, ptype) for _, _, feats, ptype, _ in emitted])
+        choices = choose_sides_many(model.roles, view, [c for _, c, *_ in emitted]) \
+            if model.roles is not None else [None] * len(emitted)
+        out: list[list[Draft]] = [[] for _ in view.doc.sentences]
+        for (si, c, _, ptype, p), learned, choice in zip(emitted, learned_modes, choices, strict=True):
+            out[si].extend(self._drafts(view, c, ptype, p, learned, choice, parties))
+        return [_drop_complements(view, o) for o in out]
+
+    def _drafts(self, view: DocView, c: Candidate, ptype: str, p: float, learned: tuple[str | None, float] | None,
+                choice: RoleChoice | None, parties: tuple[str, ...]) -> list[Draft]:
+        """One emitted candidate's drafts (two for a mutual event), given its mode and its
+        role model's choice of sides."""
+        sense = c.lex if c.lex is not None and c.lex.type == ptype else \
+            Sense(ptype, None, DEFAULT_ROOT.get(ptype, ""), conf=p)
+        if learned is not None and learned[0] is not None and learned[1] >= MODE_FLOOR:
+            # a learned mode the model is sure of; else the lexicon's mode, then its cues
+            sense = replace(sense, mode=learned[0])
+        # a speech frame happened when its saying did ("Russia said Turkey must act")
+        status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
+        if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
+            sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
+        sides = None
+        if choice is not None:  # the learned argument roles revise the parse's sides
+            c, sides = _revised(c, choice)
+        # the component says which mechanism gave the record ("noun+unbound+roles": a noun
+        # the syntax bound no side to, whose sides the role model chose)
+        rule = c.frame + ("+unbound" if c.how == "unbound" else "") + ("+roles" if c.revised else "")
+        two_sided = view.has_reciprocal_object(c.trigger, self.lex) or view.has_between_parties(c.trigger, self.lex)
+        pairs = mutual(c.source) if not c.target and two_sided else []
+        if pairs and ptype not in SYMMETRIC_TYPES:  # "X and Y accused each other": one per direction
+            return [Draft(c.sentence, c.trigger, c.anchors, sense, src, tgt, status, p,
+                          noun=c.frame == "noun", rule=rule + "+mutual", sides=sides) for src, tgt in pairs]
+        source, target = reciprocal(ptype, c.source, c.target)
+        if not target and source and ptype.lower() in self.lex.words.get("object_target_types", frozenset()):
+            target = _object_target(view, c, source)
+            rule += "+object-target" if target else ""
+        if not target and ptype in VERBAL_CONFLICT and source:
+            # a verbal conflict with no target in its clause is aimed at the article's other
+            # main party ("Turkey warned it will not stand by"), the coder's convention
+            target = other_party(view, source, parties)
+            rule += "+inferred-target" if target else ""
+        if not target and source and ptype in self.lex.home_target:
+            target = _home_target(view, source, self.lex.home_target[ptype])
+            rule += "+home-target" if target else ""
+        return [Draft(c.sentence, c.trigger, c.anchors, sense, source, foreign_first(source, target),
+                      status, p, noun=c.frame == "noun", rule=rule, sides=sides)]
 
     # ------------------------------------------------------------------ sentence coding
 
@@ -801,8 +813,7 @@ def _points(pairs: list[list[float]]) -> tuple[tuple[float, float], ...]:
     return tuple((float(x), float(y)) for x, y in pairs)
 
 
-def _revised(roles: EventModel, view: DocView, c: Candidate) -> tuple[Candidate, float | None]:
-    choice = choose_sides(roles, view, c)
+def _revised(c: Candidate, choice: RoleChoice) -> tuple[Candidate, float | None]:
     revised = replace(c, source=choice.source, target=choice.target, revised=True) if choice.changed else c
     return revised, choice.score
 

@@ -176,10 +176,28 @@ def role_rows(view: DocView, c: Candidate) -> tuple[list[ActorMention], list[lis
 
 def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
     """The candidate's sides, revised by the role model (see the module docstring)."""
-    ments, rows = role_rows(view, c)
+    return choose_sides_many(model, view, [c])[0]
+
+
+def choose_sides_many(model: EventModel, view: DocView, cands: Sequence[Candidate]) -> list[RoleChoice]:
+    """``choose_sides`` of each candidate, with one model call for all their mentions' rows
+    (a document's events at once: per-candidate calls were mostly numpy overhead). Each row's
+    probabilities do not depend on the other rows, so the choices are the same."""
+    built = [role_rows(view, c) for c in cands]
+    rows = [r for _, rs in built for r in rs]
+    probs = model.predict_proba(rows) if rows else np.zeros((0, len(model.labels)))
+    out: list[RoleChoice] = []
+    at = 0
+    for c, (ments, _) in zip(cands, built, strict=True):
+        out.append(_choose(model, view, c, ments, probs[at:at + len(ments)]))
+        at += len(ments)
+    return out
+
+
+def _choose(model: EventModel, view: DocView, c: Candidate, ments: list[ActorMention],
+            probs: np.ndarray) -> RoleChoice:
     if not ments:
         return RoleChoice(c.source, c.target, False)
-    probs = model.predict_proba(rows)
     rule_src, rule_tgt = frozenset(c.source), frozenset(c.target)
     pick_s = pick(probs, model.labels, [m in rule_src for m in ments], SOURCE, has_rules=bool(c.source))
     src = c.source if pick_s is None else view.whole(ments[pick_s])
