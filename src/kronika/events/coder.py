@@ -477,7 +477,16 @@ class EventCoder:
 
     def _verb_sides(self, view: DocView, p: int, obj: int | None,
                     parties: tuple[str, ...]) -> tuple[Sides, Sides, str]:
-        """Source and target of a verb predicate, and which rule found the source."""
+        """Source and target of a verb predicate, and which rule found the source (asked by the
+        rule coder and by the proposer of the same verb: read once per view)."""
+        key = ("verb_sides", p, obj, parties)
+        got = view.memo.get(key)
+        if got is None:
+            got = view.memo[key] = self._read_verb_sides(view, p, obj, parties)
+        return got  # type: ignore[return-value]
+
+    def _read_verb_sides(self, view: DocView, p: int, obj: int | None,
+                         parties: tuple[str, ...]) -> tuple[Sides, Sides, str]:
         agent = [o for a in view.dep_kids(p, {"agent"}) for o in view.pobjs(a)]
         passive = view.dep_kids(p, {"nsubjpass"})
         target: list[ActorMention] = []

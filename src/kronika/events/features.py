@@ -137,7 +137,17 @@ def _clause_words(view: DocView, c: Candidate) -> list[str]:
     local = view.local_subtree(c.trigger)
     words = {view.lemmas[j] for j in local if view.tokens[j].pos in CONTENT_POS and j != c.trigger}
     out = [f"cw={w}" for w in sorted(words)]
-    s = view.doc.sentences[c.sentence]
-    sent = {view.lemmas[j] for j in range(s.token_start, s.token_end) if view.tokens[j].pos in CONTENT_POS}
-    out += [f"sw={w}" for w in sorted(sent - words)]
+    out += [f for w, f in _sentence_words(view, c.sentence) if w not in words]
     return out
+
+
+def _sentence_words(view: DocView, si: int) -> list[tuple[str, str]]:
+    """The sentence's content lemmas in order, each with its feature (read once per sentence,
+    not once per candidate)."""
+    key = ("sentence_words", si)
+    got = view.memo.get(key)
+    if got is None:
+        s = view.doc.sentences[si]
+        sent = {view.lemmas[j] for j in range(s.token_start, s.token_end) if view.tokens[j].pos in CONTENT_POS}
+        got = view.memo[key] = [(w, f"sw={w}") for w in sorted(sent)]
+    return got  # type: ignore[return-value]

@@ -40,10 +40,17 @@ class VerbPattern:
     cameo: str
     type: str
     mode: str | None
+    before_reversed: tuple[tuple[tuple[str, ...], ...], ...] = field(init=False, repr=False, compare=False)
 
     @property
     def length(self) -> int:
         return len(self.before) + len(self.after)
+
+    def __post_init__(self) -> None:
+        # ``before`` read outward from the verb, items and their words reversed: matching reads
+        # the words before a verb nearest first, for every pattern of every candidate
+        object.__setattr__(self, "before_reversed",
+                           tuple(tuple(a[::-1] for a in alts) for alts in reversed(self.before)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,12 +192,16 @@ def _seq_at(words: list[str], start: int, seq: tuple[str, ...]) -> bool:
 
 
 def _in_order(words: list[str], items: tuple[tuple[tuple[str, ...], ...], ...]) -> bool:
-    """Every position's alternatives found left to right (gaps allowed)."""
+    """Every position's alternatives found left to right (gaps allowed); at each word the
+    first alternative, in order, that starts there and matches wins."""
     pos = 0
+    n = len(words)
     for alts in items:
         hit = None
-        for j in range(pos, len(words)):
-            seq = next((a for a in alts if a and _seq_at(words, j, a)), None)
+        for j in range(pos, n):
+            w = words[j]
+            # the first word compared before any slice: most words start no alternative
+            seq = next((a for a in alts if a and a[0] == w and (len(a) == 1 or _seq_at(words, j, a))), None)
             if seq is not None:
                 hit = j + len(seq)
                 break
@@ -202,10 +213,9 @@ def _in_order(words: list[str], items: tuple[tuple[tuple[str, ...], ...], ...]) 
 
 def match_pattern(patterns: tuple[VerbPattern, ...], before: list[str], after: list[str]) -> VerbPattern | None:
     """The longest pattern whose words occur before and after the verb (lower-cased words)."""
+    back = before[::-1]
     for p in patterns:
-        if _in_order(list(reversed(before)), tuple(tuple(tuple(reversed(a)) for a in alts)
-                                                     for alts in reversed(p.before))) \
-                and _in_order(after, p.after):
+        if _in_order(back, p.before_reversed) and _in_order(after, p.after):
             return p
     return None
 

@@ -39,10 +39,15 @@ class DocView:
             if t.head != t.i:
                 kids[t.head].append(t.i)
         self.kids = kids
+        self.deps = [t.dep for t in doc.tokens]
         self.lemmas = [t.lemma.lower() for t in doc.tokens]
         self.lower = [t.text.lower() for t in doc.tokens]  # word forms, as verb patterns read them
         self.verbal = [is_verb(t) for t in doc.tokens]
         self._intervals: tuple[list[int], list[int], list[int], list[int]] | None = None  # on first use
+        # Readings of the parse that several passes ask for with the same arguments (the rule
+        # coder's and the proposer's sides of one verb, a sentence's content words for each of
+        # its candidates), kept for this view's life: one coder call on one document.
+        self.memo: dict[tuple[object, ...], object] = {}
         self.actor_at: dict[int, ActorMention] = {}
         # every participant mention of a span: a phrase the actor stage resolved to several
         # actors ("the two countries", "both sides") holds one mention per actor (``whole``)
@@ -63,7 +68,8 @@ class DocView:
         return self.lemmas[i]
 
     def dep_kids(self, i: int, deps: frozenset[str] | set[str]) -> list[int]:
-        return [c for c in self.kids[i] if self.tokens[c].dep in deps]
+        own = self.deps
+        return [c for c in self.kids[i] if own[c] in deps]
 
     def pobjs(self, prep: int) -> list[int]:
         return [c for c in self.kids[prep] if self.tokens[c].dep in ("pobj", "pcomp")]
