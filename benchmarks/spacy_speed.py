@@ -6,8 +6,10 @@ On the same WikiNews articles, in the same run, interleaved (every round runs ev
 configuration once, so load from other jobs hits them alike):
 
 * ``nlp.pipe`` at batch sizes 8 / 32 (the default) / 128 / 512 — the pipeline as Kronika
-  runs it, whose attribute ruler matches by table (``kronika.nlp.attributes``);
-* the attribute ruler with spaCy's own ``Matcher`` (the stock model);
+  runs it, whose attribute ruler matches by table (``kronika.nlp.attributes``) and whose
+  lemmatizer looks lemmas up per token signature (``kronika.nlp.lemmas``);
+* the attribute ruler with spaCy's own ``Matcher``, and the lemmatizer with spaCy's own
+  per-token loop (the stock model);
 * with components disabled (``lemmatizer``, ``ner``, ``attribute_ruler`` + ``lemmatizer``)
   — speed only: every stage reads lemma, POS, tag, dep, morph and entity hints from
   ``ParsedDoc``, so these are priced, not proposed;
@@ -33,7 +35,7 @@ from typing import Any
 from kronika.config import Settings
 from kronika.ingest import iter_records
 from kronika.model import Article, Entity, ParsedDoc, Sentence, Token
-from kronika.nlp import SpacyParser, attributes, to_parsed_doc
+from kronika.nlp import SpacyParser, attributes, lemmas, to_parsed_doc
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news" / "wikinews_politics.jsonl"
 BASELINE = "batch 32 (default)"
@@ -71,9 +73,17 @@ def configurations(nlp: Any, texts: list[str], multiprocess: bool) -> dict[str, 
         finally:
             attributes.install(nlp)
 
+    def stock_lemmatizer() -> None:  # spaCy's own per-token lemmatizer loop
+        lemmas.uninstall(nlp)
+        try:
+            run()()
+        finally:
+            lemmas.install(nlp)
+
     configs = {
         BASELINE: run(),
         "attribute_ruler with spaCy's Matcher": stock_matcher,
+        "lemmatizer with spaCy's loop": stock_lemmatizer,
         "batch 8": run(batch=8),
         "batch 128": run(batch=128),
         "batch 512": run(batch=512),

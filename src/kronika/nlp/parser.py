@@ -11,6 +11,7 @@ from kronika.config import Settings
 from kronika.errors import NlpError
 from kronika.model import Article, Entity, ParsedDoc, Sentence, Token
 from kronika.nlp.attributes import install as install_attribute_table
+from kronika.nlp.lemmas import install as install_lemma_table
 
 
 class SpacyParser:
@@ -37,6 +38,8 @@ class SpacyParser:
         self.nlp.max_length = max(self.nlp.max_length, settings.max_article_chars + 1)
         # Same annotations, a fifth less parse time (kronika.nlp.attributes).
         self.fast_attributes = install_attribute_table(self.nlp)
+        # Same lemmas, looked up per token signature (kronika.nlp.lemmas).
+        self.fast_lemmas = install_lemma_table(self.nlp)
 
     def parse(self, article: Article) -> ParsedDoc:
         return to_parsed_doc(self.nlp(article.text), article)
