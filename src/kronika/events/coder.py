@@ -192,8 +192,11 @@ class EventCoder:
             nouns = self.model.nouns if self.model is not None else frozenset()
         if unbound is None:
             unbound = self.model.unbound if self.model is not None else False
+        found = propose(self, view, si, parties, nouns, unbound)
+        if not found:  # nothing to describe: the rule coder's reading is not needed
+            return []
         ruled = {d.trigger: d.sense.type for d in self._code_sentence(view, si, parties, [])}
-        return [(c, self.features(view, c, ruled)) for c in propose(self, view, si, parties, nouns, unbound)]
+        return [(c, self.features(view, c, ruled)) for c in found]
 
     def features(self, view: DocView, c: Candidate, ruled: dict[int, str] | None = None) -> list[str]:
         """``ruled``: trigger → type the rule coder gives it (one feature among the others)."""
