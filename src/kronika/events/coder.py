@@ -33,7 +33,14 @@ from pathlib import Path
 
 from kronika.config import Settings
 from kronika.errors import ConfigError
-from kronika.events.anchoring import date_text, event_date, governing_item, own_place, to_event_place
+from kronika.events.anchoring import (
+    date_text,
+    event_date,
+    governing_item,
+    narrative_date,
+    own_place,
+    to_event_place,
+)
 from kronika.events.candidates import Candidate, propose
 from kronika.events.classifier import EventModel
 from kronika.events.features import candidate_features
@@ -178,8 +185,23 @@ class EventCoder:
             triggers = frozenset(x.trigger for x in found)
             own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
             drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
-        drafts = _inherit_from_earlier(_targets_from_events(view, drafts, self.lex))
+        drafts = _targets_from_events(view, drafts, self.lex)
+        drafts = _inherit_from_earlier(self._narrative_dates(view, drafts, times))
         return tuple(self._record(view, d) for d in _dedupe(drafts))
+
+    def _narrative_dates(self, view: DocView, drafts: list[Draft], times: tuple[TimeExpr, ...]) -> list[Draft]:
+        """An act that happened, with no date in its own sentence, takes the narrative time: the
+        date the previous sentence told (``anchoring.narrative_date``), not the article's."""
+        acts = {t.upper() for t in self.lex.words.get("narrative_date_types", frozenset())}
+        out = []
+        for d in drafts:
+            if d.date is not None and d.date.origin == "document" and d.status == "occurred" \
+                    and d.sense.type in acts:
+                told = narrative_date(view, times, d.sentence, self.lex, d.trigger)
+                if told is not None:
+                    d = replace(d, date=told)
+            out.append(d)
+        return out
 
     # ------------------------------------------------------------------ the learned decision
 
