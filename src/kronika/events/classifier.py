@@ -97,7 +97,7 @@ class EventModel:
             return [None] * len(items)
         modes = self.modes
         cols = {ptype: [i for i, lab in enumerate(modes.labels) if lab.split(":", 1)[0] == ptype]
-                for _, ptype in items}
+                for ptype in {ptype for _, ptype in items}}
         asked = [k for k, (_, ptype) in enumerate(items) if cols[ptype]]
         out: list[tuple[str | None, float] | None] = [None] * len(items)
         if not asked:
