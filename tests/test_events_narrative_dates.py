@@ -59,3 +59,9 @@ def test_no_previous_date_no_narrative_time(parse, tagger) -> None:
 def test_a_relational_date_dates_nothing(parse, tagger) -> None:
     text = "Police raided the offices ahead of Tuesday's vote. They arrested three editors."
     assert _told(parse, tagger, text, "arrested") is None
+
+
+def test_a_sentence_with_its_own_relational_date_is_not_narrated(parse, tagger) -> None:
+    text = ("Rebels attacked a police station on Tuesday. "
+            "The army shelled the city for three days before a ceasefire on Wednesday.")
+    assert _told(parse, tagger, text, "shelled") is None
