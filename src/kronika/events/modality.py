@@ -66,6 +66,11 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
             head = t.head if t.dep != "pobj" else view.tokens[t.head].head
             if t.dep == "xcomp" or is_verb(view.tokens[head]):
                 hs = _head_status(view, head, lex) if head != complement_of else None
+                if hs == "denied" and t.dep == "pobj":
+                    # a refusal reaches its complement and its object ("refused to meet",
+                    # "rejected the talks"), not a phrase that says where or how it was said
+                    # ("rejected in peace talks", "declined in an interview")
+                    hs = None
                 if hs is not None:
                     return hs
             cur = head

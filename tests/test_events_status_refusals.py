@@ -1,0 +1,30 @@
+"""A refusal denies what it governs, not where it was said: "refused to meet" and "rejected
+the talks" deny the meeting and the talks; "rejected in peace talks" and "declined in an
+interview" leave the talks and the interview as having happened (``events.modality``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kronika.events.lexicon import load_lexicon
+from kronika.events.modality import event_status
+from kronika.events.syntax import DocView
+from kronika.model import ParsedDoc
+
+
+def _status(parse: Callable[..., ParsedDoc], text: str, word: str) -> str:
+    doc = parse(text)
+    tok = next(t.i for t in doc.tokens if t.text == word)
+    return event_status(DocView(doc, ()), tok, load_lexicon())
+
+
+def test_a_refusal_denies_its_complement_and_object(parse) -> None:
+    assert _status(parse, "Iran refused to attend the talks in Geneva.", "talks") == "denied"
+    assert _status(parse, "Iran refused to meet the envoy.", "meet") == "denied"
+
+
+def test_a_refusal_does_not_deny_the_phrase_it_was_said_in(parse) -> None:
+    text = "Iraq accepted a border treaty that it had rejected in peace talks in 1988."
+    assert _status(parse, text, "talks") == "occurred"
+    text = "In an interview on Monday, the minister declined to discuss the dispute."
+    assert _status(parse, text, "interview") == "occurred"
