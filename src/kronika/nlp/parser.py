@@ -11,7 +11,6 @@ from kronika.config import Settings
 from kronika.errors import NlpError
 from kronika.model import Article, Entity, ParsedDoc, Sentence, Token
 from kronika.nlp.attributes import install as install_attribute_table
-from kronika.nlp.lemmas import install as install_lemma_table
 
 
 class SpacyParser:
@@ -38,7 +37,10 @@ class SpacyParser:
         self.nlp.max_length = max(self.nlp.max_length, settings.max_article_chars + 1)
         # Same annotations, a fifth less parse time (kronika.nlp.attributes).
         self.fast_attributes = install_attribute_table(self.nlp)
-        # Same lemmas, looked up per token signature (kronika.nlp.lemmas).
+        # Same lemmas, looked up per token signature (kronika.nlp.lemmas; it subclasses spaCy's
+        # lemmatizer, so it is imported here with spaCy, not with this module).
+        from kronika.nlp.lemmas import install as install_lemma_table
+
         self.fast_lemmas = install_lemma_table(self.nlp)
 
     def parse(self, article: Article) -> ParsedDoc:
