@@ -21,6 +21,7 @@ its "nlp" line can come out below 100 % of the bare pass.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import itertools
 import json
@@ -29,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,19 @@ def cold_gazetteer_load() -> tuple[str, float, float]:
     return "gazetteer, built (no cache; child)", secs, mb
 
 
+@contextlib.contextmanager
+def stock_components(nlp: Any) -> Iterator[None]:
+    """The stock spaCy pipeline inside the block: its own Matcher in the attribute ruler and
+    its own lemmatizer loop, Kronika's tables put back after."""
+    attributes.uninstall(nlp)
+    lemmas.uninstall(nlp)
+    try:
+        yield
+    finally:
+        attributes.install(nlp)
+        lemmas.install(nlp)
+
+
 def load_articles(path: Path, n: int, settings: Settings) -> list[Article]:
     recs = itertools.islice(iter_records([path], settings), n)
     return [r for r in recs if isinstance(r, Article)]
@@ -123,25 +137,19 @@ def main() -> None:
     nlp = pipeline.parser.nlp
     for _ in pipeline.analyze_many(articles[:10]):  # warm-up: first-call costs of every stage
         pass
-    attributes.uninstall(nlp)  # and of the stock components the bare pass runs instead
-    lemmas.uninstall(nlp)
-    for _ in nlp.pipe(texts[:10], batch_size=args.batch_size):
-        pass
-    attributes.install(nlp)
-    lemmas.install(nlp)
+    with stock_components(nlp):  # and of the stock components the bare pass runs instead
+        for _ in nlp.pipe(texts[:10], batch_size=args.batch_size):
+            pass
 
     bare, full, n_events = [], [], 0
     stage_totals: dict[str, list[float]] = {}
 
     def run_bare() -> None:
-        attributes.uninstall(nlp)  # the stock spaCy pipeline, its own Matcher included
-        lemmas.uninstall(nlp)  # and its own lemmatizer loop
-        t = time.perf_counter()
-        for _doc in nlp.pipe(texts, batch_size=args.batch_size, n_process=args.workers):
-            pass
-        bare.append(time.perf_counter() - t)
-        attributes.install(nlp)
-        lemmas.install(nlp)
+        with stock_components(nlp):
+            t = time.perf_counter()
+            for _doc in nlp.pipe(texts, batch_size=args.batch_size, n_process=args.workers):
+                pass
+            bare.append(time.perf_counter() - t)
 
     def run_full() -> None:
         nonlocal n_events

@@ -85,14 +85,10 @@ class EventModel:
         best, conf, emit = emission(probs, self.labels, self.threshold, self.decision, self.none_margin)
         return [(self.labels[b], float(c), bool(e)) for b, c, e in zip(best, conf, emit, strict=True)]
 
-    def mode_of(self, features: Sequence[str], ptype: str) -> tuple[str | None, float] | None:
-        """The most probable mode of an event of ``ptype`` (None: no mode) and its probability;
-        None when the model knows no mode of that type."""
-        return self.modes_of([(features, ptype)])[0]
-
     def modes_of(self, items: Sequence[tuple[Sequence[str], str]]) -> list[tuple[str | None, float] | None]:
-        """``mode_of`` of each (features, type), with one call of the mode model for all
-        (rows are scored independently, so the answers are the same)."""
+        """Per (features, type): the most probable mode of an event of that type (None: no
+        mode) and its probability, or None when the model knows no mode of that type. One call
+        of the mode model for all items (rows are scored independently)."""
         if self.modes is None or not items:
             return [None] * len(items)
         modes = self.modes

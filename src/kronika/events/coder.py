@@ -192,11 +192,11 @@ class EventCoder:
     def _narrative_dates(self, view: DocView, drafts: list[Draft], times: tuple[TimeExpr, ...]) -> list[Draft]:
         """An act that happened, with no date in its own sentence, takes the narrative time: the
         date the previous sentence told (``anchoring.narrative_date``), not the article's."""
-        acts = {t.upper() for t in self.lex.words.get("narrative_date_types", frozenset())}
+        acts = self.lex.words.get("narrative_date_types", frozenset())
         out = []
         for d in drafts:
             if d.date is not None and d.date.origin == "document" and d.status == "occurred" \
-                    and d.sense.type in acts:
+                    and d.sense.type.lower() in acts:
                 told = narrative_date(view, times, d.sentence, self.lex, d.trigger)
                 if told is not None:
                     d = replace(d, date=told)
@@ -504,11 +504,7 @@ class EventCoder:
                     parties: tuple[str, ...]) -> tuple[Sides, Sides, str]:
         """Source and target of a verb predicate, and which rule found the source (asked by the
         rule coder and by the proposer of the same verb: read once per view)."""
-        key = ("verb_sides", p, obj, parties)
-        got = view.memo.get(key)
-        if got is None:
-            got = view.memo[key] = self._read_verb_sides(view, p, obj, parties)
-        return got  # type: ignore[return-value]
+        return view.recall(("verb_sides", p, obj, parties), lambda: self._read_verb_sides(view, p, obj, parties))
 
     def _read_verb_sides(self, view: DocView, p: int, obj: int | None,
                          parties: tuple[str, ...]) -> tuple[Sides, Sides, str]:

@@ -144,10 +144,9 @@ def _clause_words(view: DocView, c: Candidate) -> list[str]:
 def _sentence_words(view: DocView, si: int) -> list[tuple[str, str]]:
     """The sentence's content lemmas in order, each with its feature (read once per sentence,
     not once per candidate)."""
-    key = ("sentence_words", si)
-    got = view.memo.get(key)
-    if got is None:
+    def read() -> list[tuple[str, str]]:
         s = view.doc.sentences[si]
         sent = {view.lemmas[j] for j in range(s.token_start, s.token_end) if view.tokens[j].pos in CONTENT_POS}
-        got = view.memo[key] = [(w, f"sw={w}") for w in sorted(sent)]
-    return got  # type: ignore[return-value]
+        return [(w, f"sw={w}") for w in sorted(sent)]
+
+    return view.recall(("sentence_words", si), read)

@@ -7,6 +7,9 @@ those indexes once per call (linear in the document) and never outlives the call
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from kronika.events.lexicon import Lexicon
 from kronika.model import ActorMention, ParsedDoc, Token
 from kronika.resources import word_set
@@ -26,6 +29,7 @@ PRONOUNS = word_set("english/pronouns.yaml", "personal")
 # held-out folds, taking them cost candidate F1 0.380 -> 0.357 (docs/events.md). The actor
 # stage still reports them (entities, coreference).
 NOT_PARTICIPANT_TAGS = frozenset({"PRP$"})
+T = TypeVar("T")
 
 
 class DocView:
@@ -47,7 +51,7 @@ class DocView:
         # Readings of the parse that several passes ask for with the same arguments (the rule
         # coder's and the proposer's sides of one verb, a sentence's content words for each of
         # its candidates), kept for this view's life: one coder call on one document.
-        self.memo: dict[tuple[object, ...], object] = {}
+        self._memo: dict[tuple[object, ...], object] = {}
         self.actor_at: dict[int, ActorMention] = {}
         # every participant mention of a span: a phrase the actor stage resolved to several
         # actors ("the two countries", "both sides") holds one mention per actor (``whole``)
@@ -63,6 +67,12 @@ class DocView:
             if not (first == last and doc.tokens[first].pos == "PRON"):
                 self.named.append(m)
         self.named.sort(key=lambda m: m.start)
+
+    def recall(self, key: tuple[object, ...], read: Callable[[], T]) -> T:
+        """``read()``, computed once per ``key`` for this view's life (``_memo``)."""
+        if key not in self._memo:
+            self._memo[key] = read()
+        return self._memo[key]  # type: ignore[return-value]
 
     def lemma(self, i: int) -> str:
         return self.lemmas[i]

@@ -46,8 +46,8 @@ class TableLemmatizer(EnglishLemmatizer):
             strings = doc.vocab.strings
             out = lemma if not self.overwrite else [0] * n
             for i, key in enumerate(zip(orth, pos, morph, strict=True)):
-                if out[i] and not self.overwrite:
-                    continue  # set by an earlier component: kept, as the stock loop keeps it
+                if out[i]:
+                    continue  # set by an earlier component (overwrite off): kept, as the stock loop keeps it
                 got = table.get(key)
                 if got is None:
                     got = table[key] = strings.add(self.lemmatize(doc[i])[0])
