@@ -25,6 +25,7 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from kronika.config import Settings
 from kronika.events.classifier import Recipe, expected_calibration_error, reliability_table
@@ -59,10 +60,20 @@ def _sides_ok(e: Event, g: GoldEvent) -> bool:
     return direct or swapped
 
 
+class Seen(NamedTuple):
+    """One coded record: enough to replay any confidence floor's figures without coding again."""
+
+    confidence: float
+    right: bool
+    component: str
+    typed: frozenset[str]  # ``doc:sentence:index`` of the gold events of its sentence with its type
+    found: frozenset[str]  # those whose sides it also has right
+
+
 def score(docs: list[LabelledDoc], pipe: Pipeline,
-          seen: list[tuple[float, bool, str]] | None = None) -> tuple[int, int, int, int, int]:
+          seen: list[Seen] | None = None) -> tuple[int, int, int, int, int]:
     """(records, right records, gold events, gold typed on their sentence, gold found: typed
-    with both sides right). ``seen`` collects each record's (confidence, right, component)."""
+    with both sides right). ``seen`` collects each record (``Seen``)."""
     n_sys = n_right = n_gold = typed = n_found = 0
     for d in docs:
         text, offs = _join(d)
@@ -78,7 +89,11 @@ def score(docs: list[LabelledDoc], pipe: Pipeline,
             right = [any(e.type == g.type and _sides_ok(e, g) for g in gold) for e in mine]
             n_right += sum(right)
             if seen is not None:
-                seen.extend((e.confidence, ok, e.component) for e, ok in zip(mine, right, strict=True))
+                seen.extend(Seen(e.confidence, ok, e.component,
+                                 frozenset(f"{d.id}:{k}:{i}" for i, g in enumerate(gold) if e.type == g.type),
+                                 frozenset(f"{d.id}:{k}:{i}" for i, g in enumerate(gold)
+                                           if e.type == g.type and _sides_ok(e, g)))
+                            for e, ok in zip(mine, right, strict=True))
             for g in gold:
                 same = [e for e in mine if e.type == g.type]
                 typed += bool(same)
@@ -96,6 +111,8 @@ def main() -> None:
                     help="a recipe YAML instead of the shipped one; repeat it to compare recipes on one build")
     ap.add_argument("--margins", type=float, nargs="*",
                     help="code each fold at these margins on NONE (default: the recipe's)")
+    ap.add_argument("--floors", type=float, nargs="*",
+                    help="report the pooled figures at these floors on a record's confidence (default: the recipe's)")
     ap.add_argument("--dump", type=Path, help="append each record's margin, confidence, rightness and component here")
     args = ap.parse_args()
     settings = Settings.load(None)
@@ -114,19 +131,23 @@ def main() -> None:
     for path, (recipe, k) in zip(args.recipe or [None], recipes, strict=True):
         sys.stdout.write(f"recipe {path or 'shipped'}\n")
         margins = args.margins or [recipe.none_margin]
+        floors = args.floors if args.floors is not None else [recipe.min_confidence]
         _cross_validate(news, corpus, settings, replace(recipe, cv_repeats=1), k, args.folds, args.seed, margins,
-                        builder.parser, args.dump)
+                        builder.parser, args.dump, floors)
 
 
 def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings, recipe: Recipe, k: int,
-                    n_folds: int, seed: int, margins: list[float], parser: SpacyParser, dump: Path | None = None) -> None:
+                    n_folds: int, seed: int, margins: list[float], parser: SpacyParser, dump: Path | None = None,
+                    floors: list[float] | None = None) -> None:
     """Train one model per fold; code its held-out articles once per margin on NONE (the
-    weights do not depend on it) and print the pooled figures per margin. ``parser``: the
-    builder's, loaded once (each coding pipeline needs only its own event model)."""
+    weights do not depend on it) with no confidence floor, and print the pooled figures per
+    margin and per floor in ``floors`` (a floor only removes records, so each is replayed
+    from the records coded without one). ``parser``: the builder's, loaded once (each coding
+    pipeline needs only its own event model)."""
     ids = sorted({d.id for d in news})
     fold_of = dict(zip(ids, folds(ids, n_folds, seed), strict=True))
-    totals = {m: [0] * 5 for m in margins}
-    seen: dict[float, list[tuple[float, bool, str]]] = {m: [] for m in margins}
+    n_gold = sum(len(s.events) for d in news for s in d.sentences)
+    seen: dict[float, list[Seen]] = {m: [] for m in margins}
     for f in range(n_folds):
         held = {i for i, g in fold_of.items() if g == f}
         part = Corpus(examples=[e for e in corpus.examples if e.group not in held],
@@ -134,32 +155,40 @@ def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings,
         model = train_model(part, recipe, sources=[], k=k)
         for margin in margins:
             with tempfile.TemporaryDirectory() as tmp:
-                replace(model, none_margin=margin).save(Path(tmp))
+                replace(model, none_margin=margin, min_confidence=0.0).save(Path(tmp))
                 pipe = Pipeline(settings.replace(events_model=tmp), parser=parser)
-                got = score([d for d in news if d.id in held], pipe, seen[margin])
-            totals[margin] = [a + b for a, b in zip(totals[margin], got, strict=True)]
-            n_sys, n_right, n_gold, _typed, n_found = got
+                n_sys, n_right, n_fold_gold, _typed, n_found = score([d for d in news if d.id in held], pipe,
+                                                                     seen[margin])
             sys.stdout.write(f"fold {f}, margin {margin}: {len(held)} articles, records {n_sys}, right {n_right}, "
-                             f"gold {n_gold}, found {n_found}\n")
+                             f"gold {n_fold_gold}, found {n_found}\n")
             sys.stdout.flush()
     for margin in margins:
-        n_sys, n_right, n_gold, typed, n_found = totals[margin]
-        p = n_right / n_sys if n_sys else 0.0
-        r = n_found / n_gold if n_gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        sys.stdout.write(f"margin {margin}: gold events typed on their sentence: {typed}/{n_gold}; of those, "
-                         f"both sides right: {n_found}/{typed}\n")
-        sys.stdout.write(f"margin {margin}: news end to end: precision {p:.3f} recall {r:.3f} F1 {f1:.3f} "
-                         f"({n_sys} records, {n_right} right, {n_found}/{n_gold} gold found)\n")
-        conf = [c for c, _, _ in seen[margin]]
-        right = [ok for _, ok, _ in seen[margin]]
-        bins = reliability_table(conf, right)
-        sys.stdout.write(f"margin {margin}: records' confidence: ECE {expected_calibration_error(conf, right):.3f}; "
-                         + "; ".join(f"{b['bin']}: n {b['n']}, confidence {b['confidence']:.3f}, right {b['accuracy']:.3f}"
-                                     for b in bins) + "\n")
+        for floor in floors or [0.0]:
+            _pooled(f"margin {margin}, floor {floor}", [r for r in seen[margin] if r.confidence >= floor], n_gold)
         if dump is not None:
             with dump.open("a", encoding="utf-8") as fh:
-                fh.writelines(f"{margin}\t{c:.4f}\t{int(ok)}\t{comp}\n" for c, ok, comp in seen[margin])
+                fh.writelines(f"{margin}\t{r.confidence:.4f}\t{int(r.right)}\t{r.component}\t"
+                              f"{','.join(sorted(r.found)) or '-'}\n" for r in seen[margin])
+
+
+def _pooled(name: str, rows: list[Seen], n_gold: int) -> None:
+    """The pooled figures of the records ``rows`` (the issue-18 line, P / R / F1, reliability)."""
+    n_sys, n_right = len(rows), sum(r.right for r in rows)
+    typed = len(frozenset().union(*(r.typed for r in rows)))
+    n_found = len(frozenset().union(*(r.found for r in rows)))
+    p = n_right / n_sys if n_sys else 0.0
+    r = n_found / n_gold if n_gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    sys.stdout.write(f"{name}: gold events typed on their sentence: {typed}/{n_gold}; of those, "
+                     f"both sides right: {n_found}/{typed}\n")
+    sys.stdout.write(f"{name}: news end to end: precision {p:.3f} recall {r:.3f} F1 {f1:.3f} "
+                     f"({n_sys} records, {n_right} right, {n_found}/{n_gold} gold found)\n")
+    conf = [x.confidence for x in rows]
+    right = [x.right for x in rows]
+    bins = reliability_table(conf, right)
+    sys.stdout.write(f"{name}: records' confidence: ECE {expected_calibration_error(conf, right):.3f}; "
+                     + "; ".join(f"{b['bin']}: n {b['n']}, confidence {b['confidence']:.3f}, right {b['accuracy']:.3f}"
+                                 for b in bins) + "\n")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,16 @@ def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, pa
     assert card["roles"]["predicates"] > 0
     assert events[0].component.startswith("events.learned/")
     assert 0.0 < events[0].confidence <= 1.0
+    # the card's floor on a record's confidence: a record below it is not emitted, and the
+    # floor survives save and load
+    from dataclasses import replace
+
+    strict = replace(model, min_confidence=round(events[0].confidence + 0.01, 4))
+    strict.save(tmp_path / "strict")
+    assert EventModel.load(tmp_path / "strict").min_confidence == strict.min_confidence
+    assert EventCoder(settings, model=strict)(doc, (), ActorResolver(settings)(doc, ()), ()) == ()
+    loose = replace(model, min_confidence=events[0].confidence)
+    assert len(EventCoder(settings, model=loose)(doc, (), ActorResolver(settings)(doc, ()), ())) == 1
 
 
 def test_events_training_readers_reject_bad_lines(tmp_path: Path) -> None:

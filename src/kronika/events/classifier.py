@@ -41,6 +41,7 @@ class EventModel:
     nouns: frozenset[str] = frozenset()  # event nouns seen as triggers in training
     decision: str = "argmax"  # or "threshold" (see decide)
     none_margin: float = 0.0  # log-odds NONE must lead by to suppress an event (see decide)
+    min_confidence: float = 0.0  # a record less likely right than this is not emitted (coder)
     modes: EventModel | None = None  # the mode model (labels TYPE:mode), saved in ``mode/``
     roles: EventModel | None = None  # the argument-role model (``events.roles``), saved in ``roles/``
     domain: str = ""  # feature augmentation: rows are read as this domain's text (``augment``)
@@ -117,7 +118,8 @@ class EventModel:
         np.savez_compressed(folder / WEIGHTS, weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32))
         meta = dict(self.meta, labels=list(self.labels), temperature=self.temperature,
-                    threshold=self.threshold, decision=self.decision, none_margin=self.none_margin, nouns=sorted(self.nouns),
+                    threshold=self.threshold, decision=self.decision, none_margin=self.none_margin,
+                    min_confidence=self.min_confidence, nouns=sorted(self.nouns),
                     domain=self.domain, unbound=self.unbound,
                     features=names)
         (folder / META).write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -142,7 +144,8 @@ class EventModel:
                    weights=weights.astype(np.float64), bias=bias.astype(np.float64),
                    temperature=float(meta.pop("temperature")), threshold=float(meta.pop("threshold")),
                    nouns=frozenset(meta.pop("nouns", ())), decision=str(meta.pop("decision", "threshold")),
-                   none_margin=float(meta.pop("none_margin", 0.0)), domain=str(meta.pop("domain", "")),
+                   none_margin=float(meta.pop("none_margin", 0.0)),
+                   min_confidence=float(meta.pop("min_confidence", 0.0)), domain=str(meta.pop("domain", "")),
                    unbound=bool(meta.pop("unbound", False)), meta=meta)
 
 
@@ -195,6 +198,7 @@ class Recipe:
     cv_repeats: int = 1  # cross-validations run (fold seeds seed, seed+1, ...) for the card's mean and sd
     noun_min_share: float = 0.0  # a trigger word becomes an event noun when it is a trigger this often
     none_margin: float = 0.0  # nats by which NONE must lead to suppress a type (decision argmax)
+    min_confidence: float = 0.0  # records whose confidence is below this are not emitted
     news_weight: float = 1.0  # weight of sentence-complete news candidates (the coder's own kind of text)
     adapt: str = ""  # domain coding reads as; non-empty: feature augmentation by domain (train.events._fit)
     unbound: bool = False  # propose predicates no side is bound to (``candidates.propose``)
@@ -203,6 +207,7 @@ class Recipe:
         return {"decision": self.decision, "c": self.c, "min_count": self.min_count, "none_weight": self.none_weight, "weak_weight": self.weak_weight,
                 "max_iter": self.max_iter, "seed": self.seed, "cv_repeats": self.cv_repeats,
                 "noun_min_share": self.noun_min_share, "none_margin": self.none_margin,
+                "min_confidence": self.min_confidence,
                 "news_weight": self.news_weight, "adapt": self.adapt, "unbound": self.unbound}
 
 

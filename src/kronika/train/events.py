@@ -476,7 +476,8 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
         meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
         roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
     return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
-                   none_margin=recipe.none_margin, unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
+                   none_margin=recipe.none_margin,
+                   min_confidence=recipe.min_confidence, unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
 
 
 def _emitted(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
