@@ -4,7 +4,8 @@
 
 Prints articles/s and words/s for the bare ``nlp.pipe`` pass and for the full pipeline
 (parse + time + actors + geo + events), their ratio (the headline figure: 1.0 means the
-extraction stages cost nothing on top of the parser; the acceptance bar is 0.8), the
+extraction stages cost nothing on top of the parser; the events issue's acceptance bar is
+0.75, ``BAR``; an earlier one was 0.8), the
 per-stage time breakdown with each stage as a share of the bare spaCy pass and its
 documents/s on its own, each component's load time and RSS delta (the gazetteer's both
 from its disk cache and, with ``--cold-gazetteer``, built from scratch), and the
@@ -46,6 +47,7 @@ from kronika.nlp import SpacyParser, attributes, lemmas
 from kronika.pipeline import Pipeline, Stages
 from kronika.time import TimeTagger
 
+BAR = 0.75  # full/bare throughput the events issue (17) accepts
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news" / "wikinews_politics.jsonl"
 
 
@@ -185,7 +187,7 @@ def report(args: argparse.Namespace, articles: list[Article], words: int, loads:
     print(f"bare spaCy:    {n / b:8.1f} articles/s  {words / b:9.0f} words/s")
     print(f"full pipeline: {n / f:8.1f} articles/s  {words / f:9.0f} words/s  ({n_events} events)")
     print(f"ratio full/bare throughput: {b / f:.3f} (medians); per repeat {', '.join(f'{r:.3f}' for r in ratios)}"
-          f" -> {'meets' if b / f >= 0.8 else 'BELOW'} the 0.8 bar")
+          f" -> {'meets' if b / f >= BAR else 'BELOW'} the {BAR} bar")
     print("per-stage time (median s, share of full run, share of the bare spaCy pass, docs/s alone):")
     for k, vals in sorted(stage_totals.items(), key=lambda kv: -statistics.median(kv[1])):
         m = statistics.median(vals)
