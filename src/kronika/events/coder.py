@@ -45,7 +45,7 @@ from kronika.events.candidates import Candidate, propose
 from kronika.events.classifier import EventModel
 from kronika.events.features import candidate_features
 from kronika.events.lexicon import Lexicon, Sense, load_lexicon, pattern_sense
-from kronika.events.modality import event_status
+from kronika.events.modality import event_status, typed_status
 from kronika.events.ontology import DEFAULT_ROOT, cameo_root, load_cameo_table, quad_class
 from kronika.events.petrarch import (
     VerbReader,
@@ -272,7 +272,8 @@ class EventCoder:
             # a learned mode the model is sure of; else the lexicon's mode, then its cues
             sense = replace(sense, mode=learned[0])
         # a speech frame happened when its saying did ("Russia said Turkey must act")
-        status = event_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, self.lex)
+        status = typed_status(view, c.anchors[0] if c.frame in SPEECH_FRAMES else c.trigger, c.trigger, ptype,
+                              self.lex)
         if status == "denied" and ptype in ACCEPTING_TYPES:  # PLOVER: a refusal is a REJECT
             sense, status = Sense("REJECT", None, "120", sense.contexts), "occurred"
         sides = None

@@ -43,6 +43,7 @@ class Lexicon:
     patterns: dict[str, tuple[VerbPattern, ...]] = field(default_factory=dict)  # user PETRARCH verbs
     user_verbs: frozenset[str] = frozenset()  # verbs a user dictionary codes: its coding alone counts
     home_target: dict[str, str] = field(default_factory=dict)  # type → sector of its default own-country target
+    expressing_heads: dict[str, frozenset[str]] = field(default_factory=dict)  # type → heads that state it
 
     def has(self, cls: str, lemma: str) -> bool:
         return lemma in self.words.get(cls, frozenset())
@@ -128,4 +129,6 @@ def load_lexicon(
         light=light, evaluative=evaluative, words=words, contexts=contexts, mode_cues=mode_cues,
         patterns=user.patterns, user_verbs=frozenset(user.base) | frozenset(user.patterns),
         home_target={str(t).upper(): str(sec).upper() for t, sec in (gram.get("home_target") or {}).items()},
+        expressing_heads={str(t).upper(): frozenset(str(v).lower() for v in vs)
+                          for t, vs in (gram.get("expressing_heads") or {}).items()},
     )

@@ -48,6 +48,37 @@ def _head_status(view: DocView, head: int, lex: Lexicon) -> str | None:
     return None
 
 
+def expressing_head(view: DocView, p: int, heads: frozenset[str]) -> int | None:
+    """The verb above predicate ``p`` that states the event itself, if its lemma is in
+    ``heads`` (the lexicon's ``expressing_heads`` of the event's type): "called for a ban"
+    typed REQUEST on "ban" is stated by "called". Climbs the same complement relations as
+    ``event_status``; pass the head as its ``complement_of`` so that the act's own status,
+    not the one it gives what it asks for, is the event's."""
+    cur = p
+    for _ in range(5):
+        t = view.tokens[cur]
+        if t.head == cur or not (t.dep == "xcomp" or (t.dep in ("pobj", "dobj", "nsubjpass") and not is_verb(t))):
+            return None
+        head = t.head if t.dep != "pobj" else view.tokens[t.head].head
+        if view.lemma(head) in heads and is_verb(view.tokens[head]):
+            return head
+        cur = head
+    return None
+
+
+def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon) -> str:
+    """Status of an event of type ``ptype`` read at token ``at`` (its predicate, or a speech
+    frame's saying) whose trigger is ``trigger``. The event's type decides what states it: a
+    head in the lexicon's ``expressing_heads`` of the type is the act itself and sets no status
+    for it ("called for a ban" typed REQUEST happened), and for ``negation_expressed_types`` a
+    denial is the act ("would not join" typed REJECT happened)."""
+    stated_by = expressing_head(view, trigger, lex.expressing_heads.get(ptype, frozenset()))
+    status = event_status(view, at, lex, complement_of=stated_by)
+    if status == "denied" and lex.has("negation_expressed_types", ptype.lower()):
+        return "occurred"
+    return status
+
+
 def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | None = None) -> str:
     """Status of the event whose predicate is token ``p``.
 

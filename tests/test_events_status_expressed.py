@@ -1,0 +1,50 @@
+"""The event's type decides what states it (``events.modality.typed_status``): a request coded
+on what was requested ("called for a ban" typed REQUEST on "ban") happened when the call did,
+and a rejection expressed by a refusal or a negation ("rejected such calls", "would not join")
+happened. The same words keep their status for every other type: the ban itself is only
+asked for, and a negated attack is denied."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kronika.events.lexicon import load_lexicon
+from kronika.events.modality import event_status, typed_status
+from kronika.events.syntax import DocView
+from kronika.model import ParsedDoc
+
+
+def _status(parse: Callable[..., ParsedDoc], text: str, word: str, ptype: str | None) -> str:
+    doc = parse(text)
+    view = DocView(doc, ())
+    tok = next(t.i for t in doc.tokens if t.text == word)
+    lex = load_lexicon()
+    if ptype is None:
+        return event_status(view, tok, lex)
+    return typed_status(view, tok, tok, ptype, lex)
+
+
+def test_a_request_coded_on_what_it_asks_for_happened_when_the_call_did(parse) -> None:
+    text = "Senator Bob Brown called for a ban on junk food advertisements."
+    assert _status(parse, text, "ban", None) == "hypothetical"
+    assert _status(parse, text, "ban", "REQUEST") == "occurred"
+    assert _status(parse, text, "ban", "SANCTION") == "hypothetical"  # the ban itself: only asked for
+    text = "The French government urged calm and called for a meeting between the parties."
+    assert _status(parse, text, "meeting", "REQUEST") == "occurred"
+    assert _status(parse, text, "meeting", "CONSULT") == "hypothetical"
+
+
+def test_the_act_keeps_its_own_status(parse) -> None:
+    assert _status(parse, "The opposition will call for a new election.", "election", "REQUEST") == "planned"
+    assert _status(parse, "The union did not call for a strike.", "strike", "REQUEST") == "denied"
+
+
+def test_a_rejection_stated_by_a_refusal_or_a_negation_happened(parse) -> None:
+    text = "In the past the government has rejected such calls."
+    assert _status(parse, text, "calls", None) == "denied"
+    assert _status(parse, text, "calls", "REJECT") == "occurred"
+    text = "Israel said that it would not join the coalition."
+    assert _status(parse, text, "join", None) == "denied"
+    assert _status(parse, text, "join", "REJECT") == "occurred"
+    assert _status(parse, text, "join", "COOPERATE") == "denied"
+    assert _status(parse, "Troops did not attack the village.", "attack", "ASSAULT") == "denied"
