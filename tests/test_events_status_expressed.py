@@ -48,3 +48,14 @@ def test_a_rejection_stated_by_a_refusal_or_a_negation_happened(parse) -> None:
     assert _status(parse, text, "join", "REJECT") == "occurred"
     assert _status(parse, text, "join", "COOPERATE") == "denied"
     assert _status(parse, "Troops did not attack the village.", "attack", "ASSAULT") == "denied"
+
+
+def test_a_threat_or_request_said_as_its_content_was_made(parse) -> None:
+    text = "Gates said that we will go after al-Qaeda wherever it is."
+    assert _status(parse, text, "go", "THREATEN") == "occurred"
+    assert _status(parse, text, "go", "ASSAULT") == "planned"  # the act itself is still to come
+    text = "The mayor said the government should reconsider the plan."
+    assert _status(parse, text, "reconsider", "REQUEST") == "occurred"
+    # a trigger that states the act keeps its own modality
+    assert _status(parse, "Iran may threaten to close the strait.", "threaten", "THREATEN") == "hypothetical"
+    assert _status(parse, "The council will call for sanctions.", "call", "REQUEST") == "planned"

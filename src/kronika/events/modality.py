@@ -71,11 +71,17 @@ def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon)
     frame's saying) whose trigger is ``trigger``. The event's type decides what states it: a
     head in the lexicon's ``expressing_heads`` of the type is the act itself and sets no status
     for it ("called for a ban" typed REQUEST happened), and for ``negation_expressed_types`` a
-    denial is the act ("would not join" typed REJECT happened)."""
-    stated_by = expressing_head(view, trigger, lex.expressing_heads.get(ptype, frozenset()))
+    denial is the act ("would not join" typed REJECT happened); for ``content_modal_types`` a
+    planned or hypothetical cue on a content predicate is what is threatened or asked for
+    ("we will go after them" typed THREATEN happened), unless the trigger states the act."""
+    heads = lex.expressing_heads.get(ptype, frozenset())
+    stated_by = expressing_head(view, trigger, heads)
     status = event_status(view, at, lex, complement_of=stated_by)
     if status == "denied" and lex.has("negation_expressed_types", ptype.lower()):
         return "occurred"
+    if status in ("planned", "hypothetical") and stated_by is None and view.lemma(trigger) not in heads \
+            and lex.has("content_modal_types", ptype.lower()):
+        return "occurred"  # "we will go after them" typed THREATEN: the threat was made
     return status
 
 
