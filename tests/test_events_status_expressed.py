@@ -59,3 +59,11 @@ def test_a_threat_or_request_said_as_its_content_was_made(parse) -> None:
     # a trigger that states the act keeps its own modality
     assert _status(parse, "Iran may threaten to close the strait.", "threaten", "THREATEN") == "hypothetical"
     assert _status(parse, "The council will call for sanctions.", "call", "REQUEST") == "planned"
+
+
+def test_an_event_noun_subject_is_modal_only_under_a_verb_of_occurring(parse) -> None:
+    """"further attacks would take place" is hypothetical; the subject of any other verb is
+    presupposed: "the visit would only end up hurting them" says the visit happened."""
+    assert _status(parse, "Officials said further attacks would take place.", "attacks", None) == "hypothetical"
+    text = "Hamas said President Bush's visit would only end up hurting Palestinians."
+    assert _status(parse, text, "visit", None) == "occurred"

@@ -115,7 +115,9 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
         if t.dep == "conj" and is_verb(t) and not view.dep_kids(cur, {"nsubj", "nsubjpass", "csubj"}):
             cur = t.head  # "did not attack and kill": a conjunct with its own subject is its own clause
             continue
-        if t.dep == "nsubj" and not is_verb(t):  # "further attacks would take place", "is to take place"
+        if t.dep == "nsubj" and not is_verb(t) and view.lemma(t.head) in lex.words.get("occurrence_verbs", ()):
+            # "further attacks would take place", "is to take place"; the subject of another verb
+            # is presupposed ("the visit would only end up hurting them": the visit happened)
             own = _own_status(view, t.head, lex) or _head_status(view, t.head, lex)
             if own in ("planned", "hypothetical"):
                 return own
