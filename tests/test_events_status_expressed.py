@@ -67,3 +67,10 @@ def test_an_event_noun_subject_is_modal_only_under_a_verb_of_occurring(parse) ->
     assert _status(parse, "Officials said further attacks would take place.", "attacks", None) == "hypothetical"
     text = "Hamas said President Bush's visit would only end up hurting Palestinians."
     assert _status(parse, text, "visit", None) == "occurred"
+
+
+def test_an_act_typed_on_the_verb_that_announces_it_is_planned(parse) -> None:
+    text = "President Obama has vowed to send more troops to Afghanistan."
+    assert _status(parse, text, "vowed", None) == "occurred"  # the vow was made
+    assert _status(parse, text, "vowed", "MOBILIZE") == "planned"  # the troops are still to come
+    assert _status(parse, text, "vowed", "AGREE") == "occurred"  # a pledge as a statement happened

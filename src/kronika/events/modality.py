@@ -73,12 +73,17 @@ def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon)
     for it ("called for a ban" typed REQUEST happened), and for ``negation_expressed_types`` a
     denial is the act ("would not join" typed REJECT happened); for ``content_modal_types`` a
     planned or hypothetical cue on a content predicate is what is threatened or asked for
-    ("we will go after them" typed THREATEN happened), unless the trigger states the act."""
+    ("we will go after them" typed THREATEN happened), unless the trigger states the act; and an
+    act (``narrative_date_types``) typed on a verb that announces it (``intent_verbs``: "vowed to
+    send troops" typed MOBILIZE on "vowed") is planned."""
     heads = lex.expressing_heads.get(ptype, frozenset())
     stated_by = expressing_head(view, trigger, heads)
     status = event_status(view, at, lex, complement_of=stated_by)
     if status == "denied" and lex.has("negation_expressed_types", ptype.lower()):
         return "occurred"
+    if status == "occurred" and view.lemma(trigger) in lex.words.get("intent_verbs", ()) \
+            and lex.has("narrative_date_types", ptype.lower()):
+        return "planned"  # "vowed to send more troops" typed MOBILIZE on "vowed"
     if status in ("planned", "hypothetical") and stated_by is None and view.lemma(trigger) not in heads \
             and lex.has("content_modal_types", ptype.lower()):
         return "occurred"  # "we will go after them" typed THREATEN: the threat was made
