@@ -74,3 +74,9 @@ def test_an_act_typed_on_the_verb_that_announces_it_is_planned(parse) -> None:
     assert _status(parse, text, "vowed", None) == "occurred"  # the vow was made
     assert _status(parse, text, "vowed", "MOBILIZE") == "planned"  # the troops are still to come
     assert _status(parse, text, "vowed", "AGREE") == "occurred"  # a pledge as a statement happened
+
+
+def test_a_criticism_said_through_a_negation_was_made(parse) -> None:
+    text = "The OSCE stated the elections did not measure up to international standards."
+    assert _status(parse, text, "measure", None) == "denied"
+    assert _status(parse, text, "measure", "ACCUSE") == "occurred"
