@@ -28,3 +28,12 @@ def test_a_refusal_does_not_deny_the_phrase_it_was_said_in(parse) -> None:
     assert _status(parse, text, "talks") == "occurred"
     text = "In an interview on Monday, the minister declined to discuss the dispute."
     assert _status(parse, text, "interview") == "occurred"
+
+
+def test_set_and_go_plan_only_with_an_infinitive(parse) -> None:
+    """"is set to meet" and "is going to strike" are plans; "set up checkpoints" and "went on
+    strike" are acts (``infinitive_planned_heads``)."""
+    assert _status(parse, "Soldiers were setting up checkpoints on the highways.", "checkpoints") == "occurred"
+    assert _status(parse, "Teachers went on strike across the country.", "strike") == "occurred"
+    assert _status(parse, "The two leaders are set to meet in Geneva.", "meet") == "planned"
+    assert _status(parse, "The union is going to strike next week.", "strike") == "planned"

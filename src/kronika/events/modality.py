@@ -42,8 +42,9 @@ def _head_status(view: DocView, head: int, lex: Lexicon) -> str | None:
     if lemma in lex.words.get("hypothetical_heads", ()):
         return "hypothetical"
     if lemma in lex.words.get("planned_heads", ()):
-        if lemma == "be" and not any(view.tokens[c].dep == "xcomp" for c in view.kids[head]):
-            return None
+        if lemma in lex.words.get("infinitive_planned_heads", ()) and \
+                not any(view.tokens[c].dep == "xcomp" for c in view.kids[head]):
+            return None  # "is set to meet", not "set up checkpoints"; "is going to", not "went on strike"
         return "planned"
     return None
 
