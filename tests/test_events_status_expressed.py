@@ -80,3 +80,11 @@ def test_a_criticism_said_through_a_negation_was_made(parse) -> None:
     text = "The OSCE stated the elections did not measure up to international standards."
     assert _status(parse, text, "measure", None) == "denied"
     assert _status(parse, text, "measure", "ACCUSE") == "occurred"
+
+
+def test_a_negated_accusing_verb_stays_denied(parse) -> None:
+    """The negation expresses the act only on a content predicate: "has not been condemned"
+    and "did not reject" deny the act itself."""
+    assert _status(parse, "The program has not been condemned by the United States.", "condemned",
+                   "ACCUSE") == "denied"
+    assert _status(parse, "The council did not reject the offer.", "reject", "REJECT") == "denied"

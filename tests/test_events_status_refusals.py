@@ -37,3 +37,14 @@ def test_set_and_go_plan_only_with_an_infinitive(parse) -> None:
     assert _status(parse, "Teachers went on strike across the country.", "strike") == "occurred"
     assert _status(parse, "The two leaders are set to meet in Geneva.", "meet") == "planned"
     assert _status(parse, "The union is going to strike next week.", "strike") == "planned"
+
+
+def test_a_finite_conjunct_does_not_share_a_negation_or_modal_of_a_bare_verb(parse) -> None:
+    """"does not recognize X and accuses Y": "accuses" is finite, its own clause; "did not attack
+    and kill" shares the negation (both bare)."""
+    text = "The government does not recognize the group and accuses it of terrorism."
+    assert _status(parse, text, "recognize") == "denied"
+    assert _status(parse, text, "accuses") == "occurred"
+    text = "He said he would look forward to meeting the committee and blamed his problems on the Democrats."
+    assert _status(parse, text, "blamed") == "occurred"
+    assert _status(parse, "The troops did not attack and kill the villagers.", "kill") == "denied"

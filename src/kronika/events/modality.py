@@ -72,7 +72,8 @@ def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon)
     frame's saying) whose trigger is ``trigger``. The event's type decides what states it: a
     head in the lexicon's ``expressing_heads`` of the type is the act itself and sets no status
     for it ("called for a ban" typed REQUEST happened), and for ``negation_expressed_types`` a
-    denial is the act ("would not join" typed REJECT happened); for ``content_modal_types`` a
+    denial of a content predicate is the act ("would not join" typed REJECT happened; "did not
+    reject" keeps its denial); for ``content_modal_types`` a
     planned or hypothetical cue on a content predicate is what is threatened or asked for
     ("we will go after them" typed THREATEN happened), unless the trigger states the act; and an
     act (``narrative_date_types``) typed on a verb that announces it (``intent_verbs``: "vowed to
@@ -80,8 +81,8 @@ def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon)
     heads = lex.expressing_heads.get(ptype, frozenset())
     stated_by = expressing_head(view, trigger, heads)
     status = event_status(view, at, lex, complement_of=stated_by)
-    if status == "denied" and lex.has("negation_expressed_types", ptype.lower()):
-        return "occurred"
+    if status == "denied" and lex.has("negation_expressed_types", ptype.lower()) and view.lemma(trigger) not in heads:
+        return "occurred"  # "did not measure up" typed ACCUSE; "has not been condemned" stays denied
     if status == "occurred" and view.lemma(trigger) in lex.words.get("intent_verbs", ()) \
             and lex.has("narrative_date_types", ptype.lower()):
         return "planned"  # "vowed to send more troops" typed MOBILIZE on "vowed"
@@ -119,6 +120,8 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
             cur = head
             continue
         if t.dep == "conj" and is_verb(t) and not view.dep_kids(cur, {"nsubj", "nsubjpass", "csubj"}):
+            if t.tag in ("VBZ", "VBD", "VBP") and view.tokens[t.head].tag == "VB":
+                break  # "does not recognize X and accuses Y": a finite conjunct is its own clause
             cur = t.head  # "did not attack and kill": a conjunct with its own subject is its own clause
             continue
         if t.dep == "nsubj" and not is_verb(t) and view.lemma(t.head) in lex.words.get("occurrence_verbs", ()):
