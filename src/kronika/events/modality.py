@@ -69,15 +69,18 @@ def expressing_head(view: DocView, p: int, heads: frozenset[str]) -> int | None:
 
 def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon) -> str:
     """Status of an event of type ``ptype`` read at token ``at`` (its predicate, or a speech
-    frame's saying) whose trigger is ``trigger``. The event's type decides what states it: a
-    head in the lexicon's ``expressing_heads`` of the type is the act itself and sets no status
-    for it ("called for a ban" typed REQUEST happened), and for ``negation_expressed_types`` a
-    denial of a content predicate is the act ("would not join" typed REJECT happened; "did not
-    reject" keeps its denial); for ``content_modal_types`` a
-    planned or hypothetical cue on a content predicate is what is threatened or asked for
-    ("we will go after them" typed THREATEN happened), unless the trigger states the act; and an
-    act (``narrative_date_types``) typed on a verb that announces it (``intent_verbs``: "vowed to
-    send troops" typed MOBILIZE on "vowed") is planned."""
+    frame's saying) whose trigger is ``trigger``. The type decides what states the event:
+
+    * a head in the lexicon's ``expressing_heads`` of the type is the act itself and sets no
+      status for it ("called for a ban" typed REQUEST on "ban" happened);
+    * for ``negation_expressed_types`` a denied content predicate is the act ("would not join"
+      typed REJECT happened; "did not reject" keeps its denial);
+    * for ``content_modal_types`` a planned or hypothetical cue on a content predicate is what
+      is threatened or asked for ("we will go after them" typed THREATEN happened), unless a
+      stating head governs it or the trigger states the act;
+    * an act (``narrative_date_types``) typed on a verb that announces it (``intent_verbs``:
+      "vowed to send troops" typed MOBILIZE on "vowed") is planned.
+    """
     heads = lex.expressing_heads.get(ptype, frozenset())
     stated_by = expressing_head(view, trigger, heads)
     status = event_status(view, at, lex, complement_of=stated_by)
