@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from kronika.config import Settings
 from kronika.events.classifier import Recipe, expected_calibration_error, reliability_table
-from kronika.model import SYMMETRIC_TYPES, Article, Event
+from kronika.model import Article, Event
 from kronika.nlp import SpacyParser
 from kronika.pipeline import Pipeline
 from kronika.train.events import (
@@ -39,25 +39,11 @@ from kronika.train.events import (
     _sentence_at,
     folds,
     load_recipe,
+    record_sides_match,
     train_model,
     trigger_nouns,
 )
-from kronika.train.sources import GoldEvent, LabelledDoc, read_labelled
-
-
-def _countries(refs: tuple) -> set[str]:
-    return {r.country for r in refs if r.country}
-
-
-def _sides_ok(e: Event, g: GoldEvent) -> bool:
-    src, tgt = _countries(e.source), _countries(e.target)
-
-    def ok(have: set[str], want: str | None) -> bool:
-        return want is None or want in have
-
-    direct = ok(src, g.source_country) and ok(tgt, g.target_country)
-    swapped = g.type in SYMMETRIC_TYPES and ok(tgt, g.source_country) and ok(src, g.target_country)
-    return direct or swapped
+from kronika.train.sources import LabelledDoc, read_labelled
 
 
 class Seen(NamedTuple):
@@ -86,18 +72,18 @@ def score(docs: list[LabelledDoc], pipe: Pipeline,
             n_sys += len(mine)
             gold = list(sent.events)
             n_gold += len(gold)
-            right = [any(e.type == g.type and _sides_ok(e, g) for g in gold) for e in mine]
+            right = [any(e.type == g.type and record_sides_match(e, g) for g in gold) for e in mine]
             n_right += sum(right)
             if seen is not None:
                 seen.extend(Seen(e.confidence, ok, e.component,
                                  frozenset(f"{d.id}:{k}:{i}" for i, g in enumerate(gold) if e.type == g.type),
                                  frozenset(f"{d.id}:{k}:{i}" for i, g in enumerate(gold)
-                                           if e.type == g.type and _sides_ok(e, g)))
+                                           if e.type == g.type and record_sides_match(e, g)))
                             for e, ok in zip(mine, right, strict=True))
             for g in gold:
                 same = [e for e in mine if e.type == g.type]
                 typed += bool(same)
-                n_found += any(_sides_ok(e, g) for e in same)
+                n_found += any(record_sides_match(e, g) for e in same)
     return n_sys, n_right, n_gold, typed, n_found
 
 

@@ -22,22 +22,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from kronika.config import Settings
-from kronika.model import SYMMETRIC_TYPES, Article, Event
+from kronika.model import Article
 from kronika.pipeline import Pipeline
-from kronika.train.events import _join, _sentence_at
-from kronika.train.sources import GoldEvent, read_labelled
-
-
-def _sides_ok(e: Event, g: GoldEvent) -> bool:
-    """Each gold side's country is among the record's (a side with no country matches)."""
-    src = {r.country for r in e.source if r.country}
-    tgt = {r.country for r in e.target if r.country}
-
-    def ok(have: set[str], want: str | None) -> bool:
-        return want is None or want in have
-
-    direct = ok(src, g.source_country) and ok(tgt, g.target_country)
-    return direct or (g.type in SYMMETRIC_TYPES and ok(tgt, g.source_country) and ok(src, g.target_country))
+from kronika.train.events import _join, _sentence_at, record_sides_match
+from kronika.train.sources import read_labelled
 
 
 def _statuses(path: Path) -> dict[tuple[str, int], list[str]]:
@@ -68,7 +56,7 @@ def main() -> None:
                 sent = doc.sentences[k]
                 gold_status = statuses.get((doc.id, k), [])
                 for g, status in zip(sent.events, gold_status, strict=False):
-                    if e.type == g.type and _sides_ok(e, g):
+                    if e.type == g.type and record_sides_match(e, g):
                         pairs[(status, e.status)] += 1
                         if status != e.status and len(shown[(status, e.status)]) < args.show:
                             shown[(status, e.status)].append(f"{e.type} on {e.trigger!r} | {sent.text[:160]}")

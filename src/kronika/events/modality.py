@@ -57,14 +57,23 @@ def expressing_head(view: DocView, p: int, heads: frozenset[str]) -> int | None:
     not the one it gives what it asks for, is the event's."""
     cur = p
     for _ in range(5):
-        t = view.tokens[cur]
-        if t.head == cur or not (t.dep == "xcomp" or (t.dep in ("pobj", "dobj", "nsubjpass") and not is_verb(t))):
+        head = _complement_head(view, cur)
+        if head is None:
             return None
-        head = t.head if t.dep != "pobj" else view.tokens[t.head].head
         if view.lemma(head) in heads and is_verb(view.tokens[head]):
             return head
         cur = head
     return None
+
+
+def _complement_head(view: DocView, i: int) -> int | None:
+    """The head token ``i`` depends on as a complement: its governing verb for an xcomp, the
+    verb of a noun's object or passive subject, the verb above the preposition of a noun's
+    prepositional object. None for any other relation, and for the root."""
+    t = view.tokens[i]
+    if t.head == i or not (t.dep == "xcomp" or (t.dep in ("pobj", "dobj", "nsubjpass") and not is_verb(t))):
+        return None
+    return t.head if t.dep != "pobj" else view.tokens[t.head].head
 
 
 def typed_status(view: DocView, at: int, trigger: int, ptype: str, lex: Lexicon) -> str:
@@ -109,8 +118,8 @@ def event_status(view: DocView, p: int, lex: Lexicon, *, complement_of: int | No
         t = view.tokens[cur]
         if t.head == cur:
             break
-        if t.dep == "xcomp" or (t.dep in ("pobj", "dobj", "nsubjpass") and not is_verb(t)):
-            head = t.head if t.dep != "pobj" else view.tokens[t.head].head
+        head = _complement_head(view, cur)
+        if head is not None:
             if t.dep == "xcomp" or is_verb(view.tokens[head]):
                 hs = _head_status(view, head, lex) if head != complement_of else None
                 if hs == "denied" and t.dep == "pobj":

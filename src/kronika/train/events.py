@@ -49,7 +49,7 @@ from kronika.events.roles import NO_ROLE, SOURCE, TARGET, pick, role_rows, sides
 from kronika.events.sides import main_parties, with_places
 from kronika.events.syntax import DocView
 from kronika.geo import EventLocator, Geoparser
-from kronika.model import ActorMention, Article, ParsedDoc
+from kronika.model import SYMMETRIC_TYPES, ActorMention, Article, Event, ParsedDoc
 from kronika.nlp import SpacyParser
 from kronika.time import TimeTagger
 from kronika.train.sources import GoldEvent, LabelledDoc
@@ -280,6 +280,20 @@ def _sentence_at(offs: list[int], char: int) -> int:
         if o <= char:
             k = i
     return k
+
+
+def record_sides_match(e: Event, g: GoldEvent) -> bool:
+    """Whether record ``e`` has gold event ``g``'s sides, the way the shared scorer reads them:
+    each gold side's country is among the record's (a gold side with no country matches
+    anything; either order for symmetric types). The held-out news scripts score by it."""
+    src = {r.country for r in e.source if r.country}
+    tgt = {r.country for r in e.target if r.country}
+
+    def ok(have: set[str], want: str | None) -> bool:
+        return want is None or want in have
+
+    direct = ok(src, g.source_country) and ok(tgt, g.target_country)
+    return direct or (g.type in SYMMETRIC_TYPES and ok(tgt, g.source_country) and ok(src, g.target_country))
 
 
 def _trigger_ok(view: DocView, c: Candidate, ev: GoldEvent, base: int, text: str) -> bool:
