@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/news_cv.py --news ../shared/data/events_training/wikinews_silver.jsonl \\
         --news data/training/wikinews_silver2.jsonl [--train OTHER ...] [--folds 5] [--seed 13] [--recipe R]
+    .venv/bin/python scripts/news_cv.py --news NEW.jsonl --model src/kronika/data/events/model
 
 Why: the cross-corpus table judges on the evaluation sets, which no choice may be fitted to,
 and the training folds of `kronika train events` score candidates, not records. This scores
@@ -16,6 +17,10 @@ not checked (the training reader keeps neither).
 Recall counts gold events matched; precision counts records that match a gold event. Prints
 P / R / F1 per fold and pooled, and how many gold events had their type coded on their
 sentence and, of those, both sides right (the issue-18 line of `score_corpus.py`).
+
+``--model DIR`` trains nothing: it codes the ``--news`` articles with that trained model and
+prints the same pooled figures, for a labelled file no model in the comparison saw (a new
+silver round scored by the shipped model before it joins the training data).
 """
 
 from __future__ import annotations
@@ -100,8 +105,15 @@ def main() -> None:
     ap.add_argument("--floors", type=float, nargs="*",
                     help="report the pooled figures at these floors on a record's confidence (default: the recipe's)")
     ap.add_argument("--dump", type=Path, help="append each record's margin, confidence, rightness and component here")
+    ap.add_argument("--model", type=Path, help="code the --news articles with this trained model; no folds")
     args = ap.parse_args()
     settings = Settings.load(None)
+    if args.model is not None:
+        news = [d for p in args.news for d in read_labelled(p)]
+        rows: list[Seen] = []
+        score(news, Pipeline(settings.replace(events_model=str(args.model))), rows)
+        _pooled(f"model {args.model}", rows, sum(len(s.events) for d in news for s in d.sentences))
+        return
     recipes = [load_recipe(r) for r in args.recipe or [None]]
     recipe = recipes[0][0]
     news = [d for p in args.news for d in read_labelled(p)]
