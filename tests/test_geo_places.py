@@ -77,6 +77,19 @@ def test_geo_metonym_spans_are_skipped(parse, geoparser):
     assert "Shanghai" in found and any("Diaoyu" in f for f in found)
 
 
+def test_geo_a_persons_surname_is_no_town(parse, geoparser):
+    """Once the actor stage ties "Rodriguez" to "Eduardo Rodriguez", it is not the Philippine
+    town of that name, even where NER calls the lone surname a GPE; a place named in the same
+    sentence still is."""
+    text = "Rodriguez said the weapons were destroyed in Cochabamba."
+    doc = parse(text)
+    surname = ActorMention(0, 9, "Rodriguez", 0, 0, "BOLGOV", "BOL", "GOV", entity="Eduardo Rodriguez")
+    found = [p.text for p in geoparser(doc, (surname,))]
+    assert "Rodriguez" not in found and "Cochabamba" in found
+    alone = ActorMention(0, 9, "Rodriguez", 0, 0, "BOLGOV", "BOL", "GOV", entity="Rodriguez")
+    assert "Rodriguez" in [p.text for p in geoparser(doc, (alone,))]  # no longer name known: NER decides
+
+
 def test_geo_demonyms_are_not_places(places):
     found = [p.text for p in places("French and German ministers met in Brussels.")]
     assert found == ["Brussels"]

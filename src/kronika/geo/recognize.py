@@ -6,7 +6,9 @@ gazetteer index (longest match first, dictionary lookups only) and uses NER labe
 evidence: inside a GPE/LOC/FAC entity any gazetteer name counts; inside a longer
 PERSON/ORG name only a country or region counts ("Texas" in "Texas A&M University", not
 "Washington" in "Washington Post"); a name that is a whole PERSON entity counts only as a
-country or region ("Bush" is not the town of Būsh); a bare capitalised name counts when it
+country or region ("Bush" is not the town of Būsh), and so does a name the actor stage
+reads as part of a person's longer name in the article ("Rodriguez" after "Eduardo
+Rodriguez", even where NER calls it GPE: not the Philippine town); a bare capitalised name counts when it
 is a strong place name (a country, region, feature, or a city of 100,000+) or a
 neighbouring word says it is a place ("the prefectures of Akita and
 Yamaguchi", "Idlib province"). Demonyms ("Japanese") are never places.
@@ -70,11 +72,12 @@ def recognise(doc: ParsedDoc, gaz: Gazetteer, actors: tuple[ActorMention, ...] =
             ent_of[i] = (e.token_start, e.token_end, e.label)
     hints = feature_hints(doc)
     metonyms = [(a.start, a.end) for a in actors if a.kind == "metonym"]
+    person_parts = [(a.start, a.end) for a in actors if a.kind == "person" and _part_of_name(a)]
     spans: list[Span] = []
     toks = doc.tokens
     i = 0
     while i < len(toks):
-        span = _match_at(doc, gaz, i, ent_of, hints) \
+        span = _match_at(doc, gaz, i, ent_of, hints, person_parts) \
             if _capitalised(toks[i]) and gaz.may_start_name(toks[i].text) else None
         if span is None:
             i += 1
@@ -86,8 +89,15 @@ def recognise(doc: ParsedDoc, gaz: Gazetteer, actors: tuple[ActorMention, ...] =
     return spans + _unmatched_ner(doc, gaz, spans, metonyms)
 
 
+def _part_of_name(a: ActorMention) -> bool:
+    """The mention names a person by part of a longer name the article gives ("Rodriguez" for
+    "Eduardo Rodriguez"): the actor stage has already tied it to that person."""
+    words = (a.entity or "").split()
+    return len(words) > 1 and a.text in words
+
+
 def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[int, int, str]],
-              hints: dict[int, str]) -> Span | None:
+              hints: dict[int, str], person_parts: list[tuple[int, int]] = ()) -> Span | None:
     toks = doc.tokens
     sent = toks[i].sent
     longest = min(gaz.max_tokens, _MAX_SPAN)
@@ -108,20 +118,24 @@ def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[in
         if key.startswith("the "):
             continue  # "The Hague" is matched from "The"; "the Balkans" from "Balkans"
         hint = next((hints[k] for k in range(i, j) if k in hints), None)
-        if _accept(doc, gaz, text, i, j, ent_of, hint):
+        start, end = toks[i].start, toks[j - 1].end
+        person = any(a <= start and end <= b for a, b in person_parts)
+        if _accept(doc, gaz, text, i, j, ent_of, hint, person):
             return Span(i, j, hint, ent_of.get(i, (0, 0, ""))[2] in PLACE_LABELS)
     return None
 
 
 def _accept(doc: ParsedDoc, gaz: Gazetteer, text: str, i: int, j: int,
-            ent_of: dict[int, tuple[int, int, str]], hint: str | None) -> bool:
+            ent_of: dict[int, tuple[int, int, str]], hint: str | None, person: bool = False) -> bool:
     if gaz.demonym_entry(text) is not None:
         return False  # "Japanese", "Canadian": people, never places
+    if hint is not None:
+        return True
     ent = ent_of.get(i)
     inside = ent is not None and ent[0] <= i and j <= ent[1]
+    if person:  # a person's surname or given name ("Rodriguez"), whatever NER says
+        return any(_curated_region(e) for e, _ in lookup_forms(gaz, text, codes=False))
     if inside and ent is not None and ent[2] in PLACE_LABELS:
-        return True
-    if hint is not None:
         return True
     cands = lookup_forms(gaz, text, codes=False)
     region = any(_curated_region(e) for e, _ in cands)
