@@ -90,6 +90,29 @@ def test_geo_a_persons_surname_is_no_town(parse, geoparser):
     assert "Rodriguez" in [p.text for p in geoparser(doc, (alone,))]  # no longer name known: NER decides
 
 
+def test_geo_owner_country_places_a_name_known_only_abroad(places):
+    """"Pakistan's Jaffrabad district": the gazetteer knows Jaffrabad only in India; the text
+    says Pakistan, so the place is put there, coarsely and less surely, not abroad. A name the
+    gazetteer knows inside the owner is resolved inside it."""
+    found = places("Two groups exchanged fire in Pakistan's Jaffrabad district on Saturday.")
+    jaff = _place(found, "Jaffrabad")
+    assert (jaff.country, jaff.feature) == ("PAK", "country") and jaff.confidence <= 0.5
+    kandahar = _place(places("Fighting spread to Afghanistan's Kandahar province."), "Kandahar")
+    assert kandahar.country == "AFG" and kandahar.feature != "country"
+    alone = _place(places("Two groups exchanged fire in the Jaffrabad district on Saturday."), "Jaffrabad")
+    assert alone.country == "IND"  # no owner written: the gazetteer's reading stands
+
+
+@pytest.mark.parametrize("text", ["Gunmen armed with AK 47s attacked the convoy.",
+                                  "Gunmen armed with AK-47 rifles attacked the convoy."])
+def test_geo_a_code_before_a_number_is_a_model(places, text):
+    """"AK 47s" is a rifle, not Alaska; a year after a code, or a country's code, still names
+    the place."""
+    assert "AK" not in [p.text for p in places(text)]
+    assert "US" in [p.text for p in places("The US 2020 election was close.")]
+    assert "AK" in [p.text for p in places("Governor Palin of AK 2008 campaign ended.")]
+
+
 def test_geo_demonyms_are_not_places(places):
     found = [p.text for p in places("French and German ministers met in Brussels.")]
     assert found == ["Brussels"]

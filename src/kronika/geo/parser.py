@@ -32,7 +32,7 @@ class Geoparser:
         if not spans:
             return ()
         texts = [doc.text[doc.tokens[s.token_start].start : doc.tokens[s.token_end - 1].end] for s in spans]
-        toponyms = [Toponym(t, s.hint, _container(doc, spans, i)) for i, (t, s) in enumerate(zip(texts, spans, strict=True))]
+        toponyms = [_toponym(doc, spans, i, t) for i, t in enumerate(texts)]
         results = self.resolver.resolve(toponyms, self._demonyms(doc))
         out = []
         for span, text, res in zip(spans, texts, results, strict=True):
@@ -59,6 +59,18 @@ class Geoparser:
                 if iso3:
                     out[iso3] += 1
         return out
+
+
+def _toponym(doc: ParsedDoc, spans: list[Span], i: int, text: str) -> Toponym:
+    """The name with its hint and the place the text puts it in: a container written after it,
+    else a country written before it as its owner ("Pakistan's Jaffrabad district")."""
+    container = _container(doc, spans, i)
+    if container is None and i > 0:
+        a, b = spans[i - 1], spans[i]
+        between = doc.tokens[a.token_end : b.token_start]
+        if len(between) == 1 and between[0].text in ("'s", "’s"):
+            return Toponym(text, spans[i].hint, i - 1, owned=True)
+    return Toponym(text, spans[i].hint, container)
 
 
 def _container(doc: ParsedDoc, spans: list[Span], i: int) -> int | None:

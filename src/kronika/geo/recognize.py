@@ -11,7 +11,8 @@ reads as part of a person's longer name in the article ("Rodriguez" after "Eduar
 Rodriguez", even where NER calls it GPE: not the Philippine town); a bare capitalised name counts when it
 is a strong place name (a country, region, feature, or a city of 100,000+) or a
 neighbouring word says it is a place ("the prefectures of Akita and
-Yamaguchi", "Idlib province"). Demonyms ("Japanese") are never places.
+Yamaguchi", "Idlib province"). Demonyms ("Japanese") are never places, nor is a short
+capital code before a number ("AK 47s" is a rifle, not Alaska).
 """
 
 from __future__ import annotations
@@ -89,6 +90,18 @@ def recognise(doc: ParsedDoc, gaz: Gazetteer, actors: tuple[ActorMention, ...] =
     return spans + _unmatched_ner(doc, gaz, spans, metonyms)
 
 
+def _model_number(toks: list[Token], text: str, j: int) -> bool:
+    """An all-capital code of one to three letters followed by a number, bare or after a
+    hyphen, names a model ("AK 47s", "AK-47", "F-16"), not the place the code abbreviates; a
+    year after it ("NY 2019") does not, nor does a country's code ("the US 2020 election")."""
+    if not (text.isalpha() and text.isupper() and len(text) <= 3) or j >= len(toks):
+        return False
+    nxt = toks[j].text
+    if nxt in ("-", "–") and j + 1 < len(toks):
+        nxt = toks[j + 1].text
+    return nxt[:1].isdigit() and re.fullmatch(r"(?:1[89]|20)\d\d", nxt) is None
+
+
 def _part_of_name(a: ActorMention) -> bool:
     """The mention names a person by part of a longer name the article gives ("Rodriguez" for
     "Eduardo Rodriguez"): the actor stage has already tied it to that person."""
@@ -118,6 +131,8 @@ def _match_at(doc: ParsedDoc, gaz: Gazetteer, i: int, ent_of: dict[int, tuple[in
         if key.startswith("the "):
             continue  # "The Hague" is matched from "The"; "the Balkans" from "Balkans"
         hint = next((hints[k] for k in range(i, j) if k in hints), None)
+        if _model_number(toks, text, j) and not any(e.feature == "country" for e, _ in lookup_forms(gaz, text)):
+            continue  # "AK 47s", "AK-47", "F-16": a weapon or model, not Alaska or Fiji's code
         start, end = toks[i].start, toks[j - 1].end
         person = any(a <= start and end <= b for a, b in person_parts)
         if _accept(doc, gaz, text, i, j, ent_of, hint, person):

@@ -10,7 +10,10 @@ another ambiguous name (co-location: "Edmonton" and "Enfield" both have one in n
 London). A repeated name is never evidence for itself. A famous reading (a metropolis or
 capital) is not overturned by the story's country alone: a far smaller namesake needs
 local evidence ("London, Ohio"; an Ohio story). A name written as another's container
-("Bronx, New York") favours its state/country reading. Confidence is the softmax share
+("Bronx, New York") favours its state/country reading. A country written as a name's owner
+("Pakistan's Jaffrabad district") favours readings inside it, and where the gazetteer has
+none there the name is placed in that country at half its confidence (``how`` "owner"),
+not at a namesake abroad. Confidence is the softmax share
 of the winner, so a coin-flip between two readings says so.
 
 The weights below were set on the GeoWebNews and TR-News dev sets (resolution given gold
@@ -60,11 +63,13 @@ _VAGUE = frozenset({"country", "continent", "sea", "region", "gulf", "strait"})
 class Toponym:
     """A name to resolve. ``hint`` is the feature a neighbouring word asks for;
     ``container`` the index (in the same batch) of a place written right after it as its
-    container ("Paris, Texas")."""
+    container ("Paris, Texas"), or as its owner before it (``owned``: "Pakistan's Jaffrabad
+    district")."""
 
     text: str
     hint: str | None = None
     container: int | None = None
+    owned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +218,11 @@ class Resolver:
             near = _Near(others, regions - Counter({(mine.country, norm_name(mine.admin1)): 1})
                          if mine and mine.admin1 else regions, cells, keys[i])
             r = self._pick(t, c, contexts[i], container, near)
+            if t.owned and container is not None and container.entry.feature == "country" \
+                    and not any(_inside(e, container.entry) for e, _ in c):
+                # "Pakistan's Jaffrabad": the gazetteer knows only namesakes abroad; the text
+                # says which country, so the place is placed there, coarsely, not abroad
+                r = Resolution(container.entry, round(container.confidence * 0.5, 3), "owner")
             out.append(replace(r, how="partial") if r is not None and partial[i] else r)
         return out
 
