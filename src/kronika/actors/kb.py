@@ -24,6 +24,7 @@ document costs a handful of dict look-ups per token (no per-token regex loops).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -58,6 +59,21 @@ def norm(text: str) -> str:
     t = token_key(text.replace("_", " "))
     t = " ".join(t.split())
     return t[4:] if t.startswith("the ") else t
+
+
+def spelling_key(key: str) -> str:
+    """A ``norm`` key with the spellings that romanisations of one name differ by folded:
+    doubled letters, "ou" for "u", a final "eh" or "ah" for "a" ("Haniyeh" = "Haniya",
+    "Mahmoud" = "Mahmud", "Mohammed" = "Mohamed"). News and the Phoenix files romanise
+    Arabic, Persian and Pashto names differently; only full names are compared this way."""
+    words = []
+    for w in key.split():
+        w = _DOUBLED.sub(r"\1", w).replace("ou", "u")
+        words.append(w[:-2] + "a" if len(w) > 3 and w.endswith(("eh", "ah")) else w)
+    return " ".join(words)
+
+
+_DOUBLED = re.compile(r"([a-z])\1")
 
 
 def token_key(text: str) -> str:
@@ -101,6 +117,9 @@ class KnowledgeBase:
     def __init__(self, dictionaries: Iterable[ActorDictionary] = (), user: Iterable[ActorDictionary] = ()):
         self.phrases: dict[str, tuple[Lex, ...]] = {}
         self.surnames: dict[str, tuple[ActorEntry, ...]] = {}
+        # Full names of people by ``spelling_key``: the fallback when a name is written
+        # otherwise than the KB romanises it.
+        self.spellings: dict[str, tuple[ActorEntry, ...]] = {}
         # Surnames from curated sources (not Phoenix): enough to take a capitalised common
         # noun for a name ("Guterres said"); a Phoenix surname needs NER to call it a name.
         self.curated_surnames: set[str] = set()
@@ -156,6 +175,11 @@ class KnowledgeBase:
                 self.add(form, Lex(tag, actor=a, caps=caps), override=override, weak=weak)
             if a.kind == "person":
                 self._index_surname(a, override=override)
+                for form in {a.name, *a.aliases}:
+                    if " " in form.strip():
+                        key = spelling_key(norm(form))
+                        if a not in self.spellings.get(key, ()):
+                            self.spellings[key] = (*self.spellings.get(key, ()), a)
             if a.kind == "country" and a.country and a.country not in self.countries:
                 self.countries[a.country] = a
         for g in d.agents:
@@ -176,6 +200,10 @@ class KnowledgeBase:
 
     def lookup(self, phrase: str) -> tuple[Lex, ...]:
         return self.phrases.get(norm(phrase), ())
+
+    def people_spelled(self, name: str) -> tuple[ActorEntry, ...]:
+        """KB people whose full name is ``name`` up to romanisation (``spelling_key``)."""
+        return self.spellings.get(spelling_key(norm(name)), ())
 
     def people_named(self, surname: str, day: dt.date) -> tuple[ActorEntry, ...]:
         """KB people with this surname (or single-word alias), those in office on ``day``

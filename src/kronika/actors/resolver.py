@@ -891,6 +891,10 @@ def kb_person(kb: KnowledgeBase, name: str, day: dt.date, countries: frozenset[s
         why = "full name" + (f"; {len(full)} entries, the one in office on {day}" if len(full) > 1 else "")
         return pick, why
     if " " in name.strip():
+        spelled = kb.people_spelled(name)
+        if spelled and len({a.name for a in spelled}) == 1:
+            pick = min(spelled, key=lambda x: x.role_at(day) is None)
+            return pick, f"full name, spelled {pick.name!r} in the KB"
         return None, "no person with this full name"
     cands = tuple(c for c in kb.people_named(name, day)
                   if c.country is None or c.country in countries or _leads(c, day))
