@@ -84,3 +84,23 @@ def test_actors_the_country_is_the_first_one_its_sentence_names(country_actors) 
 def test_actors_the_country_alone_is_no_actor(country_actors) -> None:
     # As a subject it was one in a first version; it cost the training folds (docs/actors.md).
     assert not any(m.text.lower() == "the country" for m in country_actors)
+
+
+def test_actors_localise_a_country_name_read_as_a_us_state(pipeline) -> None:
+    """"Atlanta, Georgia": the geo stage reads the state, so the name, the role word it cues
+    and the ones that took their country from it are US actors, not Georgia's."""
+    a = pipeline.analyze(Article.create(
+        "Police in Atlanta, Georgia arrested two protesters on Tuesday. The protesters said they would appeal.",
+        dt.date(2008, 10, 1)))
+    georgia = _at(a.actors, "Georgia")
+    assert georgia.country == "USA" and "the geo stage reads GEO here as Georgia" in georgia.how
+    assert all(m.country != "GEO" for m in a.actors)
+    arrest = next(e for e in a.events if e.type == "COERCE")
+    assert [r.country for r in arrest.source] == ["USA"]
+
+
+def test_actors_localise_keeps_the_country_where_the_story_is_the_countrys(pipeline) -> None:
+    a = pipeline.analyze(Article.create(
+        "Russian troops advanced into Georgia on Sunday. Georgia accused Moscow of aggression.",
+        dt.date(2008, 8, 10)))
+    assert [m.country for m in a.actors if m.text == "Georgia"] == ["GEO", "GEO"]
