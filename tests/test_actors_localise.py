@@ -104,3 +104,22 @@ def test_actors_localise_keeps_the_country_where_the_story_is_the_countrys(pipel
         "Russian troops advanced into Georgia on Sunday. Georgia accused Moscow of aggression.",
         dt.date(2008, 8, 10)))
     assert [m.country for m in a.actors if m.text == "Georgia"] == ["GEO", "GEO"]
+
+
+def test_actors_localise_a_dictionary_country_is_not_the_gazetteers_namesake(parse) -> None:
+    """A user's dictionary may name countries the gazetteer does not know as countries
+    (PETRARCH's invented "Bree", BRE); the gazetteer's town of that name (Bree, Belgium) does
+    not overrule it, however sure the geo stage is."""
+    from kronika.model import PlaceMention
+
+    doc = parse("Hamfast Gamgee criticized the closure of guest houses in Bree.")
+    start = doc.text.index("Bree")
+    bree = ActorMention(start, start + 4, "Bree", 0, len(doc.tokens) - 2, "BRE", "BRE", kind="country",
+                        how="country name (place: 'in Bree')")
+    town = PlaceMention(start, start + 4, "Bree", 0, len(doc.tokens) - 2, "Bree", 2800931, 51.14, 5.6, "BEL",
+                        "city", None, 0.95)
+    assert localise(doc, (bree,), (town,)) == (bree,)
+    georgia = ActorMention(start, start + 4, "Bree", 0, len(doc.tokens) - 2, "GEO", "GEO", kind="country",
+                           how="country name")
+    moved = localise(doc, (georgia,), (town,))[0]  # a real country read as a town elsewhere moves
+    assert moved.country == "BEL" and "the geo stage reads GEO here" in moved.how

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pycountry
+
 from kronika.actors.coref import _code
 from kronika.model import ActorMention, ParsedDoc, PlaceMention
 from kronika.resources import word_set
@@ -99,7 +101,7 @@ def _misread_countries(actors: tuple[ActorMention, ...], places: tuple[PlaceMent
     misread: dict[str, set[str]] = {}  # country read → countries of the places it named
     for m in actors:
         p = place_at.get((m.start, m.end))
-        if m.kind == "country" and m.how.startswith(COUNTRY_NAME) and m.country and p is not None \
+        if m.kind == "country" and m.how.startswith(COUNTRY_NAME) and _iso(m.country) and p is not None \
                 and p.feature != "country" and p.country and p.country != m.country \
                 and p.confidence >= MIN_MISREAD_CONFIDENCE:
             misread.setdefault(m.country, set()).add(p.country)
@@ -122,6 +124,13 @@ def _misread_countries(actors: tuple[ActorMention, ...], places: tuple[PlaceMent
                         how=f"{m.how}; the geo stage reads {m.country} here as {why}")
         out.append(m)
     return tuple(out)
+
+
+def _iso(country: str | None) -> bool:
+    """An ISO 3166 country: the gazetteer knows it as a country too, so the geo stage chose the
+    other reading. A country of a user's dictionary (PETRARCH's invented "Bree") is not one,
+    and the gazetteer's namesake (Bree, Belgium) does not overrule it."""
+    return bool(country) and pycountry.countries.get(alpha_3=country) is not None
 
 
 def _derived(m: ActorMention) -> bool:
