@@ -71,10 +71,10 @@ def main() -> None:
     with (data / "news/wikinews_politics.jsonl").open(encoding="utf-8") as fh:
         articles = [json.loads(line) for line in fh]
     ranked = []
+    words_of = ACTION if args.rank == "action" else TYPES
     for a in articles:
         words = len(a["text"].split())
         if a["id"] not in excluded and 150 <= words <= 420:
-            words_of = ACTION if args.rank == "action" else TYPES
             ranked.append((len(words_of.findall(a["text"])) / words, a))
     ranked.sort(key=lambda x: -x[0])
     top = [a for _, a in ranked[:400]]

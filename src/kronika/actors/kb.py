@@ -61,6 +61,9 @@ def norm(text: str) -> str:
     return t[4:] if t.startswith("the ") else t
 
 
+_DOUBLED = re.compile(r"([a-z])\1")
+
+
 def spelling_key(key: str) -> str:
     """A ``norm`` key with the spellings that romanisations of one name differ by folded:
     doubled letters, "ou" for "u", a final "eh" or "ah" for "a" ("Haniyeh" = "Haniya",
@@ -71,9 +74,6 @@ def spelling_key(key: str) -> str:
         w = _DOUBLED.sub(r"\1", w).replace("ou", "u")
         words.append(w[:-2] + "a" if len(w) > 3 and w.endswith(("eh", "ah")) else w)
     return " ".join(words)
-
-
-_DOUBLED = re.compile(r"([a-z])\1")
 
 
 def token_key(text: str) -> str:
@@ -175,11 +175,7 @@ class KnowledgeBase:
                 self.add(form, Lex(tag, actor=a, caps=caps), override=override, weak=weak)
             if a.kind == "person":
                 self._index_surname(a, override=override)
-                for form in {a.name, *a.aliases}:
-                    if " " in form.strip():
-                        key = spelling_key(norm(form))
-                        if a not in self.spellings.get(key, ()):
-                            self.spellings[key] = (*self.spellings.get(key, ()), a)
+                self._index_spelling(a)
             if a.kind == "country" and a.country and a.country not in self.countries:
                 self.countries[a.country] = a
         for g in d.agents:
@@ -195,6 +191,14 @@ class KnowledgeBase:
             old = self.surnames.get(key, ())
             if a not in old:
                 self.surnames[key] = (a, *old) if override else (*old, a)
+
+    def _index_spelling(self, a: ActorEntry) -> None:
+        for form in {a.name, *a.aliases}:
+            if " " in form.strip():
+                key = spelling_key(norm(form))
+                old = self.spellings.get(key, ())
+                if a not in old:
+                    self.spellings[key] = (*old, a)
 
     # ------------------------------------------------------------------ look-ups
 

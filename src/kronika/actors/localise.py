@@ -109,8 +109,7 @@ def _misread_countries(actors: tuple[ActorMention, ...], places: tuple[PlaceMent
         return actors
     # a country also named otherwise (another country name, a demonym, a KB person) stays
     kept = {m.country for m in actors if m.country in misread and not _derived(m)
-            and not (m.how.startswith(COUNTRY_NAME) and (m.start, m.end) in place_at
-                     and place_at[(m.start, m.end)].country in misread[m.country])}
+            and not _names_place_in(m, place_at, misread[m.country])}
     moves = {c: next(iter(to)) for c, to in misread.items() if c not in kept and len(to) == 1}
     if not moves:
         return actors
@@ -124,6 +123,12 @@ def _misread_countries(actors: tuple[ActorMention, ...], places: tuple[PlaceMent
                         how=f"{m.how}; the geo stage reads {m.country} here as {why}")
         out.append(m)
     return tuple(out)
+
+
+def _names_place_in(m: ActorMention, place_at: dict[tuple[int, int], PlaceMention], countries: set[str]) -> bool:
+    """A country-name mention the geo stage read as a place in one of ``countries``."""
+    p = place_at.get((m.start, m.end))
+    return m.how.startswith(COUNTRY_NAME) and p is not None and p.country in countries
 
 
 def _iso(country: str | None) -> bool:
