@@ -48,7 +48,7 @@ from kronika.train.events import (
     train_model,
     trigger_nouns,
 )
-from kronika.train.sources import LabelledDoc, read_labelled
+from kronika.train.sources import LabelledDoc, apply_corrections, read_corrections, read_labelled
 
 
 class Seen(NamedTuple):
@@ -96,6 +96,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--news", type=Path, action="append", required=True)
     ap.add_argument("--train", type=Path, action="append", default=[])
+    ap.add_argument("--corrections", type=Path,
+                    help="label corrections applied to the --train files (as `kronika train events --corrections`)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--recipe", type=Path, action="append",
@@ -113,11 +115,14 @@ def main() -> None:
         rows: list[Seen] = []
         score(news, Pipeline(settings.replace(events_model=str(args.model))), rows)
         _pooled(f"model {args.model}", rows, sum(len(s.events) for d in news for s in d.sentences))
+        if args.dump is not None:
+            _dump(args.dump, "model", rows)
         return
     recipes = [load_recipe(r) for r in args.recipe or [None]]
     recipe = recipes[0][0]
     news = [d for p in args.news for d in read_labelled(p)]
-    others = {p: read_labelled(p) for p in args.train}
+    fixes = read_corrections(args.corrections) if args.corrections else {}
+    others = {p: apply_corrections(read_labelled(p), fixes)[0] for p in args.train}
     builder = ExampleBuilder(settings, unbound=recipe.unbound)  # the first recipe's proposer
     nouns = trigger_nouns(news + [d for ds in others.values() for d in ds if d.complete], builder.lemma,
                           recipe.noun_min_share)
@@ -164,9 +169,15 @@ def _cross_validate(news: list[LabelledDoc], corpus: Corpus, settings: Settings,
         for floor in floors or [0.0]:
             _pooled(f"margin {margin}, floor {floor}", [r for r in seen[margin] if r.confidence >= floor], n_gold)
         if dump is not None:
-            with dump.open("a", encoding="utf-8") as fh:
-                fh.writelines(f"{margin}\t{r.confidence:.4f}\t{int(r.right)}\t{r.component}\t"
-                              f"{','.join(sorted(r.found)) or '-'}\n" for r in seen[margin])
+            _dump(dump, str(margin), seen[margin])
+
+
+def _dump(path: Path, tag: str, rows: list[Seen]) -> None:
+    """Append one line per record: tag (the margin, or "model"), confidence, right, component,
+    the gold events it found."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.writelines(f"{tag}\t{r.confidence:.4f}\t{int(r.right)}\t{r.component}\t"
+                      f"{','.join(sorted(r.found)) or '-'}\n" for r in rows)
 
 
 def _pooled(name: str, rows: list[Seen], n_gold: int) -> None:

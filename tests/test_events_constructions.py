@@ -125,7 +125,7 @@ def test_events_compound_target_is_a_list(code) -> None:
         ("Germany expressed concern over Turkey's military operation.", "ACCUSE", "disapprove"),
         ("Germany held talks with Turkey in Berlin.", "CONSULT", None),
         ("Germany raised concerns with Turkey about the detentions.", "ACCUSE", "disapprove"),
-        ("Germany imposed sanctions on Turkey.", "SANCTION", "restrict"),
+        ("Germany imposed sanctions on Turkey.", "SANCTION", "discontinue"),
     ],
 )
 def test_events_light_verbs(code, text: str, type_: str, mode: str | None) -> None:

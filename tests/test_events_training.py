@@ -53,6 +53,12 @@ def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, pa
     assert card["recipe"]["c"] == 5.0 and "cross_validation" in card
 
     model = EventModel.load(out)
+    # the version names the weights: the day, then a digest of what was saved
+    from kronika.train.events import weights_digest
+
+    day, digest = model.version.split("+")
+    assert len(day) == 10 and digest == weights_digest(model, model.modes, model.roles)
+    assert model.roles is not None and model.roles.version == model.version
     coder = EventCoder(settings.replace(events_model=out))
     assert coder.model is not None and coder.model.labels == model.labels
     from kronika.actors import ActorResolver
@@ -90,6 +96,43 @@ def test_events_training_readers_reject_bad_lines(tmp_path: Path) -> None:
                     encoding="utf-8")
     (doc,) = read_labelled(pair)
     assert doc.sentences[0].events[0].type == "REQUEST"  # PLOVER 0.5b1 names read as 2021 names
+
+
+def test_events_training_label_corrections(tmp_path: Path) -> None:
+    """A corrections file reads named training events with another label; the rest is untouched,
+    and a row that matches nothing changes nothing."""
+    from kronika.errors import ConfigError
+    from kronika.train.sources import apply_corrections, read_corrections
+
+    data = tmp_path / "mine.jsonl"
+    data.write_text("\n".join(json.dumps(x) for x in _lines()) + "\n", encoding="utf-8")
+    fixes = tmp_path / "fixes.tsv"
+    fixes.write_text("# why these rows\ndoc\tfrom\tto\twhy\nd0\tFIGHT\tshell\tthe guide says so\n"
+                     "d1\tDEMAND\tREJECT\tno such label there\n", encoding="utf-8")
+    table = read_corrections(fixes)
+    assert table == {("d0", "FIGHT"): "SHELL", ("d1", "REQUEST"): "REJECT"}
+    docs, changed = apply_corrections(read_labelled(data), table)
+    assert changed == 1
+    types = {d.id: [e.type for s in d.sentences for e in s.events] for d in docs}
+    assert types["d0"] == ["MEET", "SHELL"] and types["d1"] == ["MEET", "FIGHT"]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("doc\tfrom\tto\nd0\t\tSHELL\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="K014"):
+        read_corrections(bad)
+
+
+def test_events_shipped_corrections_name_real_plv_rows() -> None:
+    """Every row of the shipped corrections file changes one event of the training data it
+    names (a stale row would silently do nothing)."""
+    from kronika.train.sources import apply_corrections, read_corrections
+
+    repo = Path(__file__).resolve().parents[1]
+    plv = repo.parent / "shared" / "data" / "events_training" / "PLV_train.tsv"
+    if not plv.exists():
+        pytest.skip("the shared PLV training file is not on this machine")
+    table = read_corrections(repo / "data" / "training" / "label_corrections.tsv")
+    _, changed = apply_corrections(read_labelled(plv), table)
+    assert changed == len(table) == 10
 
 
 def test_events_classifier_roundtrip_and_calibration(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from kronika.evaluate.events import load_version_map, map_type
 from kronika.events.ontology import DEFAULT_ROOT, load_cameo_table, parse_cameo_table
 from kronika.model import PLOVER_TYPES, Article, plover_type, type_names
 from kronika.query import EventFilter, count_events, find_events, summary
+from kronika.resources import read_text
 from kronika.store import Store
 from kronika.store import synthetic as syn
 from kronika.store.migrations import MIGRATIONS
@@ -56,6 +57,20 @@ def test_plover_cameo_table_and_lexicon_say_request() -> None:
     assert DEFAULT_ROOT["REQUEST"] == "10" and "DEMAND" not in DEFAULT_ROOT
     # A table in PLOVER 0.5b1 terms still loads: its DEMAND lines are REQUEST.
     assert parse_cameo_table("100: DEMAND,  ,  # Make request\n")["100"].type == "REQUEST"
+
+
+def test_plover_manual_corrections_override_the_published_table() -> None:
+    """Sanctions and convictions are SANCTION as the manual says (3.13.3), though the 2021
+    table says COERCE and ACCUSE; the published table itself stays verbatim."""
+    published = load_cameo_table(corrections=None)
+    assert (published["163"].type, published["116"].type) == ("COERCE", "ACCUSE")
+    table = load_cameo_table()
+    assert (table["163"].type, table["163"].mode) == ("SANCTION", "discontinue")
+    assert (table["116"].type, table["116"].mode) == ("SANCTION", "convict")
+    corrected = parse_cameo_table(read_text("events/cameo2plover_manual.txt"))
+    assert corrected and set(corrected) <= set(published)  # corrections name codes the table has
+    assert {c: table[c] for c in published if c not in corrected} == \
+        {c: published[c] for c in published if c not in corrected}
 
 
 def test_plover_version_map_reads_both_0_5b1_names_as_request() -> None:

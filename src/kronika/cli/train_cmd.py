@@ -30,6 +30,8 @@ def train_events_cmd(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model (weights.npz, meta.json)")],
     recipe: Annotated[Path | None, typer.Option("--recipe", help="Hyper-parameters (YAML); default: the shipped recipe")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
+    corrections: Annotated[Path | None, typer.Option(
+        "--corrections", help="Label corrections (TSV: doc, from, to, why) applied to the data read", exists=True)] = None,
 ) -> None:
     """Train on CPU, calibrate by cross-validation, write the model and its card.
 
@@ -39,7 +41,8 @@ def train_events_cmd(
     try:
         settings = Settings.load(config)
         rec, folds = load_recipe(recipe)
-        model = train_events(data, settings, rec, folds_k=folds, progress=lambda m: err.print(m))
+        model = train_events(data, settings, rec, folds_k=folds, progress=lambda m: err.print(m),
+                             corrections=corrections)
         model.save(out)
     except KronikaError as exc:
         err.print(f"[red]error[/red] {exc}")

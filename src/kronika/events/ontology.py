@@ -77,5 +77,13 @@ def parse_cameo_table(text: str) -> dict[str, Coding]:
     return table
 
 
-def load_cameo_table(relpath: str = "events/cameo2plover.txt") -> dict[str, Coding]:
-    return parse_cameo_table(read_text(relpath))
+def load_cameo_table(relpath: str = "events/cameo2plover.txt",
+                     corrections: str | None = "events/cameo2plover_manual.txt") -> dict[str, Coding]:
+    """The published table with Kronika's corrections on top: codes where the PLOVER manual
+    says otherwise than the 2021 table (``cameo2plover_manual.txt`` names the section for
+    each). They are a separate file so that the published table stays verbatim and each
+    departure from it is visible and cited."""
+    table = parse_cameo_table(read_text(relpath))
+    if corrections:
+        table.update(parse_cameo_table(read_text(corrections)))
+    return table

@@ -489,9 +489,32 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     if roles is not None:
         meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
         roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
+    # The version names the weights, not only the day: two models trained on one day (a
+    # retrain after a data or code change) must not write the same component id in records.
+    meta["version"] = f"{meta['version']}+{weights_digest(model, modes, roles)}"
+    if roles is not None:
+        roles = replace(roles, meta=dict(roles.meta, version=meta["version"]))
     return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
                    none_margin=recipe.none_margin,
                    min_confidence=recipe.min_confidence, unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
+
+
+def weights_digest(*models: EventModel | None) -> str:
+    """Eight hex digits of a hash of the models' feature names and weights as saved (float32):
+    the same training data, code and recipe give the same digest on any machine that
+    reproduces the weights."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for m in models:
+        if m is None:
+            h.update(b"-")
+            continue
+        h.update("\n".join(sorted(m.vocab, key=m.vocab.__getitem__)).encode("utf-8"))
+        h.update("\n".join(m.labels).encode("utf-8"))
+        h.update(np.ascontiguousarray(m.weights, dtype=np.float32).tobytes())
+        h.update(np.ascontiguousarray(m.bias, dtype=np.float32).tobytes())
+    return h.hexdigest()[:8]
 
 
 def _emitted(corpus: Corpus, probs: np.ndarray, labels: list[str], threshold: float,
@@ -710,15 +733,20 @@ def load_recipe(path: Path | None = None) -> tuple[Recipe, int]:
 
 
 def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, folds_k: int = 5,
-                 progress: Callable[[str], None] | None = None) -> EventModel:
+                 progress: Callable[[str], None] | None = None, corrections: Path | None = None) -> EventModel:
     """Read every labelled file, build candidates through the pipeline, fit and calibrate.
 
     Sentence-complete files are built first: their trigger nouns are proposed as candidates in
-    every file (an event noun learned from one source codes in the others)."""
-    from kronika.train.sources import read_labelled
+    every file (an event noun learned from one source codes in the others). ``corrections``:
+    a label-corrections file (``sources.read_corrections``) applied to every file read."""
+    from kronika.train.sources import apply_corrections, read_corrections, read_labelled
 
     say = progress or (lambda _msg: None)
     docs = {p: read_labelled(p) for p in paths}
+    fixes = read_corrections(corrections) if corrections is not None else {}
+    fixed: dict[Path, int] = {}
+    for p in docs:
+        docs[p], fixed[p] = apply_corrections(docs[p], fixes)
     if not any(docs.values()):
         raise ConfigError("no labelled sentences in the training data", code="K014")
     builder = ExampleBuilder(settings, unbound=recipe.unbound)
@@ -730,7 +758,8 @@ def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, f
         corpus.examples.extend(part.examples)
         corpus.e2e.update(part.e2e)
         corpus.roles.extend(part.roles)
-        sources.append({"file": p.name, "documents": len(ds), "candidates": len(part.examples)})
+        sources.append({"file": p.name, "documents": len(ds), "candidates": len(part.examples),
+                        **({"corrected": fixed[p]} if fixed.get(p) else {})})
         say(f"{p.name}: {len(ds)} documents, {len(part.examples)} labelled candidates")
     labels = {e.label for e in corpus.examples}
     if len(labels) < 2:

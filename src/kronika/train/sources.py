@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kronika.errors import ConfigError
@@ -180,6 +180,50 @@ def read_petrarch(path: Path) -> list[LabelledDoc]:
                                complete=True, origin=f"{path}#{rid}", dictionaries=dicts,
                                domain="wire"))
     return out
+
+
+def read_corrections(path: Path) -> dict[tuple[str, str], str]:
+    """Label corrections (TSV: ``doc``, ``from``, ``to``, ``why``): the event of training
+    document ``doc`` (``plv:<sentence_id>``, a JSON line's ``doc`` or ``id``) labelled
+    ``from`` is read as ``to``.
+
+    Why a file and not an edit of the data: third-party training sets are read as published;
+    where their labels follow another convention than the one the coder is held to (PLV codes
+    imposed sanctions COERCE, as the 2021 CAMEO table does; the PLOVER manual says SANCTION),
+    each departure is one auditable row with its reason, and a user can drop or extend it."""
+    if not path.exists():
+        raise ConfigError(f"label corrections {path} do not exist", code="K014")
+    out: dict[tuple[str, str], str] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        for n, row in enumerate(rows, 2):
+            doc, old, new = (row.get("doc") or "").strip(), _type(row.get("from") or ""), _type(row.get("to") or "")
+            if not doc or not old or not new:
+                raise ConfigError(f"{path}:{n}: a correction needs `doc`, `from` and `to`", code="K014")
+            out[(doc, old)] = new
+    return out
+
+
+def apply_corrections(docs: list[LabelledDoc], corrections: dict[tuple[str, str], str]) -> tuple[list[LabelledDoc], int]:
+    """``docs`` with each corrected event's type replaced, and how many events changed (a
+    correction whose document or label is not there changes nothing: the count says so)."""
+    if not corrections:
+        return docs, 0
+    changed = 0
+    out = []
+    for d in docs:
+        sents = []
+        for s in d.sentences:
+            evs = []
+            for e in s.events:
+                new = corrections.get((d.id, e.type))
+                if new is not None and new != e.type:
+                    e = replace(e, type=new, mode=None)
+                    changed += 1
+                evs.append(e)
+            sents.append(replace(s, events=tuple(evs)))
+        out.append(replace(d, sentences=tuple(sents)))
+    return out, changed
 
 
 def read_labelled(path: Path) -> list[LabelledDoc]:
