@@ -93,6 +93,31 @@ def test_actors_a_country_name_ending_a_longer_place_name_is_not_that_country(re
     assert any(m.country == "GBR" for m in ni)
 
 
+def test_actors_coref_a_force_refers_back_to_the_force_named_with_its_country(resolve) -> None:
+    """"the troops", "the marines": the last force of the sector named with its own country,
+    not the only country of their sentence (here the victims')."""
+    text = ("Three British soldiers have been arrested over a video showing abuse in Amara. "
+            "The video shows the troops punching and kicking four Iraqi teenagers. "
+            "The marines then apprehended four Iraqi youths.")
+    ms = resolve(text, "2006-02-13")
+    for word in ("troops", "marines"):
+        m = at(ms, text, word)
+        assert m is not None and m.country == "GBR", (word, m)
+        assert "refers back to British soldiers" in m.how
+
+
+def test_actors_coref_a_force_does_not_refer_back_to_where_troops_are(resolve) -> None:
+    """"troops in Iraq" names where they are, not whose they are: no antecedent; and a
+    possessed force ("its navy") is its owner's, never the last force named."""
+    text = ("Romania keeps 700 troops in Iraq. Protesters asked the government to pull out the troops by June. "
+            "Japanese naval forces watched as China began to modernise its navy in secret.")
+    ms = resolve(text, "2005-04-02")
+    m = at(ms, text, "troops", nth=1)
+    assert m is None or "refers back" not in m.how
+    navy = at(ms, text, "navy")
+    assert navy is None or (navy.country != "JPN" and "refers back" not in navy.how)
+
+
 def test_actors_coref_its_never_a_person_nor_an_adjective(resolve) -> None:
     """Number agreement: "its" is no person, and a demonym modifying a non-actor noun
     ("the Chinese delegation") is not a named country to point back to."""

@@ -51,7 +51,8 @@ def test_events_seed_learned_coder_floor(seed_path, pipeline, gold) -> None:
     2026.12.06 and .07: 0 and 1 of 11; the model trained with the second silver file, 1 of 9,
     the same wrong ACCUSE; since the proposer offers predicates no side is bound to, 3 of 14:
     that model was chosen on held-out training news, where it gains recall at some precision,
-    and the seed is one of the sets that pays for it; docs/events.md). A count, not a
+    and the seed is one of the sets that pays for it; docs/events.md; 2 of 12 with the model of
+    2026.12.07+5e1d4482, at the margin 0.5 its card's rule chose). A count, not a
     precision: the seed's 8 required events make one error 0.89 or 0.91 by how many optional
     ones are coded."""
     events = pipeline.analyze(_seed_article(seed_path)).events

@@ -57,7 +57,7 @@ def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, pa
     from kronika.train.events import weights_digest
 
     day, digest = model.version.split("+")
-    assert len(day) == 10 and digest == weights_digest(model, model.modes, model.roles)
+    assert len(day) == 10 and digest == weights_digest(model)
     assert model.roles is not None and model.roles.version == model.version
     coder = EventCoder(settings.replace(events_model=out))
     assert coder.model is not None and coder.model.labels == model.labels

@@ -9,6 +9,7 @@ point back to. The rules were chosen by the antecedent accuracy on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kronika.actors.kb import COUNTRY, DEMONYM, METONYM
@@ -33,6 +34,9 @@ COUNTRY_WINDOW = 2
 PLURAL_HEADS = word_set("actors/words.yaml", "plural_heads")
 # Role words that, with "the" and no country, point back to a person already named.
 COREF_HEADS = word_set("actors/words.yaml", "coref_heads")
+# Sectors of armed and security forces: an unqualified role word of one ("the troops") refers
+# back to the last group of its sector named with a country ("British soldiers").
+FORCE_SECTORS = word_set("actors/words.yaml", "force_sectors")
 # Each third-person pronoun's agreement: male, female (a person), thing, plural.
 AGREEMENT = word_map("actors/words.yaml", "pronoun_agreement")
 SUBJECT = frozenset({"nsubj", "nsubjpass"})
@@ -40,6 +44,20 @@ SUBJECT = frozenset({"nsubj", "nsubjpass"})
 # objects: "called it a mistake", "all of them" point to things and sets more often than to
 # an actor named before, and event records took them as targets (docs/actors.md).
 PRONOUN_DEPS = SUBJECT | {"poss"}
+
+
+def same_force(named: Sequence[ActorMention], sector: str | None, start: int) -> ActorMention | None:
+    """The force an unqualified role word refers back to: the last group of the same armed
+    sector (``FORCE_SECTORS``) named before character ``start`` with its country or
+    organisation in its own phrase (``named``: "British soldiers", "Romania's troops",
+    "African Union troops"; not "troops in Iraq", where the country is where they are). Why
+    before the sentence's only country: in the silver training news that country is as often
+    the victims' or the place's ("the troops beating Iraqi teenagers", "soldiers there
+    arrested a Palestinian") as the force's own. Governments, parties and civilians are left
+    to the context rules: "the government" is usually the article's own."""
+    if sector not in FORCE_SECTORS:
+        return None
+    return next((m for m in reversed(named) if m.start < start and m.sector == sector), None)
 
 
 class References:

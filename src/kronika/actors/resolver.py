@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kronika.actors.coref import PLACE_TAGS, ROLE_QUALIFIERS, References, _code, m_text
+from kronika.actors.coref import PLACE_TAGS, ROLE_QUALIFIERS, References, _code, m_text, same_force
 from kronika.actors.dictionary import ActorDictionary, ActorEntry, country_of, sector_of
 from kronika.actors.kb import (
     AGENT,
@@ -110,6 +110,9 @@ class _Work:
         self.time_tokens = {i for t in times for i in _tokens_of(doc, t.start, t.end)}
         self.consumed: set[int] = set()  # match starts used as cues of another mention
         self.persons: list[ActorMention] = []
+        # groups named with their country in their own phrase ("British soldiers", "Romania's
+        # troops", "African Union troops"), in text order: what "the troops" refers back to
+        self.named_forces: list[ActorMention] = []
         self._kids: dict[int, list[Token]] = {}
         for t in doc.tokens:
             if t.head != t.i:
@@ -757,16 +760,28 @@ class ActorResolver(References):
                     head_token=m.last, sector=sector, role=role, kind="group")
         if ev.igo:  # an organisation's officials: its sector (IGO, NGO), the role word's role
             base["sector"] = sector_of(ev.igo) if sector == "GOV" else sector
-            return [ActorMention(**base, code=ev.igo, country=None, how=f"role word '{m_text(doc, m)}' of {ev.igo}",
-                                 confidence=0.8)]
+            igo = ActorMention(**base, code=ev.igo, country=None, how=f"role word '{m_text(doc, m)}' of {ev.igo}",
+                               confidence=0.8)
+            if ev.first is not None and ev.first < m.start:
+                w.named_forces.append(igo)
+            return [igo]
         if ev.countries:
-            return [self._with_cue(w, base, c, st, m, (sector, n > 0))
+            cued = [self._with_cue(w, base, c, st, m, (sector, n > 0))
                     for n, (c, st) in enumerate(zip(ev.countries, ev.starts, strict=True))]
+            w.named_forces += [x for x, st in zip(cued, ev.starts, strict=True) if 0 <= st < m.start]
+            return cued
         ref = self._nominal_coref(w, m, bool(det), role)
         if ref is not None:
             return [ActorMention(**{**base, "role": ref.role or role, "kind": "person"},
                                  code=ref.code, country=ref.country, entity=ref.entity,
                                  how=f"nominal coreference: {text} → {ref.entity}", confidence=0.6)]
+        owned = any(c.dep == "poss" for c in w.kids(m.last))  # "its navy", "Ford's commander"
+        back = None if owned or role else same_force(w.named_forces, sector, s)
+        if back is not None:
+            return [ActorMention(**base, code=back.code if back.country is None else _code(back.country, sector),
+                                 country=back.country,
+                                 how=f"role word '{m_text(doc, m)}'; refers back to {back.text} ({back.country or back.code})",
+                                 confidence=0.6)]
         ctx = self._context_country(w, m.start, m.end, sole=True)
         where = "the only country in the sentence"
         if ctx is None and w.lede_country:

@@ -18,6 +18,7 @@ the decision threshold are fitted on those, never on the evaluation sets.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -489,24 +490,31 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     if roles is not None:
         meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
         roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
-    # The version names the weights, not only the day: two models trained on one day (a
-    # retrain after a data or code change) must not write the same component id in records.
-    meta["version"] = f"{meta['version']}+{weights_digest(model, modes, roles)}"
+    final = replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
+                    none_margin=recipe.none_margin, min_confidence=recipe.min_confidence,
+                    unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
+    # The version names the model, not only the day: two models trained on one day (a retrain
+    # after a data or code change, or another NONE margin) must not write one component id.
+    meta["version"] = f"{meta['version']}+{weights_digest(final)}"
     if roles is not None:
-        roles = replace(roles, meta=dict(roles.meta, version=meta["version"]))
-    return replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
-                   none_margin=recipe.none_margin,
-                   min_confidence=recipe.min_confidence, unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
+        final = replace(final, roles=replace(roles, meta=dict(roles.meta, version=meta["version"])))
+    return final
 
 
-def weights_digest(*models: EventModel | None) -> str:
-    """Eight hex digits of a hash of the models' feature names and weights as saved (float32):
-    the same training data, code and recipe give the same digest on any machine that
-    reproduces the weights."""
+def weights_digest(model: EventModel) -> str:
+    """Eight hex digits of a hash of what decides a model's records: its feature names and
+    weights as saved (float32), its mode and role models' too, and its coding settings (NONE
+    margin, threshold, temperature, confidence floor and map, event nouns). The same training
+    data, code and recipe give the same digest on any machine that reproduces the weights."""
     import hashlib
 
     h = hashlib.sha256()
-    for m in models:
+    h.update(json.dumps({"decision": model.decision, "none_margin": model.none_margin,
+                         "threshold": round(model.threshold, 6), "temperature": round(model.temperature, 6),
+                         "min_confidence": model.min_confidence, "unbound": model.unbound,
+                         "domain": model.domain, "nouns": sorted(model.nouns),
+                         "confidence_map": model.meta.get("confidence_map")}, sort_keys=True).encode("utf-8"))
+    for m in (model, model.modes, model.roles):
         if m is None:
             h.update(b"-")
             continue
