@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import ROOT, SHARED
 from kronika.events.classifier import (
     EventModel,
     Recipe,
@@ -126,11 +127,10 @@ def test_events_shipped_corrections_name_real_plv_rows() -> None:
     names (a stale row would silently do nothing)."""
     from kronika.train.sources import apply_corrections, read_corrections
 
-    repo = Path(__file__).resolve().parents[1]
-    plv = repo.parent / "shared" / "data" / "events_training" / "PLV_train.tsv"
+    plv = SHARED / "data" / "events_training" / "PLV_train.tsv"
     if not plv.exists():
         pytest.skip("the shared PLV training file is not on this machine")
-    table = read_corrections(repo / "data" / "training" / "label_corrections.tsv")
+    table = read_corrections(ROOT / "data" / "training" / "label_corrections.tsv")
     _, changed = apply_corrections(read_labelled(plv), table)
     assert changed == len(table) == 10
 

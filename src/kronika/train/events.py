@@ -489,7 +489,6 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     roles, role_report = fit_roles(corpus, recipe, k)
     if roles is not None:
         meta["roles"] = dict(role_report, rows=len(corpus.roles), folds=k)
-        roles = replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"], **meta["roles"]})
     final = replace(model, temperature=temp, threshold=threshold, nouns=nouns, decision=recipe.decision,
                     none_margin=recipe.none_margin, min_confidence=recipe.min_confidence,
                     unbound=recipe.unbound, meta=meta, modes=modes, roles=roles)
@@ -497,7 +496,8 @@ def train_model(corpus: Corpus, recipe: Recipe, *, sources: list[dict[str, Any]]
     # after a data or code change, or another NONE margin) must not write one component id.
     meta["version"] = f"{meta['version']}+{weights_digest(final)}"
     if roles is not None:
-        final = replace(final, roles=replace(roles, meta=dict(roles.meta, version=meta["version"])))
+        final = replace(final, roles=replace(roles, meta={"name": "kronika-event-roles", "version": meta["version"],
+                                                          **meta["roles"]}))
     return final
 
 
