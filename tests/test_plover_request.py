@@ -159,7 +159,7 @@ def test_plover_migration_renames_stored_demand_events(tmp_path: Path) -> None:
     con.close()
     with Store(db) as store:  # a writable open migrates
         assert MIGRATION in store.migrations()
-        assert [name for name, _ in MIGRATIONS][-1] == MIGRATION
+        assert MIGRATION in [name for name, _ in MIGRATIONS]
         rows = store.fetch_tuples("SELECT event_id, type, cluster_key, cluster_id FROM events ORDER BY type")
         assert [r[1:3] for r in rows] == [("CONSULT", "CONSULT|JPN|RUS"), ("REQUEST", "REQUEST|JPN|RUS")]
         assert rows[1][0] == ids[0] and rows[1][3] is not None  # ids are kept

@@ -319,11 +319,17 @@ class EventDate:
 
 @dataclass(frozen=True, slots=True)
 class EventPlace:
+    """Where an event happened. ``origin`` says how it is known, as ``EventDate.origin`` does
+    for the date: ``text`` when the event's own sentence names the place, ``context`` when it
+    comes from elsewhere in the article (a dateline, the place the story's earlier acts were
+    told at, an earlier mention of the same event)."""
+
     name: str
     geonameid: int | None
     lat: float | None
     lon: float | None
     country: str | None
+    origin: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +427,7 @@ def event_contract(
         "date": {"value": date.value, "text": date.text, "origin": date.origin},
         "location": None if location is None else {
             "name": location.name, "geonameid": location.geonameid, "lat": location.lat,
-            "lon": location.lon, "country": location.country,
+            "lon": location.lon, "country": location.country, "origin": location.origin,
         },
         "confidence": None if confidence is None else round(confidence, 3),
     })

@@ -243,10 +243,36 @@ def own_place(view: DocView, places: tuple[PlaceMention, ...], preds: list[int],
     return hit if isinstance(hit, PlaceMention) else None
 
 
-def to_event_place(pl: PlaceMention | None) -> EventPlace | None:
+def to_event_place(pl: PlaceMention | None, sentence: int | None = None) -> EventPlace | None:
+    """The record's place; ``sentence``: the event's, so that a place named elsewhere in the
+    article (a dateline, an earlier sentence) is marked ``origin: context``."""
     if pl is None:
         return None
-    return EventPlace(name=english_name(pl.name), geonameid=pl.geonameid, lat=pl.lat, lon=pl.lon, country=pl.country)
+    origin = "context" if sentence is not None and pl.sentence != sentence else "text"
+    return EventPlace(name=english_name(pl.name), geonameid=pl.geonameid, lat=pl.lat, lon=pl.lon,
+                      country=pl.country, origin=origin)
+
+
+def narrative_place(places: tuple[PlaceMention, ...], told: list[PlaceMention], sentence: int,
+                    parties: set[str]) -> PlaceMention | None:
+    """The place an act with no place of its own happened at, by the story's continuity: the
+    place where the latest earlier sentence's act was located by its own text (``told``, in
+    text order). As the narrative date does for time, and as GDELT's ActionGeo and ACLED place
+    an event the article tells without repeating where: "Police raided the offices in Tunis.
+    They arrested three men." None when the act's own sentence names a place below the level
+    of a country (the sentence has its own geography, bound or not), when no earlier act was
+    located, or when the place lies outside the countries of the act's sides (``parties``; an
+    act between other countries happened elsewhere). An act whose sides have no country keeps
+    the story's place."""
+    if any(p.sentence == sentence and p.feature != "country" for p in places):
+        return None
+    prior = [p for p in told if p.sentence < sentence]
+    if not prior:
+        return None
+    last = prior[-1]
+    if parties and last.country not in parties:
+        return None
+    return last
 
 
 def english_name(name: str) -> str:

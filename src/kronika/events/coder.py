@@ -38,6 +38,7 @@ from kronika.events.anchoring import (
     event_date,
     governing_item,
     narrative_date,
+    narrative_place,
     own_place,
     to_event_place,
 )
@@ -187,6 +188,7 @@ class EventCoder:
             drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
         drafts = _targets_from_events(view, drafts, self.lex)
         drafts = _inherit_from_earlier(self._narrative_dates(view, drafts, times))
+        drafts = self._narrative_places(drafts, places)
         records = (self._record(view, d) for d in _dedupe(drafts))
         # The card's floor on a record's chance of being right: the NONE margin weighs the type
         # alone, and a record whose sides are unlikely too is wrong far more often than it helps
@@ -205,6 +207,21 @@ class EventCoder:
                 told = narrative_date(view, times, d.sentence, self.lex, d.trigger)
                 if told is not None:
                     d = replace(d, date=told)
+            out.append(d)
+        return out
+
+    def _narrative_places(self, drafts: list[Draft], places: tuple[PlaceMention, ...]) -> list[Draft]:
+        """An act that happened, with no place of its own, takes the place the story's earlier
+        act was told at (``anchoring.narrative_place``); its record says ``origin: context``."""
+        kinds = self.lex.words.get("narrative_place_types", frozenset())
+        told = [d.place for d in drafts if d.place is not None and d.place.sentence == d.sentence]
+        out = []
+        for d in drafts:
+            if d.place is None and d.status == "occurred" and d.sense.type.lower() in kinds:
+                parties = {m.country for m in (*d.source, *d.target) if m.country}
+                place = narrative_place(places, told, d.sentence, parties)
+                if place is not None:
+                    d = replace(d, place=place)
             out.append(d)
         return out
 
@@ -798,7 +815,7 @@ class EventCoder:
             type=d.sense.type, mode=mode, contexts=self._contexts(view, d),
             status=d.status, cameo=cameo_root(d.sense.cameo) and d.sense.cameo[:2],
             quad_class=quad_class(d.sense.cameo), source=_refs(d.source), target=_refs(d.target),
-            date=date, location=to_event_place(d.place), confidence=self._confidence(d),
+            date=date, location=to_event_place(d.place, d.sentence), confidence=self._confidence(d),
             trigger=trig.text, trigger_start=trig.start, component=self._component(d),
         )
 

@@ -49,6 +49,15 @@ def _location(loc: Mapping[str, Any] | None) -> dict[str, Any] | None:
             "longitude": loc.get("lon"), "country code": loc.get("country")}
 
 
+def _place_reason(loc: Mapping[str, Any] | None) -> str:
+    """POLECAT's ``reason``: how the place is known (``location.origin``)."""
+    if not loc:
+        return "no place named for the event"
+    if loc.get("origin") == "context":
+        return "the place the article names for the story (not repeated in the sentence)"
+    return "the place the sentence names"
+
+
 def plover_record(record: Mapping[str, Any], *, coder: str, codebook: str, coded_date: str) -> dict[str, Any]:
     """One PLOVER record of one Kronika event record (read with spans: ``date_start`` and
     ``date_end`` give PLOVER's day-precise ``date``/``enddate``)."""
@@ -147,8 +156,7 @@ def polecat_record(record: Mapping[str, Any], *, coder: str) -> dict[str, Any]:
             "RECIP": [_polecat_actor(m) for m in _members(record.get("target"))],
             "LOC": [{"text": loc.get("name")}] if loc else [],
         },
-        "event_geolocation": {"geo": geo, "reason": "the place the sentence names" if geo
-                              else "no place named for the event"},
+        "event_geolocation": {"geo": geo, "reason": _place_reason(loc)},
         "story_id": record.get("article_id"),
         "headline": record.get("article_title"),
         "version": f"{coder} {record.get('component') or ''}".strip(),

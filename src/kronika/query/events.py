@@ -9,7 +9,7 @@ from typing import Any
 from kronika.query.clusters import check_count, count_sql
 from kronika.query.errors import NotFoundError
 from kronika.query.filters import EventFilter, page, store_where
-from kronika.query.records import EVENT_SELECT, event_record, fetch_records, with_articles
+from kronika.query.records import event_record, event_select, fetch_records, with_articles
 from kronika.store import Store
 
 _ORDER_RECENT = "ORDER BY e.date_start DESC NULLS LAST, e.article_id, e.sentence, e.event_id"
@@ -44,7 +44,7 @@ def _page(store: Store, flt: EventFilter, order: str, max_page: int | None, *, s
     limit, offset = page(flt, max_page)
     clause, params = store_where(store, flt)
     rows = store.fetch(
-        f"SELECT {EVENT_SELECT} FROM events e WHERE e.rowid IN "
+        f"SELECT {event_select(store)} FROM events e WHERE e.rowid IN "
         f"(SELECT e.rowid FROM events e {clause} {order} LIMIT ? OFFSET ?) {order}",
         [*params, limit, offset],
     )
@@ -70,7 +70,7 @@ def iter_event_records(store: Store, flt: EventFilter, chunk: int = 10_000) -> I
     clause, params = store_where(store, flt)
     with store.cursor() as cur:
         res = cur.execute(
-            f"SELECT {EVENT_SELECT}, a.date AS article_date, a.title AS article_title "
+            f"SELECT {event_select(store)}, a.date AS article_date, a.title AS article_title "
             f"FROM events e JOIN articles a ON a.id = e.article_id {clause} "
             "ORDER BY e.article_id, e.sentence, e.event_id",
             params,

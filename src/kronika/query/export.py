@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kronika.query.filters import EventFilter, store_where
-from kronika.query.records import EVENT_SELECT, event_record
+from kronika.query.records import event_record, event_select
 from kronika.store import Store
 from kronika.store.eventcsv import CSV_COLUMNS, csv_row, csv_rows, csv_values, safe_text, write_csv
 
@@ -28,7 +28,7 @@ def iter_export_records(store: Store, flt: EventFilter | None = None, chunk: int
     clause, params = store_where(store, flt or EventFilter())
     with store.cursor() as cur:
         res = cur.execute(
-            f"SELECT {EVENT_SELECT}, e.component, a.date AS article_date, a.title AS article_title "
+            f"SELECT {event_select(store)}, e.component, a.date AS article_date, a.title AS article_title "
             f"FROM events e JOIN articles a ON a.id = e.article_id {clause} {_ORDER}",
             params,
         )

@@ -30,9 +30,17 @@ BACKGROUND_DAYS = 365
 EVENT_SELECT = """e.event_id, e.article_id, e.doc_id, e.sentence, e.evidence, e.type, e.mode,
     e.contexts, e.status, e.cameo, e.quad_class, e.source, e.target, e.date_value,
     e.date_text, e.date_origin, e.location_name, e.location_geonameid, e.location_lat,
-    e.location_lon, e.location_country, e.confidence, e.cluster_id,
+    e.location_lon, e.location_country, e.location_origin, e.confidence, e.cluster_id,
     e.evidence_start, e.evidence_end, e.trigger, e.trigger_start, e.date_start, e.date_end"""
 _CHUNK = 1000
+
+
+def event_select(store: Store) -> str:
+    """``EVENT_SELECT`` for ``store``: one written before migration 0008 and opened read-only
+    (never migrated) has no ``location_origin``, and its places were all their sentence's own."""
+    if store.has_column("events", "location_origin"):
+        return EVENT_SELECT
+    return EVENT_SELECT.replace("e.location_origin", "NULL AS location_origin")
 
 
 def fetch_records(store: Store, ids: Sequence[str], *, spans: bool = False) -> list[dict[str, Any]]:
@@ -41,7 +49,7 @@ def fetch_records(store: Store, ids: Sequence[str], *, spans: bool = False) -> l
     for i in range(0, len(ids), _CHUNK):
         part = list(ids[i : i + _CHUNK])
         marks = ", ".join("?" * len(part))
-        for r in store.fetch(f"SELECT {EVENT_SELECT} FROM events e WHERE e.event_id IN ({marks})", part):
+        for r in store.fetch(f"SELECT {event_select(store)} FROM events e WHERE e.event_id IN ({marks})", part):
             rows[r["event_id"]] = r
     return with_articles(store, [rows[eid] for eid in ids if eid in rows], spans=spans)
 
@@ -91,7 +99,7 @@ def event_record(row: dict[str, Any], *, spans: bool = False) -> dict[str, Any]:
     loc = None
     if row["location_name"] is not None:
         loc = EventPlace(row["location_name"], row["location_geonameid"], row["location_lat"],
-                         row["location_lon"], row["location_country"])
+                         row["location_lon"], row["location_country"], row.get("location_origin") or "text")
     record: dict[str, Any] = event_contract(
         event_id=row["event_id"], article_id=row["article_id"], doc_id=row["doc_id"],
         sentence=row["sentence"], evidence=row["evidence"], type=type_, mode=row["mode"],

@@ -93,6 +93,7 @@ class Store:
         self._lock = threading.Lock()
         self._cursors_lock = threading.Lock()
         self._cursors: set[duckdb.DuckDBPyConnection] = set()
+        self._columns: dict[tuple[str, str], bool] = {}
         if read_only and not self.path.exists():
             raise no_store(self.path)
         if not read_only:
@@ -206,6 +207,17 @@ class Store:
             "SELECT id, doc_id, origin FROM articles WHERE id IN (SELECT unnest($1::VARCHAR[]))", [wanted]
         )
         return {r[0]: (r[1], r[2]) for r in rows}
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether ``table`` has ``column``: a store written by an older Kronika and opened
+        read-only is never migrated, and its readers select what it holds."""
+        key = (table, column)
+        if key not in self._columns:
+            self._columns[key] = bool(self.scalar(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_schema = 'main' AND table_name = ? AND column_name = ?",
+                [table, column]))
+        return self._columns[key]
 
     def migrations(self) -> list[str]:
         return [r[0] for r in self.fetch_tuples("SELECT name FROM schema_migrations ORDER BY name")]

@@ -42,7 +42,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "source_actor", "source_country", "source_sector", "source_entity", "source_text", "source_role",
     "target_actor", "target_country", "target_sector", "target_entity", "target_text", "target_role",
     "location_name", "location_geonameid", "location_lat", "location_lon", "location_country",
-    "confidence", "cluster_id", "evidence", "evidence_start", "evidence_end", "trigger",
+    "location_origin", "confidence", "cluster_id", "evidence", "evidence_start", "evidence_end", "trigger",
     "trigger_start", "component", "source_json", "target_json",
 )
 # The companion table of a CSV export folder: one row per article the events come from.
@@ -122,7 +122,7 @@ def csv_values(record: Mapping[str, Any]) -> dict[str, Any]:
         "goldstein": record.get("goldstein"), "cameo": record.get("cameo"),
         "location_name": loc.get("name"), "location_geonameid": loc.get("geonameid"),
         "location_lat": loc.get("lat"), "location_lon": loc.get("lon"),
-        "location_country": loc.get("country"),
+        "location_country": loc.get("country"), "location_origin": loc.get("origin"),
         "confidence": record.get("confidence"), "cluster_id": record.get("cluster_id"),
         "evidence": record.get("evidence"), "evidence_start": record.get("evidence_start"),
         "evidence_end": record.get("evidence_end"), "trigger": record.get("trigger"),

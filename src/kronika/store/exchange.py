@@ -192,7 +192,10 @@ def _import(con: duckdb.DuckDBPyConnection, src: dict[str, str],
     for table in ("sentences", "actor_mentions", "places", "timexes"):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {src[table]} "
                     "WHERE article_id IN (SELECT id FROM _import_ids)")
-    names = ", ".join(f'"{n}"' for n, _ in EVENT_COLUMNS)
+    # An export written by an older Kronika lacks the columns added since (a NULL
+    # ``location_origin`` reads as "text", what every place then was).
+    held = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src['events']}").fetchall()}
+    names = ", ".join(f'"{n}"' if n in held else f'NULL AS "{n}"' for n, _ in EVENT_COLUMNS)
     rows = con.execute(f"SELECT {names} FROM {src['events']} "
                        "WHERE article_id IN (SELECT id FROM _import_ids) "
                        "ORDER BY article_id, sentence, event_id").fetchall()

@@ -146,6 +146,11 @@ _PLOVER_2021_REQUEST = (
     WHERE type = 'DEMAND'""",
 )
 
+# How an event's place is known (``EventPlace.origin``): "text" when its own sentence names it,
+# "context" when the article does elsewhere. Events stored before hold NULL: their places were
+# all their sentence's own or the dateline's, and read as "text".
+_LOCATION_ORIGIN = ("ALTER TABLE events ADD COLUMN location_origin VARCHAR",)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_initial_tables", _INITIAL),
     ("0002_lookup_indexes", _INDEXES),
@@ -154,6 +159,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0005_learned_actor_snapshot", _LEARNED_SNAPSHOT),
     ("0006_actor_keys", _ACTOR_KEYS),
     ("0007_plover_2021_request", _PLOVER_2021_REQUEST),
+    ("0008_location_origin", _LOCATION_ORIGIN),
 )
 
 

@@ -59,7 +59,7 @@ EVENT_COLUMNS: Columns = (
     ("date_value", "VARCHAR"), ("date_text", "VARCHAR"), ("date_origin", "VARCHAR"),
     ("date_start", "DATE"), ("date_end", "DATE"),
     ("location_name", "VARCHAR"), ("location_geonameid", "BIGINT"), ("location_lat", "DOUBLE"),
-    ("location_lon", "DOUBLE"), ("location_country", "VARCHAR"),
+    ("location_lon", "DOUBLE"), ("location_country", "VARCHAR"), ("location_origin", "VARCHAR"),
     ("confidence", "DOUBLE"), ("trigger", "VARCHAR"), ("trigger_start", "INTEGER"),
     ("component", "VARCHAR"), ("cluster_key", "VARCHAR"), ("cluster_id", "VARCHAR"),
 )
@@ -156,7 +156,7 @@ def event_row(e: Event) -> Row:
         e.date.value, e.date.text, e.date.origin,
         iv and iv[0], iv and iv[1],
         loc and loc.name, loc and loc.geonameid, loc and loc.lat, loc and loc.lon,
-        loc and loc.country,
+        loc and loc.country, loc and loc.origin,
         e.confidence, e.trigger, e.trigger_start, e.component,
         cluster_key(e.type, _country(e.source), _country(e.target)), None,
     )

@@ -223,7 +223,8 @@ SELECT $prefix || 'e' || i, article_id, NULL, CAST(i % 10 AS INTEGER),
        0.5 + conf / 2, lower(type), 0, 'synthetic',
        type || '|' || ka || '|' || kb,
        substr(md5(type || '|' || ka || '|' || kb || '|' || CAST(ds AS VARCHAR) || '|'
-                  || coalesce(CAST(loc.gid AS VARCHAR), '')), 1, 16)
+                  || coalesce(CAST(loc.gid AS VARCHAR), '')), 1, 16),
+       CASE WHEN loc.name IS NULL THEN NULL ELSE 'text' END  -- location_origin (migration 0008)
     FROM spanned
     -- the order ``Store.compact`` leaves (event date first), as after a bulk load
     ORDER BY ds, de, article_id, i % 10, $prefix || 'e' || i
