@@ -282,6 +282,9 @@ AUDITED_SQL_INTERPOLATIONS = {
     "_ITEM_SQL", "count_sql(count)", "count_sql(count, 'u')",
     # issue 20, the map's happenings: query.events' fixed point columns and cluster key.
     "_POINT_COLUMNS", "_HAPPENING",
+    # migration 0008: the records' fixed column list, or the same with a NULL for a column an
+    # unmigrated read-only store lacks (query.records.event_select; no value of the caller's).
+    "event_select(store)",
 }
 
 
