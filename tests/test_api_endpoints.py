@@ -146,6 +146,8 @@ def test_api_cluster_and_article_not_found(client: TestClient) -> None:
 def test_api_map_points_are_located(client: TestClient) -> None:
     points = client.get("/api/map").json()["points"]
     assert len(points) == 10 and all(p["lat"] is not None for p in points)
+    # how each place is known: named by the event's sentence, or by the article elsewhere
+    assert {p["place_origin"] for p in points} == {"text", "context"}
 
 
 def test_api_missing_store_is_a_clear_404(tmp_path: Path) -> None:

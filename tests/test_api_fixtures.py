@@ -49,8 +49,11 @@ def analyses() -> list[Analysis]:
     for i, (date, text, evs) in enumerate(ARTICLES):
         art = syn.article(text, date, doc_id=f"demo-{i}", title=f"Demo article {i + 1}", source="Demo Wire")
         events = []
+        sentences = text.split(". ")
         for type_, src, tgt, status, place, sent in evs:
-            where = syn.place(place, *PLACES[place]) if place else None
+            # a place its own sentence does not name was told by the article elsewhere
+            origin = "text" if place and place in sentences[sent] else "context"
+            where = syn.place(place, *PLACES[place], origin=origin) if place else None
             events.append(syn.event(art, type_, syn.ref(src, NAMES[src]), syn.ref(tgt, NAMES[tgt]), date, sentence=sent,
                                     status=status, place=where))
         out.append(syn.analysis(art, events))

@@ -11,7 +11,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from kronika.model import EventPlace
-from kronika.query import EventFilter, find_events
+from kronika.query import EventFilter, find_events, map_points
 from kronika.store import Store
 from kronika.store import synthetic as syn
 
@@ -51,6 +51,8 @@ def test_store_location_origin_round_trips_through_store_and_records(tmp_path: P
     with Store(db, read_only=True) as store:
         assert MIGRATION in store.migrations()
         assert _origins(store) == want
+        points = map_points(store, EventFilter(limit=50))
+        assert {p["event_id"]: p["place_origin"] for p in points} == {k: v for k, v in want.items() if v}
 
 
 def test_store_location_origin_survives_csv_and_parquet_export_and_import(tmp_path: Path) -> None:
@@ -89,6 +91,7 @@ def test_store_location_origin_old_store_reads_read_only_and_migrates(tmp_path: 
     with Store(db, read_only=True) as store:  # read-only opens never migrate, and still answer
         assert MIGRATION not in store.migrations()
         assert _origins(store) == old
+        assert {p["place_origin"] for p in map_points(store, EventFilter(limit=50))} == {"text"}
     with Store(db) as store:  # a writable open migrates: old places read as their sentence's
         assert MIGRATION in store.migrations()
         assert _origins(store) == old

@@ -174,6 +174,10 @@ def test_web_map_draws_base_map_and_event_places(server: str, browser) -> None: 
            return [gd.data[0].x.filter(v => v !== null).length, gd.data[1].x.length];""")
     assert land > 1000  # Natural Earth outlines, served locally
     assert places == len(PLACES)  # every place of the fixture, one marker each
+    notes = d.execute_script(
+        """const gd = document.querySelector('[data-testid="chart-map"]');
+           return gd.data[1].customdata.map(c => c[1]);""")
+    assert any("placed by the article's context" in n for n in notes) and "" in notes
 
 
 def test_web_events_table_pages_and_opens_article(server: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ GEXF_NS = "http://gexf.net/1.3"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NETWORK_CSV_COLUMNS: tuple[str, ...] = ("source", "source_label", "target", "target_label", "weight", *QUAD_CLASSES)
 POINT_PROPERTIES: tuple[str, ...] = (
-    "event_id", "place", "geonameid", "type", "quad_class", "status", "date", "source_country",
+    "event_id", "place", "geonameid", "place_origin", "type", "quad_class", "status", "date", "source_country",
     "target_country", "evidence", "article_id", "cluster_id",
 )
 MAP_CSV_COLUMNS: tuple[str, ...] = ("event_id", "lat", "lon", *POINT_PROPERTIES[1:])

@@ -116,8 +116,8 @@ def _refs(side: ActorRef | Sequence[ActorRef] | None) -> tuple[ActorRef, ...]:
 
 
 def place(name: str, geonameid: int | None, lat: float | None, lon: float | None,
-          country: str | None) -> EventPlace:
-    return EventPlace(name=name, geonameid=geonameid, lat=lat, lon=lon, country=country)
+          country: str | None, origin: str = "text") -> EventPlace:
+    return EventPlace(name=name, geonameid=geonameid, lat=lat, lon=lon, country=country, origin=origin)
 
 
 def analysis(

@@ -20,8 +20,9 @@ function byPlace(points) {
   for (const p of points) {
     if (p.lat === null || p.lon === null || p.lat === undefined) continue;
     const key = p.geonameid || `${p.place}@${p.lat},${p.lon}`;
-    const e = places.get(key) || { name: p.place, lat: p.lat, lon: p.lon, n: 0, quads: {} };
+    const e = places.get(key) || { name: p.place, lat: p.lat, lon: p.lon, n: 0, context: 0, quads: {} };
     e.n += 1;
+    if (p.place_origin === "context") e.context += 1;  // placed by the story, not its own sentence
     e.quads[p.quad_class] = (e.quads[p.quad_class] || 0) + 1;
     places.set(key, e);
   }
@@ -49,10 +50,11 @@ export async function worldMap(main, _parts, params, stale) {
   const maxN = Math.max(...places.map((p) => p.n), 1);
   const dominant = (q) => Object.entries(q).sort((a, b) => b[1] - a[1])[0][0];
   const markers = { type: "scatter", mode: "markers", x: places.map((p) => p.lon), y: places.map((p) => p.lat),
-    text: places.map((p) => p.name), customdata: places.map((p) => p.n),
+    text: places.map((p) => p.name),  // the place filter a click sets
+    customdata: places.map((p) => [p.n, p.context ? ` (${p.context} placed by the article's context, not their sentence)` : ""]),
     marker: { size: places.map((p) => 8 + 26 * Math.sqrt(p.n / maxN)), color: places.map((p) => QUAD_COLOR[dominant(p.quads)] || "#64748b"),
       opacity: 0.85, line: { color: "#fff", width: 1 } },
-    hovertemplate: "%{text}: %{customdata} events<extra></extra>", showlegend: false };
+    hovertemplate: "%{text}: %{customdata[0]} events%{customdata[1]}<extra></extra>", showlegend: false };
   plot(chart, [land, markers], {
     xaxis: { range: [-180, 180], visible: false, fixedrange: false }, yaxis: { range: [-58, 84], visible: false, scaleanchor: "x" },
     margin: { l: 0, r: 0, t: 0, b: 0 }, hovermode: "closest", dragmode: "pan",
