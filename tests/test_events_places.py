@@ -69,6 +69,9 @@ def test_events_narrative_place_gives_way_to_the_sentence_s_own_geography_and_si
     country = _place("France", 2, "FRA", feature="country")
     assert narrative_place((tunis, country), [tunis], 2, {"TUN", "FRA"}) is tunis  # a country is a side, not a place
     assert narrative_place((tunis,), [tunis], 2, {"FRA", "USA"}) is None  # an act between others
+    # an act aimed at a state named as such happened there, not where the story was
+    assert narrative_place((tunis,), [tunis], 2, {"TUN", "LBY"}, {"LBY"}) is None
+    assert narrative_place((tunis,), [tunis], 2, {"TUN", "LBY"}, {"TUN"}) is tunis
 
 
 def test_events_narrative_place_in_records_says_context(pipeline) -> None:

@@ -254,7 +254,7 @@ def to_event_place(pl: PlaceMention | None, sentence: int | None = None) -> Even
 
 
 def narrative_place(places: tuple[PlaceMention, ...], told: list[PlaceMention], sentence: int,
-                    parties: set[str]) -> PlaceMention | None:
+                    parties: set[str], aimed_at: set[str] = frozenset()) -> PlaceMention | None:
     """The place an act with no place of its own happened at, by the story's continuity: the
     place where the latest earlier sentence's act was located by its own text (``told``, in
     text order). As the narrative date does for time, and as GDELT's ActionGeo and ACLED place
@@ -262,7 +262,9 @@ def narrative_place(places: tuple[PlaceMention, ...], told: list[PlaceMention], 
     They arrested three men." None when the act's own sentence names a place below the level
     of a country (the sentence has its own geography, bound or not), when no earlier act was
     located, or when the place lies outside the countries of the act's sides (``parties``; an
-    act between other countries happened elsewhere). An act whose sides have no country keeps
+    act between other countries happened elsewhere), or outside a country the act is aimed at
+    as a state (``aimed_at``: "sent 1,550 troops to Afghanistan to join the strikes" after a
+    sentence in Canberra happened in Afghanistan). An act whose sides have no country keeps
     the story's place."""
     if any(p.sentence == sentence and p.feature != "country" for p in places):
         return None
@@ -271,6 +273,8 @@ def narrative_place(places: tuple[PlaceMention, ...], told: list[PlaceMention], 
         return None
     last = prior[-1]
     if parties and last.country not in parties:
+        return None
+    if aimed_at and last.country not in aimed_at:
         return None
     return last
 

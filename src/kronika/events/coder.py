@@ -219,7 +219,8 @@ class EventCoder:
         for d in drafts:
             if d.place is None and d.status == "occurred" and d.sense.type.lower() in kinds:
                 parties = {m.country for m in (*d.source, *d.target) if m.country}
-                place = narrative_place(places, told, d.sentence, parties)
+                states = {m.country for m in d.target if m.country and m.kind in ("country", "metonym", "place")}
+                place = narrative_place(places, told, d.sentence, parties, states)
                 if place is not None:
                     d = replace(d, place=place)
             out.append(d)
