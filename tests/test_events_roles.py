@@ -179,6 +179,20 @@ def test_roles_reciprocal_object_codes_one_event_per_direction(parse, settings) 
     assert all(len(e.source) == 1 and len(e.target) == 1 for e in events)
 
 
+def test_roles_mirror_of_a_surer_predicate_is_dropped(parse, settings) -> None:
+    """Two predicates of one sentence reading the same directed type between the same parties
+    the other way round: the surer one stands ("struck" Israel → Hamas, not the noun "targets"
+    Hamas → Israel); the two directions of one predicate ("each other", "between") stay."""
+    from kronika.actors import ActorResolver
+    from kronika.events.coder import EventCoder
+
+    doc = parse("Israeli jets struck Hamas targets across the Gaza Strip.", "2021-05-04")
+    actors = ActorResolver(settings)(doc, ())
+    events = [e for e in EventCoder(settings)(doc, (), actors, ()) if e.type == "ASSAULT"]
+    pairs = {(e.source[0].country, e.target[0].country) for e in events if e.source and e.target}
+    assert pairs == {("ISR", "PSE")}
+
+
 def test_roles_between_parties_codes_one_event_per_direction(parse, settings) -> None:
     """"The conflict between X and Y": a two-sided event whose parties sit in a reciprocal
     preposition's coordinated object is coded once per direction, like "each other"; one
