@@ -18,6 +18,7 @@ from kronika.events.classifier import (
     fit_linear,
     fit_temperature,
 )
+from kronika.train.events import margin_rule
 from kronika.train.sources import read_labelled
 
 COUNTRIES = ["France", "Germany", "Japan", "Russia", "Brazil", "India", "Egypt", "Kenya", "Chile", "Peru"]
@@ -44,11 +45,12 @@ def test_events_training_custom_ontology_end_to_end(tmp_path: Path, settings, pa
     data = tmp_path / "mine.jsonl"
     data.write_text("\n".join(json.dumps(x) for x in _lines()) + "\n", encoding="utf-8")
     recipe = tmp_path / "recipe.yaml"
-    recipe.write_text("c: 5.0\nmin_count: 1\nfolds: 2\n", encoding="utf-8")
+    recipe.write_text("c: 5.0\nmin_count: 1\nfolds: 2\ncv_repeats: 2\n", encoding="utf-8")
     out = tmp_path / "model"
     _register()
     res = CliRunner().invoke(app, ["train", "events", str(data), "--out", str(out), "--recipe", str(recipe)])
     assert res.exit_code == 0, res.output
+    assert "none_margin: recipe" in res.output  # the margin rule's verdict on the recipe's margin
     card = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert set(card["labels"]) == {"MEET", "FIGHT", "NONE"}
     assert card["recipe"]["c"] == 5.0 and "cross_validation" in card
@@ -178,10 +180,8 @@ def test_events_shipped_model_card() -> None:
     assert {"wikinews_silver.jsonl", "PLV_train.tsv"} <= files
     assert not files & {"PLOVER_GSR_dev.json", "guardian_dev", "wikinews_dev"}
     # the margin the recipe names is the one the card's fold curve supports (docs/events.md)
-    curve = model.meta["cross_validation"]["candidate_f1_by_margin_mean_sd"]
-    best = max(curve.values())
-    chosen = min(float(b) for b, (mean, _) in curve.items() if mean >= best[0] - best[1])
-    assert model.none_margin == chosen == model.meta["recipe"]["none_margin"]
+    rule = margin_rule(model.meta["cross_validation"]["candidate_f1_by_margin_mean_sd"])
+    assert model.none_margin == rule.chosen == model.meta["recipe"]["none_margin"]
 
 
 def test_events_trigger_nouns_keep_words_annotators_mark_often() -> None:
@@ -243,3 +243,11 @@ def test_events_domain_augmentation_reads_the_coding_domain(tmp_path: Path) -> N
     assert replace(m, domain="wire").predict_proba([["x"]])[0][m.labels.index("ONE")] > 0.5
     m.save(tmp_path)
     assert EventModel.load(tmp_path).domain == "news"
+
+
+def test_events_margin_rule_picks_the_smallest_margin_within_one_sd_and_says_how_close() -> None:
+    curve = {"0.25": [0.370, 0.003], "0.5": [0.389, 0.003], "0.75": [0.392, 0.004], "1.0": [0.394, 0.003]}
+    rule = margin_rule(curve)
+    assert (rule.chosen, rule.bar, rule.gap) == (0.75, 0.391, 0.001)  # 0.5 lies 0.002 below the bar
+    curve["0.5"] = [0.3915, 0.003]  # a retrain that moves 0.5 by a fraction of its sd flips the choice
+    assert margin_rule(curve).chosen == 0.5 and margin_rule(curve).gap == 0.0005

@@ -50,5 +50,13 @@ def train_events_cmd(
     cv = dict(model.meta.get("cross_validation", {}))
     cv = {k: v for k, v in cv.items() if "reliability" not in k}
     err.print(f"wrote {out} ({len(model.vocab)} features, labels {', '.join(model.labels)})")
+    curve = cv.get("candidate_f1_by_margin_mean_sd")
+    if curve:
+        from kronika.train.events import margin_rule
+
+        rule = margin_rule(curve)
+        note = f"none_margin: recipe {model.none_margin}, the card's one-sd rule {rule.chosen} " \
+               f"(bar {rule.bar}; nearest margin {rule.gap} from it)"
+        err.print(note if rule.chosen == model.none_margin else f"[yellow]warning[/yellow] {note}: they differ")
     typer.echo(json.dumps({"model": str(out), "version": model.version, "threshold": model.threshold,
                            "temperature": round(model.temperature, 4), "cross_validation": cv}))

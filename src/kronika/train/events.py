@@ -686,6 +686,28 @@ def cv_report(corpus: Corpus, probs: np.ndarray, labels: list[str], fold: list[i
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
 
+@dataclass(frozen=True)
+class MarginRule:
+    """The NONE margin the card's fold curve supports: the smallest whose mean held-out
+    candidate F1 is within one sd of the best margin's (``bar`` = best mean - its sd).
+    ``gap``: how far the nearest margin's mean lies from the bar, on either side. A gap far
+    below the fold draws' sd means a retrain on slightly different data may choose otherwise
+    (docs/events.md): the recipe's ``none_margin`` should then be read as a coin toss."""
+
+    chosen: float
+    bar: float
+    gap: float
+
+
+def margin_rule(curve: dict[str, list[float]]) -> MarginRule:
+    """``curve``: the card's ``candidate_f1_by_margin_mean_sd`` ({margin: [mean, sd]})."""
+    best = max(curve, key=lambda m: curve[m][0])
+    bar = curve[best][0] - curve[best][1]
+    chosen = min(float(m) for m, (mean, _sd) in curve.items() if mean >= bar)
+    gap = min((abs(mean - bar) for m, (mean, _sd) in curve.items() if m != best), default=0.0)
+    return MarginRule(chosen, round(bar, 4), round(gap, 4))
+
+
 def _prf(right: int, emitted: int, gold: int) -> dict[str, float]:
     p = right / emitted if emitted else 0.0
     r = right / gold if gold else 0.0
