@@ -284,7 +284,7 @@ AUDITED_SQL_INTERPOLATIONS = {
     "_POINT_COLUMNS", "_HAPPENING",
     # migration 0008: the records' fixed column list, or the same with a NULL for a column an
     # unmigrated read-only store lacks (query.records.event_select; no value of the caller's).
-    "event_select(store)", "_point_columns(store)",
+    "event_select(store)", "event_columns(store, _POINT_COLUMNS)",
 }
 
 

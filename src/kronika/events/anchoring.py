@@ -243,12 +243,12 @@ def own_place(view: DocView, places: tuple[PlaceMention, ...], preds: list[int],
     return hit if isinstance(hit, PlaceMention) else None
 
 
-def to_event_place(pl: PlaceMention | None, sentence: int | None = None) -> EventPlace | None:
+def to_event_place(pl: PlaceMention | None, sentence: int) -> EventPlace | None:
     """The record's place; ``sentence``: the event's, so that a place named elsewhere in the
     article (a dateline, an earlier sentence) is marked ``origin: context``."""
     if pl is None:
         return None
-    origin = "context" if sentence is not None and pl.sentence != sentence else "text"
+    origin = "text" if pl.sentence == sentence else "context"
     return EventPlace(name=english_name(pl.name), geonameid=pl.geonameid, lat=pl.lat, lon=pl.lon,
                       country=pl.country, origin=origin)
 

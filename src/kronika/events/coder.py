@@ -27,7 +27,7 @@ predicate whose actors are bound to it by the parse, so it emits fewer spurious 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -1071,24 +1071,28 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
         key = (d.sentence, d.sense.type, sides, d.status, d.date.value if d.date else None)
         if key not in best or d.conf > best[key].conf:
             best[key] = d
-    kept = [d for d in best.values() if not _reversed_by(d, best.values())]
-    return sorted(kept, key=lambda d: (d.sentence, d.trigger))
+    return sorted(_without_mirrors(list(best.values())), key=lambda d: (d.sentence, d.trigger))
 
 
-def _reversed_by(d: Draft, others: Iterable[Draft]) -> bool:
-    """Whether a surer draft of another predicate in ``d``'s sentence gives the same directed
-    type between the same two parties the other way round ("Israeli jets struck Hamas
-    targets": "struck" reads Israel → Hamas, the noun "targets" Hamas → Israel). One sentence
-    rarely tells an act and its mirror by two predicates; "X and Y accused each other" is one
-    predicate, whose two records (``sides.mutual``) are kept."""
-    if d.sense.type in SYMMETRIC_TYPES:
-        return False
-    src, tgt = countries(d.source), countries(d.target)
-    if not src or not tgt or src == tgt:
-        return False
-    return any(e is not d and e.sentence == d.sentence and e.sense.type == d.sense.type
-               and e.trigger != d.trigger and e.conf > d.conf
-               and countries(e.source) == tgt and countries(e.target) == src for e in others)
+def _without_mirrors(drafts: list[Draft]) -> list[Draft]:
+    """``drafts`` less each one that a surer draft of another predicate of its sentence
+    mirrors: the same directed type between the same two parties the other way round
+    ("Israeli jets struck Hamas targets": "struck" reads Israel → Hamas, the noun "targets"
+    Hamas → Israel). One sentence rarely tells an act and its mirror by two predicates; "X and
+    Y accused each other" is one predicate, whose two records (``sides.mutual``) are kept.
+    Compared within a sentence and type only, each draft's countries read once."""
+    groups: dict[tuple[int, str], list[tuple[Draft, frozenset[str], frozenset[str]]]] = {}
+    for d in drafts:
+        if d.sense.type not in SYMMETRIC_TYPES:
+            groups.setdefault((d.sentence, d.sense.type), []).append((d, countries(d.source), countries(d.target)))
+    mirrored: set[int] = set()
+    for group in (g for g in groups.values() if len(g) > 1):
+        for d, src, tgt in group:
+            if src and tgt and src != tgt and any(
+                    e.trigger != d.trigger and e.conf > d.conf and e_src == tgt and e_tgt == src
+                    for e, e_src, e_tgt in group):
+                mirrored.add(id(d))
+    return [d for d in drafts if id(d) not in mirrored]
 
 
 def _refs(side: Sides) -> tuple[ActorRef, ...]:

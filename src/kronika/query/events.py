@@ -9,7 +9,7 @@ from typing import Any
 from kronika.query.clusters import check_count, count_sql
 from kronika.query.errors import NotFoundError
 from kronika.query.filters import EventFilter, page, store_where
-from kronika.query.records import event_record, event_select, fetch_records, with_articles
+from kronika.query.records import event_columns, event_record, event_select, fetch_records, with_articles
 from kronika.store import Store
 
 _ORDER_RECENT = "ORDER BY e.date_start DESC NULLS LAST, e.article_id, e.sentence, e.event_id"
@@ -141,14 +141,6 @@ _POINT_COLUMNS = """e.event_id, e.location_lat AS lat, e.location_lon AS lon,
                    e.source_country, e.target_country, e.evidence, e.article_id, e.cluster_id"""
 
 
-def _point_columns(store: Store) -> str:
-    """``_POINT_COLUMNS`` for ``store``: a store written before migration 0008 and opened
-    read-only has no ``location_origin``; every place it holds was its sentence's own."""
-    if store.has_column("events", "location_origin"):
-        return _POINT_COLUMNS
-    return _POINT_COLUMNS.replace("coalesce(e.location_origin, 'text')", "'text'")
-
-
 # One happening: its cluster, or the event alone (a migrated store's rows have no cluster id).
 _HAPPENING = "coalesce(e.cluster_id, e.event_id)"
 
@@ -163,11 +155,11 @@ def map_points(store: Store, flt: EventFilter, max_page: int | None = None,
     limit, offset = page(flt, max_page)
     clause, params = _located(store, flt)
     if check_count(count) == "reports":
-        return store.fetch(f"SELECT {_point_columns(store)} FROM events e {clause} {_ORDER_RECENT} LIMIT ? OFFSET ?",
+        return store.fetch(f"SELECT {event_columns(store, _POINT_COLUMNS)} FROM events e {clause} {_ORDER_RECENT} LIMIT ? OFFSET ?",
                            [*params, limit, offset])
     return store.fetch(
         f"""SELECT * EXCLUDE (rn, date_start, sentence) FROM (
-                SELECT {_point_columns(store)}, e.date_start, e.sentence,
+                SELECT {event_columns(store, _POINT_COLUMNS)}, e.date_start, e.sentence,
                        count(*) OVER (PARTITION BY {_HAPPENING}) AS reports,
                        row_number() OVER (PARTITION BY {_HAPPENING} {_ORDER_RECENT}) AS rn
                   FROM events e {clause}) e

@@ -30,17 +30,23 @@ BACKGROUND_DAYS = 365
 EVENT_SELECT = """e.event_id, e.article_id, e.doc_id, e.sentence, e.evidence, e.type, e.mode,
     e.contexts, e.status, e.cameo, e.quad_class, e.source, e.target, e.date_value,
     e.date_text, e.date_origin, e.location_name, e.location_geonameid, e.location_lat,
-    e.location_lon, e.location_country, e.location_origin, e.confidence, e.cluster_id,
+    e.location_lon, e.location_country, e.location_origin AS location_origin, e.confidence, e.cluster_id,
     e.evidence_start, e.evidence_end, e.trigger, e.trigger_start, e.date_start, e.date_end"""
 _CHUNK = 1000
 
 
-def event_select(store: Store) -> str:
-    """``EVENT_SELECT`` for ``store``: one written before migration 0008 and opened read-only
-    (never migrated) has no ``location_origin``, and its places were all their sentence's own."""
+def event_columns(store: Store, columns: str) -> str:
+    """``columns`` (a fixed select list over ``events e``) as ``store`` can answer them: one
+    written before migration 0008 and opened read-only (never migrated) has no
+    ``location_origin``, which reads as NULL there (every place it holds was its sentence's own)."""
     if store.has_column("events", "location_origin"):
-        return EVENT_SELECT
-    return EVENT_SELECT.replace("e.location_origin", "NULL AS location_origin")
+        return columns
+    return columns.replace("e.location_origin", "NULL")
+
+
+def event_select(store: Store) -> str:
+    """``EVENT_SELECT`` for ``store`` (``event_columns``)."""
+    return event_columns(store, EVENT_SELECT)
 
 
 def fetch_records(store: Store, ids: Sequence[str], *, spans: bool = False) -> list[dict[str, Any]]:
