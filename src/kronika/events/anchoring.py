@@ -16,6 +16,7 @@ import unicodedata
 from kronika.events.lexicon import Lexicon
 from kronika.events.syntax import DocView, is_verb
 from kronika.model import EventDate, EventPlace, PlaceMention, TimeExpr
+from kronika.nlp.dateline import find_dateline
 
 _ISO = re.compile(r"^(\d{4})(-(\d{2}|W\d{2}|Q\d|H\d|SU|SP|FA|WI))?(-(\d{2}))?")
 
@@ -164,6 +165,27 @@ def _in_content_clause(view: DocView, anchor: int, preds: list[int]) -> bool:
     return False
 
 
+def story_times(view: DocView, times: tuple[TimeExpr, ...]) -> tuple[TimeExpr, ...]:
+    """The article's times less its dateline's ("KYIV, 12 March 2022 (Reuters) -"): that is
+    the day of the report (``report_date``), not the time of an act the story tells; the
+    parser often hangs it on the first clause's verb, nearer than the "on Monday" that dates
+    the act."""
+    line = view.recall(("dateline",), lambda: find_dateline(view.doc.text))
+    return times if line is None else tuple(t for t in times if t.start >= line.end)
+
+
+def report_date(view: DocView, times: tuple[TimeExpr, ...]) -> EventDate:
+    """The date an act with no time of its own falls back to: the dateline's, when the story
+    opens with a dated one (a wire story filed the day before its feed's date), else the
+    article's. Either way ``origin`` is ``document``: no words of the act's own dated it."""
+    line = view.recall(("dateline",), lambda: find_dateline(view.doc.text))
+    if line is not None:
+        for t in times:
+            if t.end <= line.end and (value := calendar_date(t)):
+                return EventDate(value, t.text, "document")
+    return EventDate(view.doc.article.date.isoformat(), None, "document")
+
+
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
                lex: Lexicon, blockers: frozenset[int], purpose: bool = False) -> EventDate:
     """Governing timex, else the sentence's nearest DATE, else the document date. A time
@@ -171,7 +193,7 @@ def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sen
     an event that happened may take the time of the verb it is the purpose of ("took to the
     streets on Sunday to demand …"); one that is planned or hypothetical may not ("threatened
     on Tuesday to launch an offensive": the offensive is not Tuesday's)."""
-    usable = [t for t in times if t.sentence == sentence and calendar_date(t)
+    usable = [t for t in story_times(view, times) if t.sentence == sentence and calendar_date(t)
               and not _relational(view, t.anchor_token, lex)]
     anchored = [(t.anchor_token, t) for t in usable if t.anchor_token is not None]
     hit = governing_item(view, anchored, preds, lex, blockers)
@@ -193,7 +215,7 @@ def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sen
     if free:
         anchor, t = min(free, key=lambda a: abs(a[0] - p))
         return EventDate(calendar_date(t) or "", date_text(view, t), "text")
-    return EventDate(view.doc.article.date.isoformat(), None, "document")
+    return report_date(view, times)
 
 
 def narrative_date(view: DocView, times: tuple[TimeExpr, ...], sentence: int, lex: Lexicon,
@@ -214,6 +236,7 @@ def narrative_date(view: DocView, times: tuple[TimeExpr, ...], sentence: int, le
     A present perfect ("have arrested") counts as past: leaving it out made one fewer right."""
     if sentence <= 0 or view.tokens[pred].tag not in ("VBD", "VBN"):
         return None
+    times = story_times(view, times)
     if any(t.sentence == sentence and t.type in ("DATE", "TIME") for t in times):
         return None  # the sentence places the event itself, if only relative to a day ("before Wednesday")
     today = view.doc.article.date.isoformat()

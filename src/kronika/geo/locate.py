@@ -16,9 +16,8 @@ place a minister comes *from*, the country a claim is *about*). So:
 
 from __future__ import annotations
 
-import re
-
 from kronika.model import ParsedDoc, PlaceMention, Token
+from kronika.nlp.dateline import find_dateline
 from kronika.resources import word_set
 
 # A place in a phrase headed by one of these is where its clause's predicate happened; not the
@@ -26,10 +25,6 @@ from kronika.resources import word_set
 EVENT_PLACE_PREPS = word_set("english/prepositions.yaml", "event_place")
 _SPECIFIC = {"city": 0, "building": 0, "street": 0, "admin2": 1, "admin1": 1, "island": 1,
              "region": 2, "peninsula": 2, "sea": 2, "strait": 2, "gulf": 2, "country": 3}
-_DATELINE = re.compile(
-    r"\A\s*(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?(?:,\s*[A-Z][A-Za-z.]+)?)\s*"
-    r"(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s*)?(?:\([^)]{1,40}\)\s*)?[\u2014\u2013-]{1,2}\s"
-)
 
 
 def event_location(doc: ParsedDoc, places: tuple[PlaceMention, ...] | list[PlaceMention],
@@ -74,10 +69,10 @@ class EventLocator:
 
 def dateline_place(doc: ParsedDoc, places: list[PlaceMention]) -> PlaceMention | None:
     """The place named by a "CITY, Month day (Agency) —" dateline opening the article."""
-    m = _DATELINE.match(doc.text)
-    if m is None:
+    line = find_dateline(doc.text)
+    if line is None:
         return None
-    lo, hi = m.start("place"), m.end("place")
+    lo, hi = line.place_start, line.place_end
     inside = [p for p in places if lo <= p.start and p.end <= hi]
     return min(inside, key=lambda p: p.start) if inside else None
 
