@@ -251,3 +251,25 @@ def test_events_margin_rule_picks_the_smallest_margin_within_one_sd_and_says_how
     assert (rule.chosen, rule.bar, rule.gap) == (0.75, 0.391, 0.001)  # 0.5 lies 0.002 below the bar
     curve["0.5"] = [0.3915, 0.003]  # a retrain that moves 0.5 by a fraction of its sd flips the choice
     assert margin_rule(curve).chosen == 0.5 and margin_rule(curve).gap == 0.0005
+
+
+def test_events_training_roles_only_file_teaches_the_role_model_alone(tmp_path: Path, settings) -> None:
+    """A ``--roles-only`` file adds role rows and moves nothing of the type model: its weights,
+    vocabulary and threshold are those of the same training without it."""
+    from kronika.train.events import load_recipe, train_events
+
+    lines = _lines()
+    main, extra = tmp_path / "main.jsonl", tmp_path / "sides.jsonl"
+    main.write_text("\n".join(json.dumps(x) for x in lines[:15]) + "\n", encoding="utf-8")
+    extra.write_text("\n".join(json.dumps(x) for x in lines[15:]) + "\n", encoding="utf-8")
+    recipe_file = tmp_path / "recipe.yaml"
+    recipe_file.write_text("c: 5.0\nmin_count: 1\nfolds: 2\n", encoding="utf-8")
+    recipe, k = load_recipe(recipe_file)
+    alone = train_events([main], settings, recipe, folds_k=k)
+    more = train_events([main], settings, recipe, folds_k=k, roles_only=[extra])
+    assert alone.vocab == more.vocab and np.array_equal(alone.weights, more.weights)
+    assert alone.threshold == more.threshold and alone.labels == more.labels
+    assert more.meta["roles"]["rows"] > alone.meta["roles"]["rows"]
+    assert [s for s in more.meta["sources"] if s.get("roles_only")] == [
+        {"file": "sides.jsonl", "documents": 5, "role_rows": more.meta["roles"]["rows"] - alone.meta["roles"]["rows"],
+         "roles_only": True}]

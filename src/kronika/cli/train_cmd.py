@@ -32,6 +32,9 @@ def train_events_cmd(
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (TOML)")] = None,
     corrections: Annotated[Path | None, typer.Option(
         "--corrections", help="Label corrections (TSV: doc, from, to, why) applied to the data read", exists=True)] = None,
+    roles_only: Annotated[list[Path] | None, typer.Option(
+        "--roles-only", help="Labelled file whose sources and targets teach only the role model (repeatable)",
+        exists=True)] = None,
 ) -> None:
     """Train on CPU, calibrate by cross-validation, write the model and its card.
 
@@ -42,7 +45,7 @@ def train_events_cmd(
         settings = Settings.load(config)
         rec, folds = load_recipe(recipe)
         model = train_events(data, settings, rec, folds_k=folds, progress=lambda m: err.print(m),
-                             corrections=corrections)
+                             corrections=corrections, roles_only=roles_only or ())
         model.save(out)
     except KronikaError as exc:
         err.print(f"[red]error[/red] {exc}")

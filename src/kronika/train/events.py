@@ -763,20 +763,27 @@ def load_recipe(path: Path | None = None) -> tuple[Recipe, int]:
 
 
 def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, folds_k: int = 5,
-                 progress: Callable[[str], None] | None = None, corrections: Path | None = None) -> EventModel:
+                 progress: Callable[[str], None] | None = None, corrections: Path | None = None,
+                 roles_only: Sequence[Path] = ()) -> EventModel:
     """Read every labelled file, build candidates through the pipeline, fit and calibrate.
 
     Sentence-complete files are built first: their trigger nouns are proposed as candidates in
     every file (an event noun learned from one source codes in the others). ``corrections``:
-    a label-corrections file (``sources.read_corrections``) applied to every file read."""
+    a label-corrections file (``sources.read_corrections``) applied to every file read.
+    ``roles_only``: labelled files whose gold sources and targets teach the role model and
+    nothing else (no type example, no trigger noun): where a file's sides are trusted more than
+    its type conventions, or to grow the role model without moving the type decisions."""
     from kronika.train.sources import apply_corrections, read_corrections, read_labelled
 
     say = progress or (lambda _msg: None)
     docs = {p: read_labelled(p) for p in paths}
+    side_docs = {p: read_labelled(p) for p in roles_only}
     fixes = read_corrections(corrections) if corrections is not None else {}
     fixed: dict[Path, int] = {}
     for p in docs:
         docs[p], fixed[p] = apply_corrections(docs[p], fixes)
+    for p in side_docs:
+        side_docs[p], fixed[p] = apply_corrections(side_docs[p], fixes)
     if not any(docs.values()):
         raise ConfigError("no labelled sentences in the training data", code="K014")
     builder = ExampleBuilder(settings, unbound=recipe.unbound)
@@ -791,6 +798,12 @@ def train_events(paths: Sequence[Path], settings: Settings, recipe: Recipe, *, f
         sources.append({"file": p.name, "documents": len(ds), "candidates": len(part.examples),
                         **({"corrected": fixed[p]} if fixed.get(p) else {})})
         say(f"{p.name}: {len(ds)} documents, {len(part.examples)} labelled candidates")
+    for p, ds in side_docs.items():
+        part = builder.build(ds, nouns)
+        corpus.roles.extend(part.roles)
+        sources.append({"file": p.name, "documents": len(ds), "role_rows": len(part.roles), "roles_only": True,
+                        **({"corrected": fixed[p]} if fixed.get(p) else {})})
+        say(f"{p.name}: {len(ds)} documents, {len(part.roles)} role rows (roles only)")
     labels = {e.label for e in corpus.examples}
     if len(labels) < 2:
         raise ConfigError(f"training needs at least two labels, found {sorted(labels)}", code="K014")
