@@ -62,28 +62,7 @@ def _dependents(view: DocView, c: Candidate, lem: str) -> list[str]:
             out.append("neg")
     if c.obj is not None:
         out.append(f"light={lem}|{view.lemmas[c.obj]}")
-    if view.tokens[c.trigger].pos in ("NOUN", "PROPN"):
-        out += _specificity(view, c.trigger)
     return out
-
-
-def _specificity(view: DocView, i: int) -> list[str]:
-    """How specific an event noun is: "an attack", "Tuesday's attack", "two attacks", "the
-    recent attacks", "the conflict", "no talks". A noun with a possessor, a number or an
-    indefinite article tends to name one happening; a bare or definite one, often the situation
-    a story is set in ("the war", "the fighting")."""
-    out = []
-    for k in view.kids[i]:
-        dep = view.tokens[k].dep
-        if dep == "det":
-            out.append(f"ndet={view.lemmas[k]}")
-        elif dep == "poss":
-            out.append("nposs")
-        elif dep == "nummod":
-            out.append("nnum")
-        elif dep == "amod":
-            out.append(f"namod={view.lemmas[k]}")
-    return out or ["nbare"]
 
 
 def _governor(view: DocView, c: Candidate) -> list[str]:
