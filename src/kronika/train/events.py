@@ -853,4 +853,7 @@ def repeated_cv(corpus: Corpus, recipe: Recipe, temperature: float, threshold: f
             m: [round(float(np.mean([c[m] for c in curves])), 4),
                 round(float(np.std([c[m] for c in curves], ddof=1)) if len(curves) > 1 else 0.0, 4)]
             for m in curves[0]}
+        # each draw's curve: every margin is scored on the same folds of a draw, so margins can
+        # also be compared paired by draw, whose differences are far less noisy than the means
+        out["candidate_f1_by_margin_draws"] = [{m: round(float(c[m]), 4) for m in c} for c in curves]
     return out
