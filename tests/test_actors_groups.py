@@ -72,19 +72,6 @@ def test_actors_groups_igo_officials_plural(resolve) -> None:
     assert (m.code, m.country, m.sector, m.role) == ("IGOEUR", "IGO", "IGO", "Foreign Minister")
 
 
-@pytest.mark.parametrize(("text", "mention", "code"), [
-    ("The European Union imposed sanctions.", "European Union", "IGOEUR"),
-    ("The African Union sent observers.", "African Union", "IGOAFR"),
-])
-def test_actors_groups_union_in_an_igo_name_is_no_trade_union(resolve, text: str, mention: str, code: str) -> None:
-    """"Union" ends the organisation's own name; it names no office (the LAB sector of a trade
-    union), while "UN Envoy", a name with a role word, keeps its role."""
-    m = find(resolve(text), mention)
-    assert (m.code, m.sector, m.role) == (code, "IGO", None)
-    envoy = find(resolve("The UN envoy met both sides."), "UN envoy")
-    assert (envoy.code, envoy.role) == ("IGOUNO", "Envoy")
-
-
 def test_actors_groups_opposition_leader(resolve) -> None:
     ms = resolve("Opposition leader Rupert Hentzau was detained by Georgian police.")
     m = find(ms, "Opposition leader Rupert Hentzau")
