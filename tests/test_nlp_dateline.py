@@ -51,6 +51,9 @@ def test_nlp_dateline_offsets_stay_inside_any_text(text: str) -> None:
     # no time of its own: the report's day (the dateline's, a day before the feed's date)
     ("LONDON, 11 March 2022 (Reuters) - Police raided the offices of a newspaper in Moscow.",
      "2022-03-11", "11 March 2022", "document"),
+    # the parser makes this dateline a sentence of its own: every later act falls back to it too
+    ("LONDON, 11 March 2022 (Reuters) - The European Union imposed new sanctions on Russia.\n\n"
+     "Britain expelled two Russian diplomats.", "2022-03-11", "11 March 2022", "document"),
 ])
 def test_events_dateline_date_is_the_report_date(pipeline, text: str, value: str, words: str, origin: str) -> None:
     events = extract(text, dt.date(2022, 3, 12), pipeline=pipeline)

@@ -16,7 +16,7 @@ import unicodedata
 from kronika.events.lexicon import Lexicon
 from kronika.events.syntax import DocView, is_verb
 from kronika.model import EventDate, EventPlace, PlaceMention, TimeExpr
-from kronika.nlp.dateline import find_dateline
+from kronika.nlp.dateline import Dateline, find_dateline
 
 _ISO = re.compile(r"^(\d{4})(-(\d{2}|W\d{2}|Q\d|H\d|SU|SP|FA|WI))?(-(\d{2}))?")
 
@@ -165,20 +165,25 @@ def _in_content_clause(view: DocView, anchor: int, preds: list[int]) -> bool:
     return False
 
 
+def _dateline(view: DocView) -> Dateline | None:
+    return view.recall(("dateline",), lambda: find_dateline(view.doc.text))
+
+
 def story_times(view: DocView, times: tuple[TimeExpr, ...]) -> tuple[TimeExpr, ...]:
     """The article's times less its dateline's ("KYIV, 12 March 2022 (Reuters) -"): that is
     the day of the report (``report_date``), not the time of an act the story tells; the
     parser often hangs it on the first clause's verb, nearer than the "on Monday" that dates
     the act."""
-    line = view.recall(("dateline",), lambda: find_dateline(view.doc.text))
+    line = _dateline(view)
     return times if line is None else tuple(t for t in times if t.start >= line.end)
 
 
 def report_date(view: DocView, times: tuple[TimeExpr, ...]) -> EventDate:
     """The date an act with no time of its own falls back to: the dateline's, when the story
     opens with a dated one (a wire story filed the day before its feed's date), else the
-    article's. Either way ``origin`` is ``document``: no words of the act's own dated it."""
-    line = view.recall(("dateline",), lambda: find_dateline(view.doc.text))
+    article's. Either way ``origin`` is ``document``: no words of the act's own dated it.
+    ``times``: the whole article's (the dateline may be a sentence of its own)."""
+    line = _dateline(view)
     if line is not None:
         for t in times:
             if t.end <= line.end and (value := calendar_date(t)):
@@ -187,8 +192,10 @@ def report_date(view: DocView, times: tuple[TimeExpr, ...]) -> EventDate:
 
 
 def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sentence: int,
-               lex: Lexicon, blockers: frozenset[int], purpose: bool = False) -> EventDate:
-    """Governing timex, else the sentence's nearest DATE, else the document date. A time
+               lex: Lexicon, blockers: frozenset[int], purpose: bool = False,
+               report: EventDate | None = None) -> EventDate:
+    """Governing timex, else the sentence's nearest DATE, else ``report`` (the article's
+    ``report_date``, computed once per document; default: the article's date). A time
     behind a relational preposition ("ahead of Friday's summit") dates neither. ``purpose``:
     an event that happened may take the time of the verb it is the purpose of ("took to the
     streets on Sunday to demand …"); one that is planned or hypothetical may not ("threatened
@@ -215,7 +222,7 @@ def event_date(view: DocView, times: tuple[TimeExpr, ...], preds: list[int], sen
     if free:
         anchor, t = min(free, key=lambda a: abs(a[0] - p))
         return EventDate(calendar_date(t) or "", date_text(view, t), "text")
-    return report_date(view, times)
+    return report or EventDate(view.doc.article.date.isoformat(), None, "document")
 
 
 def narrative_date(view: DocView, times: tuple[TimeExpr, ...], sentence: int, lex: Lexicon,

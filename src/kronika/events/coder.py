@@ -40,6 +40,7 @@ from kronika.events.anchoring import (
     narrative_date,
     narrative_place,
     own_place,
+    report_date,
     to_event_place,
 )
 from kronika.events.candidates import Candidate, propose
@@ -178,6 +179,7 @@ class EventCoder:
         locate = self._locator(doc, places) if self._locator is not None and places else None
         drafts: list[Draft] = []
         decided = self._decide(view, parties) if self.model is not None else None
+        report = report_date(view, times)
         for sent in doc.sentences:
             if decided is not None:
                 found = decided[sent.index]
@@ -185,7 +187,7 @@ class EventCoder:
                 found = self._code_sentence(view, sent.index, parties, drafts)
             triggers = frozenset(x.trigger for x in found)
             own_t = tuple(t for t in times if t.sentence == sent.index)  # dates come from the sentence
-            drafts.extend(self._anchor(view, d, own_t, places, triggers, locate) for d in found)
+            drafts.extend(self._anchor(view, d, own_t, places, triggers, locate, report) for d in found)
         drafts = _targets_from_events(view, drafts, self.lex)
         drafts = _inherit_from_earlier(self._narrative_dates(view, drafts, times))
         drafts = self._narrative_places(drafts, places)
@@ -768,13 +770,15 @@ class EventCoder:
 
     def _anchor(self, view: DocView, d: Draft, times: tuple[TimeExpr, ...],
                 places: tuple[PlaceMention, ...], triggers: frozenset[int],
-                locate: Callable[[int], PlaceMention | None] | None) -> Draft:
+                locate: Callable[[int], PlaceMention | None] | None, report: EventDate) -> Draft:
         """Date and place of one draft (``times``: its sentence's; ``places``: the document's,
-        for geo's dateline rule); the other predicates of its sentence (``triggers`` less its
-        own anchors) block a timex or place they govern themselves."""
+        for geo's dateline rule; ``report``: the date an undated act falls back to); the other
+        predicates of its sentence (``triggers`` less its own anchors) block a timex or place
+        they govern themselves."""
         blockers = triggers.difference(d.anchors)
         preds = list(d.anchors)
-        date = event_date(view, times, preds, d.sentence, self.lex, blockers, purpose=d.status == "occurred")
+        date = event_date(view, times, preds, d.sentence, self.lex, blockers, purpose=d.status == "occurred",
+                          report=report)
         governed = date.origin == "text" and any(
             t.sentence == d.sentence and t.anchor_token is not None and date_text(view, t) == date.text
             and _is_governed(view, t.anchor_token, preds, self.lex, blockers) for t in times)
