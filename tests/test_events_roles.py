@@ -319,3 +319,24 @@ def test_roles_the_crackdown_is_aimed_at_whoever_cracked_down(settings) -> None:
     events = Pipeline(settings).analyze(Article.create(text, dt.date(2020, 10, 12))).events
     condemned = [e for e in events if e.trigger == "condemned"]
     assert condemned and all([r.actor for r in e.target] == ["THACOP"] for e in condemned)
+
+
+def test_roles_a_venue_is_no_party(pipeline) -> None:
+    """A place that says where something happened ("met in Brussels") is not the party a
+    meeting, an agreement or another clause's act is aimed at; when the role model's target is
+    such a place the event keeps the parse's target (here none, or "to Ukraine") instead of the
+    model's next guess. An event whose type reaches places is still aimed at the place of its
+    own clause: the town struck is its country's."""
+    import datetime as dt
+
+    from kronika.model import Article
+
+    def sides(text: str) -> dict[str, set[str | None]]:
+        events = pipeline.analyze(Article.create(text, dt.date(2022, 3, 14), doc_id="t")).events
+        return {e.trigger: {m.text for m in e.target} for e in events}
+
+    met = sides("EU foreign ministers met in Brussels and agreed to send aid to Ukraine.")
+    assert met and not any("Brussels" in t for t in met.values())
+    assert met.get("send") == {"Ukraine"}
+    struck = sides("Russian jets struck targets in Idlib on Monday.")
+    assert struck.get("struck") == {"Idlib"}

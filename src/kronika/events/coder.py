@@ -58,6 +58,7 @@ from kronika.events.petrarch import (
 from kronika.events.roles import RoleChoice, choose_sides_many
 from kronika.events.sides import (
     Sides,
+    clause_of,
     countries,
     distinct_target,
     foreign_first,
@@ -67,6 +68,7 @@ from kronika.events.sides import (
     other_party,
     party_mentions,
     reciprocal,
+    venue,
     who,
     with_places,
 )
@@ -76,6 +78,7 @@ from kronika.events.syntax import (
     PRONOUNS,
     SUBJ,
     TARGET_PREPS,
+    VENUE_PREPS,
     XCOMP_TARGET_PREPS,
     DocView,
     is_verb,
@@ -275,12 +278,31 @@ class EventCoder:
         emitted = [(si, c, feats, ptype, p)
                    for (si, (c, feats)), (ptype, p, emit) in zip(found, decisions, strict=True) if emit]
         learned_modes = model.modes_of([(feats, ptype) for _, _, feats, ptype, _ in emitted])
-        choices = choose_sides_many(model.roles, view, [c for _, c, *_ in emitted]) \
+        barred = [self._venues_barred(view, c, ptype, learned)
+                  for (_, c, _, ptype, _), learned in zip(emitted, learned_modes, strict=True)]
+        choices = choose_sides_many(model.roles, view, [c for _, c, *_ in emitted], barred) \
             if model.roles is not None else [None] * len(emitted)
         out: list[list[Draft]] = [[] for _ in view.doc.sentences]
         for (si, c, _, ptype, p), learned, choice in zip(emitted, learned_modes, choices, strict=True):
             out[si].extend(self._drafts(view, c, ptype, p, learned, choice, parties))
         return [_drop_complements(view, o) for o in out]
+
+    def _venues_barred(self, view: DocView, c: Candidate, ptype: str,
+                       learned: tuple[str | None, float] | None) -> Callable[[ActorMention], bool]:
+        """Which mentions may not be the target of ``c`` coded as ``ptype``: a place that
+        stands where something happened ("met in Brussels") is no party to a meeting, a
+        statement or an agreement, nor to another clause's act ("met in Brussels and agreed
+        to send aid to Kyiv"). An event whose type reaches places (`place_target_types`:
+        "clashes in Gaza") may be aimed at a place of its own clause."""
+        mode = learned[0] if learned is not None and learned[0] is not None and learned[1] >= MODE_FLOOR else \
+            c.lex.mode if c.lex is not None and c.lex.type == ptype else None
+        reaches = bool({ptype.lower(), f"{ptype}:{mode}".lower()} & self.lex.words.get("place_target_types", frozenset()))
+        own = {clause_of(view, a) for a in (c.trigger, *c.anchors)}
+
+        def barred(m: ActorMention) -> bool:
+            prep = venue(view, m, VENUE_PREPS)
+            return prep is not None and (not reaches or clause_of(view, prep) not in own)
+        return barred
 
     def _drafts(self, view: DocView, c: Candidate, ptype: str, p: float, learned: tuple[str | None, float] | None,
                 choice: RoleChoice | None, parties: tuple[str, ...]) -> list[Draft]:

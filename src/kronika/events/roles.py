@@ -20,7 +20,7 @@ the chance that the *record* is right, its sides included, not just its type.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,23 +179,29 @@ def choose_sides(model: EventModel, view: DocView, c: Candidate) -> RoleChoice:
     return choose_sides_many(model, view, [c])[0]
 
 
-def choose_sides_many(model: EventModel, view: DocView, cands: Sequence[Candidate]) -> list[RoleChoice]:
+def choose_sides_many(model: EventModel, view: DocView, cands: Sequence[Candidate],
+                      barred: Sequence[Callable[[ActorMention], bool]] | None = None) -> list[RoleChoice]:
     """``choose_sides`` of each candidate, with one model call for all their mentions' rows
     (a document's events at once: per-candidate calls were mostly numpy overhead). Each row's
-    probabilities do not depend on the other rows, so the choices are the same."""
+    probabilities do not depend on the other rows, so the choices are the same.
+    ``barred``: per candidate, the mentions that cannot be its target (a venue, ``coder``);
+    when the model's target is one, the parse's target stands: the model has said the event
+    is aimed at where it happened, so its next guess is no better informed."""
     built = [role_rows(view, c) for c in cands]
     rows = [r for _, rs in built for r in rs]
     probs = model.predict_proba(rows) if rows else np.zeros((0, len(model.labels)))
     out: list[RoleChoice] = []
     at = 0
     for c, (ments, _) in zip(cands, built, strict=True):
-        out.append(_choose(model, view, c, ments, probs[at:at + len(ments)]))
+        no = barred[len(out)] if barred is not None else None
+        out.append(_choose(model, view, c, ments, probs[at:at + len(ments)],
+                           [no(m) for m in ments] if no is not None else None))
         at += len(ments)
     return out
 
 
 def _choose(model: EventModel, view: DocView, c: Candidate, ments: list[ActorMention],
-            probs: np.ndarray) -> RoleChoice:
+            probs: np.ndarray, barred: list[bool] | None = None) -> RoleChoice:
     if not ments:
         return RoleChoice(c.source, c.target, False)
     rule_src, rule_tgt = frozenset(c.source), frozenset(c.target)
@@ -204,6 +210,8 @@ def _choose(model: EventModel, view: DocView, c: Candidate, ments: list[ActorMen
     chosen = frozenset(src)
     taken = [m in chosen for m in ments]
     pick_t = pick(probs, model.labels, [m in rule_tgt for m in ments], TARGET, taken, has_rules=bool(c.target))
+    if pick_t is not None and barred and barred[pick_t]:
+        pick_t = None  # the model's target is where it happened: no party (not the next best guess)
     tgt = c.target if pick_t is None else view.whole(ments[pick_t])
     score = sides_score(probs, model.labels, [m in chosen for m in ments], [m in frozenset(tgt) for m in ments])
     return RoleChoice(src, tgt, src != c.source or tgt != c.target, score)

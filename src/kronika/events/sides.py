@@ -124,3 +124,36 @@ def most_specific(view: DocView, place: PlaceMention, places: tuple[PlaceMention
     inner = [p for p in places if p is not place and p.sentence == place.sentence and p.feature != "country"
              and p.country == place.country and view.within(p.head_token, noun)]
     return min(inner, key=lambda p: abs(p.head_token - place.head_token)) if inner else place
+
+
+
+def venue(view: DocView, m: ActorMention, preps: frozenset[str]) -> int | None:
+    """The preposition (token index) of the phrase in which place mention ``m`` (a place no
+    actor covers) says where something happened ("met in Brussels", "in the city of Aleppo",
+    "near Kirkuk and Mosul"), or None."""
+    if m.kind != "place":
+        return None
+    t = view.tokens[m.head_token]
+    for _ in range(4):
+        if t.dep == "pobj":
+            prep = view.tokens[t.head]
+            if view.lower[prep.i] in preps:
+                return prep.i
+            if view.lower[prep.i] != "of" or prep.head == prep.i:
+                return None
+            t = view.tokens[prep.head]
+        elif t.dep in ("compound", "appos", "conj") and t.head != t.i:
+            t = view.tokens[t.head]
+        else:
+            return None
+    return None
+
+
+def clause_of(view: DocView, i: int) -> int:
+    """The nearest verb at or above token ``i``: the clause it belongs to."""
+    t = view.tokens[i]
+    for _ in range(12):
+        if view.verbal[t.i] or t.head == t.i:
+            return t.i
+        t = view.tokens[t.head]
+    return t.i

@@ -21,6 +21,7 @@ OBJ = frozenset({"dobj", "dative", "obj", "iobj"})
 TARGET_PREPS = word_set("english/prepositions.yaml", "verb_target")
 NOUN_TARGET_PREPS = word_set("english/prepositions.yaml", "noun_target")
 XCOMP_TARGET_PREPS = word_set("english/prepositions.yaml", "xcomp_target")
+VENUE_PREPS = word_set("english/prepositions.yaml", "venue")
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
 PRONOUNS = word_set("english/pronouns.yaml", "personal")
 # Actor mentions the coder does not take as an event's participant: a possessive pronoun
