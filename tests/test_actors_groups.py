@@ -132,6 +132,17 @@ def test_actors_groups_modifier_sector_needs_a_role_head(resolve) -> None:
     assert find(ms, "Erdogan").country == "TUR"
 
 
+def test_actors_groups_an_organisations_own_name_is_no_office(resolve) -> None:
+    """"Union" ends "the European Union": that is the organisation's name, not a trade union
+    (LAB). A sector word that names an office of the organisation still does ("EU foreign
+    ministers")."""
+    ms = resolve("The European Union imposed sanctions on Russia. EU foreign ministers met on Monday.")
+    eu = find(ms, "European Union")
+    assert (eu.code, eu.country) == ("IGOEUR", "IGO") and eu.sector != "LAB"
+    ministers = find(ms, "EU foreign ministers")
+    assert ministers.sector == "IGO" and ministers.role == "Foreign Minister"
+
+
 @pytest.mark.parametrize(("text", "pronoun", "countries"), [
     ("Ruritania said it opposed the invitation.", "it", None),  # no such country: nothing to point to
     ("Turkey has warned it will not stand by.", "it", ["TUR"]),

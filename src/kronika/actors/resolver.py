@@ -423,12 +423,18 @@ class ActorResolver(References):
 
     def _office_word(self, w: _Work, m: Match) -> tuple[str, str | None] | None:
         """The role word a multi-word organisation phrase ends in ("UN envoy", "UN
-        secretary general"): its sector and role."""
+        secretary general"): its sector and role. A sector word with no role that ends the
+        organisation's own name is no office: "Union" in "the European Union" is no trade
+        union (LAB); "UN Envoy", a name of its own, still names an envoy."""
         doc = w.doc
+        named = m.get(NAMED)
+        own = {n.lower() for n in (named.actor.name, *named.actor.aliases)} if named and named.actor else set()
         for k in range(m.start + 1, m.end):
             key = " ".join(doc.tokens[j].text.lower() for j in range(k, m.end))
             agent = next((x.agent for x in self.kb.lookup(key) if x.tag == AGENT and x.agent), None)
             if agent is not None:
+                if agent.role is None and " ".join(doc.tokens[j].text.lower() for j in range(m.start, m.end)) in own:
+                    return None
                 return "IGO" if agent.sector == "GOV" else agent.sector, agent.role
         return None
 

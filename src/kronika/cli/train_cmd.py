@@ -57,9 +57,9 @@ def train_events_cmd(
     if curve:
         from kronika.train.events import margin_rule
 
-        rule = margin_rule(curve)
-        note = f"none_margin: recipe {model.none_margin}, the card's one-sd rule {rule.chosen} " \
-               f"(bar {rule.bar}; nearest margin {rule.gap} from it)"
+        rule = margin_rule(curve, cv.get("candidate_f1_by_margin_draws"))
+        note = f"none_margin: recipe {model.none_margin}, the card's {rule.rule} rule {rule.chosen} " \
+               f"(bar {rule.bar}; nearest margin {rule.gap} from passing or failing)"
         err.print(note if rule.chosen == model.none_margin else f"[yellow]warning[/yellow] {note}: they differ")
     typer.echo(json.dumps({"model": str(out), "version": model.version, "threshold": model.threshold,
                            "temperature": round(model.temperature, 4), "cross_validation": cv}))

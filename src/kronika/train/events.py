@@ -688,20 +688,45 @@ MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 
 @dataclass(frozen=True)
 class MarginRule:
-    """The NONE margin the card's fold curve supports: the smallest whose mean held-out
-    candidate F1 is within one sd of the best margin's (``bar`` = best mean - its sd).
-    ``gap``: how far the nearest margin's mean lies from the bar, on either side. A gap far
-    below the fold draws' sd means a retrain on slightly different data may choose otherwise
-    (docs/events.md): the recipe's ``none_margin`` should then be read as a coin toss."""
+    """The NONE margin the card's fold curves support.
+
+    With each fold draw's curve on the card (``candidate_f1_by_margin_draws``), the rule is
+    *paired*: every margin is scored on the same folds of a draw, so for each margin take its
+    per-draw difference from the best margin (best by mean) and choose the smallest margin
+    whose mean difference is within one sd of those differences of zero (mean + sd >= 0).
+    Without draws (a card from before 2026-12-07), the one-sd rule on the means: the smallest
+    margin whose mean is within one sd of the best margin's mean.
+
+    Why paired (eleventh session): the one-sd rule compares means whose sd is mostly the
+    fold draws' shared noise, and it flipped between 0.5 and 0.75 on retrains that changed a
+    handful of examples; paired differences remove the shared part and gave 0.75 on both of
+    the last two cards (docs/events.md, "The margin on NONE").
+
+    ``bar``: the best margin's mean (paired) or best mean - its sd (one-sd). ``gap``: how far
+    the nearest margin lies from passing or failing (paired: |mean + sd| of its differences;
+    one-sd: its mean's distance from the bar). A gap far below the draws' sd means a retrain
+    may choose otherwise. ``rule``: "paired" or "one-sd"."""
 
     chosen: float
     bar: float
     gap: float
+    rule: str = "one-sd"
 
 
-def margin_rule(curve: dict[str, list[float]]) -> MarginRule:
-    """``curve``: the card's ``candidate_f1_by_margin_mean_sd`` ({margin: [mean, sd]})."""
+def margin_rule(curve: dict[str, list[float]], draws: Sequence[dict[str, float]] | None = None) -> MarginRule:
+    """``curve``: the card's ``candidate_f1_by_margin_mean_sd`` ({margin: [mean, sd]});
+    ``draws``: its ``candidate_f1_by_margin_draws`` ([{margin: F1}] per fold draw), if any."""
     best = max(curve, key=lambda m: curve[m][0])
+    if draws is not None and len(draws) >= 2:
+        within: dict[str, float] = {}
+        for m in curve:
+            diffs = [d[m] - d[best] for d in draws]
+            mean = sum(diffs) / len(diffs)
+            sd = (sum((x - mean) ** 2 for x in diffs) / (len(diffs) - 1)) ** 0.5
+            within[m] = mean + sd
+        chosen = min(float(m) for m, v in within.items() if v >= -1e-12)
+        gap = min((abs(v) for m, v in within.items() if m != best), default=0.0)
+        return MarginRule(chosen, round(curve[best][0], 4), round(gap, 4), "paired")
     bar = curve[best][0] - curve[best][1]
     chosen = min(float(m) for m, (mean, _sd) in curve.items() if mean >= bar)
     gap = min((abs(mean - bar) for m, (mean, _sd) in curve.items() if m != best), default=0.0)
