@@ -427,16 +427,23 @@ class ActorResolver(References):
         organisation's own name is no office: "Union" in "the European Union" is no trade
         union (LAB); "UN Envoy", a name of its own, still names an envoy."""
         doc = w.doc
-        named = m.get(NAMED)
-        own = {n.lower() for n in (named.actor.name, *named.actor.aliases)} if named and named.actor else set()
         for k in range(m.start + 1, m.end):
             key = " ".join(doc.tokens[j].text.lower() for j in range(k, m.end))
             agent = next((x.agent for x in self.kb.lookup(key) if x.tag == AGENT and x.agent), None)
             if agent is not None:
-                if agent.role is None and " ".join(doc.tokens[j].text.lower() for j in range(m.start, m.end)) in own:
+                if agent.role is None and self._own_name(doc, m):
                     return None
                 return "IGO" if agent.sector == "GOV" else agent.sector, agent.role
         return None
+
+    @staticmethod
+    def _own_name(doc: ParsedDoc, m: Match) -> bool:
+        """Whether the phrase of ``m`` is the name (or an alias) of the organisation it names."""
+        named = m.get(NAMED)
+        if named is None or named.actor is None:
+            return False
+        phrase = " ".join(doc.tokens[j].text.lower() for j in range(m.start, m.end))
+        return phrase in {n.lower() for n in (named.actor.name, *named.actor.aliases)}
 
     def _prep_igo(self, w: _Work, prep: int) -> str | None:
         """The organisation with no home country a preposition's object names ("of the

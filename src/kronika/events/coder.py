@@ -278,14 +278,20 @@ class EventCoder:
         emitted = [(si, c, feats, ptype, p)
                    for (si, (c, feats)), (ptype, p, emit) in zip(found, decisions, strict=True) if emit]
         learned_modes = model.modes_of([(feats, ptype) for _, _, feats, ptype, _ in emitted])
-        barred = [self._venues_barred(view, c, ptype, learned)
-                  for (_, c, _, ptype, _), learned in zip(emitted, learned_modes, strict=True)]
-        choices = choose_sides_many(model.roles, view, [c for _, c, *_ in emitted], barred) \
-            if model.roles is not None else [None] * len(emitted)
+        choices: list[RoleChoice | None] = [None] * len(emitted)
+        if model.roles is not None:
+            barred = [self._venues_barred(view, c, ptype, learned)
+                      for (_, c, _, ptype, _), learned in zip(emitted, learned_modes, strict=True)]
+            choices = list(choose_sides_many(model.roles, view, [c for _, c, *_ in emitted], barred))
         out: list[list[Draft]] = [[] for _ in view.doc.sentences]
         for (si, c, _, ptype, p), learned, choice in zip(emitted, learned_modes, choices, strict=True):
             out[si].extend(self._drafts(view, c, ptype, p, learned, choice, parties))
         return [_drop_complements(view, o) for o in out]
+
+    def _reaches_places(self, type_: str, mode: str | None) -> bool:
+        """Whether an event of this type (or TYPE:mode) can be aimed at a place it names: the
+        town attacked, the capital visited (`place_target_types` in events/grammar.yaml)."""
+        return bool({type_.lower(), f"{type_}:{mode}".lower()} & self.lex.words.get("place_target_types", frozenset()))
 
     def _venues_barred(self, view: DocView, c: Candidate, ptype: str,
                        learned: tuple[str | None, float] | None) -> Callable[[ActorMention], bool]:
@@ -296,7 +302,7 @@ class EventCoder:
         "clashes in Gaza") may be aimed at a place of its own clause."""
         mode = learned[0] if learned is not None and learned[0] is not None and learned[1] >= MODE_FLOOR else \
             c.lex.mode if c.lex is not None and c.lex.type == ptype else None
-        reaches = bool({ptype.lower(), f"{ptype}:{mode}".lower()} & self.lex.words.get("place_target_types", frozenset()))
+        reaches = self._reaches_places(ptype, mode)
         own = {clause_of(view, a) for a in (c.trigger, *c.anchors)}
 
         def barred(m: ActorMention) -> bool:
@@ -807,8 +813,7 @@ class EventCoder:
         # The place the predicate itself governs ("meet ... in X", "the meeting, which will take
         # place ... in Y") first; else geo's event_location (clause and dateline rules).
         place = own_place(view, places, preds, self.lex, blockers)
-        reaches = self.lex.words.get("place_target_types", frozenset())
-        if place is None and ({d.sense.type.lower(), f"{d.sense.type}:{d.sense.mode}".lower()} & reaches):
+        if place is None and self._reaches_places(d.sense.type, d.sense.mode):
             # the place attacked, entered or visited is where it happened
             place = next((p for m in d.target if m.kind == "place" for p in places if p.start == m.start), None)
         if place is None and locate is not None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kronika.events.syntax import DocView
+from kronika.events.syntax import DocView, is_verb
 from kronika.model import SYMMETRIC_TYPES, ActorMention, PlaceMention
+from kronika.nlp.phrases import clause_head, phrase_preposition
 
 Sides = tuple[ActorMention, ...]
 
@@ -127,33 +128,17 @@ def most_specific(view: DocView, place: PlaceMention, places: tuple[PlaceMention
 
 
 
+
 def venue(view: DocView, m: ActorMention, preps: frozenset[str]) -> int | None:
     """The preposition (token index) of the phrase in which place mention ``m`` (a place no
     actor covers) says where something happened ("met in Brussels", "in the city of Aleppo",
     "near Kirkuk and Mosul"), or None."""
     if m.kind != "place":
         return None
-    t = view.tokens[m.head_token]
-    for _ in range(4):
-        if t.dep == "pobj":
-            prep = view.tokens[t.head]
-            if view.lower[prep.i] in preps:
-                return prep.i
-            if view.lower[prep.i] != "of" or prep.head == prep.i:
-                return None
-            t = view.tokens[prep.head]
-        elif t.dep in ("compound", "appos", "conj") and t.head != t.i:
-            t = view.tokens[t.head]
-        else:
-            return None
-    return None
+    prep = phrase_preposition(view.tokens, view.tokens[m.head_token], preps)
+    return prep.i if prep is not None else None
 
 
 def clause_of(view: DocView, i: int) -> int:
     """The nearest verb at or above token ``i``: the clause it belongs to."""
-    t = view.tokens[i]
-    for _ in range(12):
-        if view.verbal[t.i] or t.head == t.i:
-            return t.i
-        t = view.tokens[t.head]
-    return t.i
+    return clause_head(view.tokens, i, is_verb)

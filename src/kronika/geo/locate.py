@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from kronika.model import ParsedDoc, PlaceMention, Token
 from kronika.nlp.dateline import find_dateline
+from kronika.nlp.phrases import clause_head, phrase_preposition
 from kronika.resources import word_set
 
 # A place in a phrase headed by one of these is where its clause's predicate happened; not the
@@ -91,34 +92,17 @@ def _head_of(doc: ParsedDoc, p: PlaceMention) -> Token:
 
 
 def _locative_prep(doc: ParsedDoc, p: PlaceMention) -> Token | None:
-    """The locative preposition governing the place ("in" of "in Tokyo"), if any.
-    Walks through a noun the place modifies ("in the city of Aleppo", "in Tokyo's
-    Chiyoda ward") but stops at any argument role."""
-    t = _head_of(doc, p)
-    for _ in range(4):
-        if t.dep == "pobj":
-            prep = doc.tokens[t.head]
-            word = prep.text.lower()
-            if word in EVENT_PLACE_PREPS:
-                return prep
-            if word != "of" or prep.head == prep.i:
-                return None
-            t = doc.tokens[prep.head]  # "in the city of Aleppo": go on from "city"
-        elif t.dep in ("compound", "appos", "conj") and t.head != t.i:
-            t = doc.tokens[t.head]  # "in Akita and Yamaguchi", "in Tokyo, the capital"
-        else:
-            return None
-    return None
+    """The locative preposition governing the place ("in" of "in Tokyo"), if any."""
+    return phrase_preposition(doc.tokens, _head_of(doc, p), EVENT_PLACE_PREPS)
 
 
 def _clause_head(doc: ParsedDoc, i: int) -> int:
     """The nearest verb at or above token ``i``: the clause the token belongs to."""
-    t = doc.tokens[i]
-    for _ in range(12):
-        if t.pos in ("VERB", "AUX") or t.head == t.i:
-            return t.i
-        t = doc.tokens[t.head]
-    return t.i
+    return clause_head(doc.tokens, i, _is_verb)
+
+
+def _is_verb(t: Token) -> bool:
+    return t.pos in ("VERB", "AUX")
 
 
 def _best(cands: list[PlaceMention], doc: ParsedDoc, trigger: int) -> PlaceMention:
